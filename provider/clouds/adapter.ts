@@ -1,0 +1,82 @@
+// The one interface every cloud implements, so the lifecycle code is written once.
+// Adapters translate between a cloud's API and these shapes, and map the cloud's errors to
+// ImportedKeyError (keeping the cloud's code in `cloudCode`). They never touch RSA: wrapping is
+// done by provider/wrapping, between getImportParameters and importMaterial.
+
+import type { WrappingAlgorithm } from '../wrapping';
+
+/** Cloud-neutral key states. Each adapter maps its cloud's states onto these. */
+export type KeyState =
+  | 'Creating'
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingImport'
+  | 'PendingDeletion'
+  | 'Unavailable'
+  | 'Unknown';
+
+export interface KeyDescription {
+  keyId: string;
+  /** ARN (AWS), ARN-like resource name (Alibaba), or the key id where the cloud has no such name. */
+  arn: string;
+  keyState: KeyState;
+  /** EXTERNAL for keys that take imported material. */
+  origin: string;
+  keySpec: string;
+  keyUsage: string;
+  /** KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE; undefined while no material is imported (where the cloud can tell). */
+  expirationModel?: string;
+  /** ISO 8601 UTC, when the material expires; undefined when it never does or none is imported. */
+  validTo?: string;
+  keyMaterialId?: string;
+  /** ISO 8601 UTC, set when the key is pending deletion. */
+  deletionDate?: string;
+}
+
+export interface CreateKeyRequest {
+  keySpec: string;
+  keyUsage?: string;
+  description?: string;
+  alias?: string;
+  tags?: Record<string, string>;
+}
+
+export interface ImportParameters {
+  keyId: string;
+  /** DER SubjectPublicKeyInfo bytes of the wrapping key (adapters decode base64 / hex). */
+  publicKey: Buffer;
+  /** The opaque import token, as bytes (adapters decode it from the cloud's encoding and encode it back). */
+  importToken: Buffer;
+  /** ISO 8601 UTC, when the token and public key stop being accepted. */
+  parametersValidTo: string;
+}
+
+export interface ImportMaterialRequest {
+  keyId: string;
+  importToken: Buffer;
+  encryptedKeyMaterial: Buffer;
+  /** ISO 8601 UTC; undefined = the material never expires. */
+  expiresAt?: string;
+}
+
+/** How an adapter must reimport when the key already holds the material (new expiry). */
+export type ReimportMode =
+  /** The cloud accepts an import of the same material over live material (AWS, Alibaba). */
+  | 'in-place'
+  /** The cloud refuses imports unless the key is pending import (Huawei KMS.0310): delete material first. */
+  | 'delete-first';
+
+export interface KmsAdapter {
+  readonly cloud: string;
+  readonly reimportMode: ReimportMode;
+  createKey(request: CreateKeyRequest): Promise<KeyDescription>;
+  /** Returns undefined when the key does not exist. */
+  describeKey(keyId: string): Promise<KeyDescription | undefined>;
+  getImportParameters(keyId: string, algorithm: WrappingAlgorithm, wrappingKeySpec: string): Promise<ImportParameters>;
+  importMaterial(request: ImportMaterialRequest): Promise<{ keyMaterialId?: string }>;
+  deleteMaterial(keyId: string): Promise<void>;
+  /** Schedules deletion; "already pending deletion" and "already gone" count as done. */
+  scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void>;
+  enableKey(keyId: string): Promise<void>;
+  disableKey(keyId: string): Promise<void>;
+}

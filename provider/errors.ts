@@ -1,0 +1,38 @@
+// One error base class for the whole project. Every error has a stable `code` that callers and
+// tests can match on, and an optional `cause`. By construction no error here carries key material:
+// messages name fields and allowed values, never the bytes a user passed.
+
+export type ErrorCode =
+  | 'UnsupportedAlgorithm'
+  | 'InvalidPublicKey'
+  | 'InvalidKeyMaterial'
+  | 'InvalidEncoding'
+  | 'MaterialTooLong'
+  | 'UnwrapFailed'
+  | 'InvalidArgument'
+  | 'CloudError'
+  | 'KeyNotFound'
+  | 'InvalidKeyState'
+  | 'ImportFailed';
+
+export class ImportedKeyError extends Error {
+  readonly code: ErrorCode;
+  /** The cloud's own error code (e.g. `IncorrectKeyMaterialException`, `Rejected.PendingImport`, `KMS.0310`), when there is one. */
+  readonly cloudCode?: string;
+  /** Set on a create that made a key but could not finish: lets the engine record a partly created resource. */
+  readonly id?: string;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; cloudCode?: string; id?: string } = {}) {
+    super(message);
+    this.name = 'ImportedKeyError';
+    this.code = code;
+    if (options.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+    if (options.cloudCode !== undefined) this.cloudCode = options.cloudCode;
+    if (options.id !== undefined) this.id = options.id;
+  }
+}
+
+/** States a precondition once: throws an `InvalidArgument` error with `message` when `condition` is false. */
+export function needs(condition: unknown, message: string, code: ErrorCode = 'InvalidArgument'): asserts condition {
+  if (!condition) throw new ImportedKeyError(code, message);
+}
