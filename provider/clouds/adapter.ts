@@ -80,3 +80,30 @@ export interface KmsAdapter {
   enableKey(keyId: string): Promise<void>;
   disableKey(keyId: string): Promise<void>;
 }
+
+/** Where and how to reach a cloud; credentials never pass through here (each cloud's usual chain supplies them). */
+export interface AdapterConfig {
+  region?: string;
+  /** Overrides the public endpoint, e.g. the emulator's URL. */
+  endpoint?: string;
+  /** Huawei only. */
+  projectId?: string;
+}
+
+/**
+ * What `check` needs to know about a cloud offline, and how to build its adapter.
+ * One per cloud, in provider/clouds/<cloud>/profile.ts, registered in provider/clouds/index.ts.
+ */
+export interface CloudProfile {
+  readonly cloud: string;
+  readonly keySpecs: readonly string[];
+  readonly defaultKeySpec: string;
+  /** The wrapping algorithms the cloud accepts for a key spec (first = default). */
+  wrappingAlgorithms(keySpec: string): readonly WrappingAlgorithm[];
+  /** The wrapping key specs the cloud offers for an algorithm (first = default). */
+  wrappingKeySpecs(algorithm: WrappingAlgorithm): readonly string[];
+  readonly deletionWindowDays: { min: number; max: number; default: number };
+  /** Furthest expiry the cloud accepts, in days from now; undefined = no limit. */
+  readonly maxExpiryDays?: number;
+  createAdapter(config: AdapterConfig): KmsAdapter;
+}
