@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'CloudError'
   | 'KeyNotFound'
   | 'InvalidKeyState'
-  | 'ImportFailed';
+  | 'ImportFailed'
+  /** The cloud refused the import token (expired, of another key, unverifiable): the lifecycle retries once with fresh parameters. */
+  | 'ImportTokenRejected';
 
 export class ImportedKeyError extends Error {
   readonly code: ErrorCode;

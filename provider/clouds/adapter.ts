@@ -105,5 +105,9 @@ export interface CloudProfile {
   readonly deletionWindowDays: { min: number; max: number; default: number };
   /** Furthest expiry the cloud accepts, in days from now; undefined = no limit. */
   readonly maxExpiryDays?: number;
+  /** Optional: the key usages the cloud accepts for a key spec (first = default); lets `check` name them offline. */
+  keyUsages?(keySpec: string): readonly string[];
+  /** Optional: what a key id (or name the cloud accepts in its place, e.g. an ARN) looks like, for `check`. */
+  readonly keyIdPattern?: RegExp;
   createAdapter(config: AdapterConfig): KmsAdapter;
 }
