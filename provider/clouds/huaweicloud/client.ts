@@ -1,0 +1,116 @@
+// A minimal Huawei KMS client: POST a JSON body to /v1.0/{project_id}/kms/<operation>, signed with SDK-HMAC-SHA256,
+// on node:http/https (no SDK exists on npm). Retries throttling always, and transient failures only for reads.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { ImportedKeyError } from '../../errors';
+import { isThrottled, parseErrorBody, toImportedKeyError } from './errors';
+import type { HuaweiSettings } from './settings';
+import { signRequest } from './signer';
+
+export interface ClientOptions {
+  /** Per attempt: the longest the socket may stay silent before the call fails. */
+  timeoutMs?: number;
+  maxAttempts?: number;
+  /** First backoff; doubles on each retry. */
+  retryDelayMs?: number;
+}
+
+/** Operations that change nothing, so a lost or failed reply can simply be asked again. */
+const READ_ONLY = new Set(['describe-key', 'get-parameters-for-import', 'list-keys']);
+
+interface RawReply {
+  status: number;
+  text: string;
+}
+
+export class HuaweiKmsClient {
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+
+  constructor(private readonly settings: HuaweiSettings, options: ClientOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.retryDelayMs = options.retryDelayMs ?? 200;
+  }
+
+  get projectId(): string {
+    return this.settings.projectId;
+  }
+
+  /** Calls `operation` and returns its parsed JSON reply; throws ImportedKeyError with Huawei's code on failure. */
+  async call<T = Record<string, unknown>>(operation: string, body: Record<string, unknown>): Promise<T> {
+    const payload = JSON.stringify(body);
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= this.maxAttempts;
+      let reply: RawReply;
+      try {
+        reply = await this.send(operation, payload);
+      } catch (cause) {
+        if (!last && READ_ONLY.has(operation)) {
+          await delay(this.retryDelayMs * 2 ** (attempt - 1));
+          continue;
+        }
+        throw new ImportedKeyError('CloudError', `huaweicloud ${operation} failed: ${(cause as Error).message}`, { cause });
+      }
+      if (reply.status >= 200 && reply.status < 300) return parseSuccess<T>(operation, reply.text);
+      const error = parseErrorBody(reply.text);
+      const retryable = isThrottled(reply.status, error) || (reply.status >= 500 && READ_ONLY.has(operation));
+      if (retryable && !last) {
+        await delay(this.retryDelayMs * 2 ** (attempt - 1));
+        continue;
+      }
+      throw toImportedKeyError(operation, reply.status, error);
+    }
+  }
+
+  private send(operation: string, payload: string): Promise<RawReply> {
+    const { endpoint, projectId, credentials } = this.settings;
+    const basePath = endpoint.pathname.replace(/\/+$/, '');
+    const path = `${basePath}/v1.0/${encodeURIComponent(projectId)}/kms/${operation}`;
+    const headers = signRequest(
+      {
+        method: 'POST',
+        path,
+        headers: { host: endpoint.host, 'content-type': 'application/json;charset=UTF-8', 'x-project-id': projectId },
+        body: payload,
+      },
+      credentials,
+    );
+    const transport = endpoint.protocol === 'http:' ? http : https;
+    return new Promise<RawReply>((resolve, reject) => {
+      const req = transport.request(
+        {
+          protocol: endpoint.protocol,
+          hostname: endpoint.hostname,
+          port: endpoint.port || undefined,
+          method: 'POST',
+          path,
+          headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no reply within ${this.timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+}
+
+function parseSuccess<T>(operation: string, text: string): T {
+  try {
+    return (text === '' ? {} : JSON.parse(text)) as T;
+  } catch {
+    throw new ImportedKeyError('CloudError', `huaweicloud ${operation} returned a reply that is not JSON`);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
