@@ -1,0 +1,181 @@
+// KmsAdapter for Alibaba Cloud KMS (API 2016-01-20) on the unmodified @alicloud/kms20160120 client.
+// Import tokens are strings on Alibaba's wire; this adapter carries them as their UTF-8 bytes.
+
+import type { WrappingAlgorithm } from '../../wrapping';
+import type {
+  AdapterConfig, CreateKeyRequest, ImportMaterialRequest, ImportParameters, KeyDescription, KeyState, KmsAdapter,
+} from '../adapter';
+import { ImportedKeyError, needs } from '../../errors';
+import { alicloudProfile, protectionLevelFor } from './profile';
+import { createAlicloudClient, resolveClientSettings, type AlicloudKmsClient } from './client';
+import { describeFailure, isRetryable, toImportedKeyError } from './errors';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry';
+
+export interface AlicloudAdapterOptions {
+  /** Another client of the same shape; default: the SDK client built from `config` and the environment. */
+  client?: AlicloudKmsClient;
+  retryPolicy?: RetryPolicy;
+}
+
+const KEY_STATES: Record<string, KeyState> = {
+  Enabled: 'Enabled',
+  Disabled: 'Disabled',
+  PendingDeletion: 'PendingDeletion',
+  PendingImport: 'PendingImport',
+};
+
+/** Alibaba writes times as ISO 8601 UTC (sometimes without milliseconds); empty means "none". */
+function isoOrUndefined(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+export function toKeyDescription(metadata: Record<string, unknown>): KeyDescription {
+  const keyState = KEY_STATES[String(metadata.KeyState ?? metadata.keyState ?? '')] ?? 'Unknown';
+  const get = (pascal: string, camel: string): unknown => metadata[pascal] ?? metadata[camel];
+  const materialExpireTime = isoOrUndefined(get('MaterialExpireTime', 'materialExpireTime'));
+  // Alibaba leaves MaterialExpireTime empty both for "never expires" and "no material": tell them apart by state.
+  const holdsMaterial = keyState !== 'PendingImport' && keyState !== 'Unknown';
+  const description: KeyDescription = {
+    keyId: String(get('KeyId', 'keyId') ?? ''),
+    arn: String(get('Arn', 'arn') ?? get('KeyId', 'keyId') ?? ''),
+    keyState,
+    origin: String(get('Origin', 'origin') ?? ''),
+    keySpec: String(get('KeySpec', 'keySpec') ?? ''),
+    keyUsage: String(get('KeyUsage', 'keyUsage') ?? ''),
+  };
+  if (holdsMaterial) {
+    description.expirationModel = materialExpireTime ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+    if (materialExpireTime) description.validTo = materialExpireTime;
+  }
+  const deletionDate = isoOrUndefined(get('DeleteDate', 'deleteDate'));
+  if (keyState === 'PendingDeletion' && deletionDate) description.deletionDate = deletionDate;
+  return description;
+}
+
+// SDK request models map camelCase fields to Alibaba's parameter names; plain objects would not.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const models = (): Record<string, new (map: object) => object> => require('@alicloud/kms20160120');
+
+export class AlicloudKmsAdapter implements KmsAdapter {
+  readonly cloud = 'alicloud';
+  // Alibaba accepts the same material again over live material, with a new expiry.
+  readonly reimportMode = 'in-place' as const;
+  private readonly client: AlicloudKmsClient;
+  private readonly retryPolicy: RetryPolicy;
+
+  constructor(config: AdapterConfig, options: AlicloudAdapterOptions = {}) {
+    this.client = options.client ?? createAlicloudClient(resolveClientSettings(config));
+    this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  }
+
+  private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(() => send(models()), (error) => isRetryable(describeFailure(error)), this.retryPolicy);
+    } catch (error) {
+      throw toImportedKeyError(operation, keyId, error);
+    }
+  }
+
+  async createKey(request: CreateKeyRequest): Promise<KeyDescription> {
+    needs(alicloudProfile.keySpecs.includes(request.keySpec),
+      `keySpec "${request.keySpec}" is not an Alibaba Cloud KMS key spec that takes imported material; allowed: ${alicloudProfile.keySpecs.join(', ')}`);
+    if (request.alias !== undefined) {
+      needs(/^alias\/[a-zA-Z0-9:/_-]{1,249}$/.test(request.alias), `alias must look like "alias/name" (letters, digits, : / _ -), got "${request.alias}"`);
+    }
+    const created = await this.call('CreateKey', undefined, (m) => this.client.createKey(new m.CreateKeyRequest({
+      origin: 'EXTERNAL',
+      keySpec: request.keySpec,
+      keyUsage: request.keyUsage ?? 'ENCRYPT/DECRYPT',
+      protectionLevel: protectionLevelFor(request.keySpec),
+      ...(request.description !== undefined ? { description: request.description } : {}),
+    })));
+    const key = toKeyDescription(created.keyMetadata ?? {});
+    needs(key.keyId !== '', 'Alibaba Cloud KMS CreateKey returned no KeyId', 'CloudError');
+    try {
+      if (request.alias !== undefined) {
+        await this.call('CreateAlias', key.keyId, (m) => this.client.createAlias(new m.CreateAliasRequest({ keyId: key.keyId, aliasName: request.alias })));
+      }
+      if (request.tags && Object.keys(request.tags).length > 0) {
+        const tags = JSON.stringify(Object.entries(request.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })));
+        await this.call('TagResource', key.keyId, (m) => this.client.tagResource(new m.TagResourceRequest({ keyId: key.keyId, tags })));
+      }
+    } catch (error) {
+      // The key exists: report its id so the engine records a partly created resource.
+      const e = error as ImportedKeyError;
+      throw new ImportedKeyError(e.code ?? 'CloudError', `key ${key.keyId} was created, but ${e.message}`, { cloudCode: e.cloudCode, id: key.keyId });
+    }
+    return key;
+  }
+
+  async describeKey(keyId: string): Promise<KeyDescription | undefined> {
+    try {
+      const reply = await this.call('DescribeKey', keyId, (m) => this.client.describeKey(new m.DescribeKeyRequest({ keyId })));
+      return toKeyDescription(reply.keyMetadata ?? {});
+    } catch (error) {
+      if (error instanceof ImportedKeyError && error.code === 'KeyNotFound') return undefined;
+      throw error;
+    }
+  }
+
+  async getImportParameters(keyId: string, algorithm: WrappingAlgorithm, wrappingKeySpec: string): Promise<ImportParameters> {
+    const reply = await this.call('GetParametersForImport', keyId, (m) => this.client.getParametersForImport(
+      new m.GetParametersForImportRequest({ keyId, wrappingAlgorithm: algorithm, wrappingKeySpec })));
+    needs(reply.publicKey && reply.importToken, `Alibaba Cloud KMS GetParametersForImport on key ${keyId} returned no PublicKey or ImportToken`, 'CloudError');
+    const validTo = isoOrUndefined(reply.tokenExpireTime);
+    needs(validTo, `Alibaba Cloud KMS GetParametersForImport on key ${keyId} returned no valid TokenExpireTime`, 'CloudError');
+    return {
+      keyId: reply.keyId || keyId,
+      publicKey: Buffer.from(reply.publicKey, 'base64'),
+      importToken: Buffer.from(reply.importToken, 'utf8'),
+      parametersValidTo: validTo,
+    };
+  }
+
+  async importMaterial(request: ImportMaterialRequest): Promise<{ keyMaterialId?: string }> {
+    let keyMaterialExpireUnix = 0; // 0 = never expires
+    if (request.expiresAt !== undefined) {
+      const ms = Date.parse(request.expiresAt);
+      needs(!Number.isNaN(ms), `expiresAt "${request.expiresAt}" is not an ISO 8601 date-time`);
+      keyMaterialExpireUnix = Math.floor(ms / 1000);
+      needs(keyMaterialExpireUnix > 0, `expiresAt "${request.expiresAt}" is before 1970`);
+    }
+    await this.call('ImportKeyMaterial', request.keyId, (m) => this.client.importKeyMaterial(new m.ImportKeyMaterialRequest({
+      keyId: request.keyId,
+      importToken: request.importToken.toString('utf8'),
+      encryptedKeyMaterial: request.encryptedKeyMaterial.toString('base64'),
+      keyMaterialExpireUnix,
+    })));
+    return {}; // Alibaba has no key material id
+  }
+
+  async deleteMaterial(keyId: string): Promise<void> {
+    await this.call('DeleteKeyMaterial', keyId, (m) => this.client.deleteKeyMaterial(new m.DeleteKeyMaterialRequest({ keyId })));
+  }
+
+  async scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void> {
+    const { min, max } = alicloudProfile.deletionWindowDays;
+    needs(Number.isInteger(pendingWindowInDays) && pendingWindowInDays >= min && pendingWindowInDays <= max,
+      `pendingWindowInDays must be a whole number of days from ${min} to ${max} for Alibaba Cloud KMS, got ${pendingWindowInDays}`);
+    try {
+      await this.call('ScheduleKeyDeletion', keyId, (m) => this.client.scheduleKeyDeletion(new m.ScheduleKeyDeletionRequest({ keyId, pendingWindowInDays })));
+    } catch (error) {
+      // Already gone, or already pending deletion: the delete is done.
+      if (error instanceof ImportedKeyError && (error.code === 'KeyNotFound' || error.cloudCode === 'Rejected.PendingDeletion')) return;
+      throw error;
+    }
+  }
+
+  async enableKey(keyId: string): Promise<void> {
+    await this.call('EnableKey', keyId, (m) => this.client.enableKey(new m.EnableKeyRequest({ keyId })));
+  }
+
+  async disableKey(keyId: string): Promise<void> {
+    await this.call('DisableKey', keyId, (m) => this.client.disableKey(new m.DisableKeyRequest({ keyId })));
+  }
+}
+
+export function createAlicloudAdapter(config: AdapterConfig, options: AlicloudAdapterOptions = {}): KmsAdapter {
+  return new AlicloudKmsAdapter(config, options);
+}

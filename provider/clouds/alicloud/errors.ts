@@ -1,0 +1,83 @@
+// Turns what @alicloud/kms20160120 throws into ImportedKeyError, keeping Alibaba's Code in `cloudCode`.
+// The SDK throws a ResponseError whose `code` is "<Code>Error", whose `data` is the reply body and
+// whose message carries the HTTP status ("code: 404, …"); network failures are plain Node errors.
+
+import { ImportedKeyError, type ErrorCode } from '../../errors';
+
+export interface AlibabaFailure {
+  /** Alibaba's Code, e.g. Forbidden.KeyNotFound; undefined for network failures. */
+  code?: string;
+  status?: number;
+  message: string;
+  requestId?: string;
+  /** Node's errno code (ECONNREFUSED, …) for failures below HTTP. */
+  networkCode?: string;
+}
+
+export function describeFailure(error: unknown): AlibabaFailure {
+  const e = (error ?? {}) as { code?: unknown; data?: Record<string, unknown>; message?: unknown };
+  const data = e.data && typeof e.data === 'object' ? e.data : undefined;
+  const text = typeof e.message === 'string' ? e.message : String(error);
+  const bodyCode = data && typeof data.Code === 'string' ? data.Code : undefined;
+  if (bodyCode !== undefined || (typeof e.code === 'string' && /Error$/.test(e.code) && /code: \d{3}/.test(text))) {
+    const code = bodyCode ?? String(e.code).replace(/Error$/, '');
+    const status = Number(/code: (\d{3})/.exec(text)?.[1]) || undefined;
+    const message = data && typeof data.Message === 'string' ? data.Message : text;
+    const requestId = data && typeof data.RequestId === 'string' ? data.RequestId : undefined;
+    return { code, status, message, requestId };
+  }
+  const networkCode = typeof e.code === 'string' ? e.code : undefined;
+  return { message: text, networkCode };
+}
+
+const RETRYABLE_CODES = new Set(['ServiceUnavailableTemporary', 'ServiceUnavailable', 'InternalFailure', 'InternalError']);
+// Only failures where the request surely did not reach the server: retrying them cannot repeat a CreateKey.
+const RETRYABLE_NETWORK = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
+
+/** Throttling and 5xx (the SDK itself never retries), and connections that never opened. */
+export function isRetryable(failure: AlibabaFailure): boolean {
+  if (failure.code && (failure.code.startsWith('Throttling') || RETRYABLE_CODES.has(failure.code))) return true;
+  if (failure.status !== undefined && (failure.status >= 500 || failure.status === 429)) return true;
+  return failure.networkCode !== undefined && RETRYABLE_NETWORK.has(failure.networkCode);
+}
+
+const NOT_FOUND = new Set(['Forbidden.KeyNotFound', 'EntityNotExist.Key', 'Forbidden.AliasNotFound']);
+const TOKEN_REJECTED = new Set(['InvalidParameter.ImportToken', 'InvalidParameter.ImportTokenExpired']);
+const CREDENTIALS = /^(SignatureDoesNotMatch|InvalidAccessKeyId|IncompleteSignature|InvalidSecurityToken|Forbidden\.RAM|Forbidden\.NoPermission|NoPermission)/;
+
+function errorCodeFor(code: string): ErrorCode {
+  if (NOT_FOUND.has(code)) return 'KeyNotFound';
+  if (TOKEN_REJECTED.has(code)) return 'ImportTokenRejected';
+  if (code === 'InvalidParameter.EncryptedKeyMaterial') return 'UnwrapFailed';
+  if (code === 'InvalidParameter.KeyMaterialMismatch') return 'ImportFailed';
+  if (code.startsWith('Rejected.')) return 'InvalidKeyState';
+  if (code.startsWith('InvalidParameter') || code.startsWith('MissingParameter')) return 'InvalidArgument';
+  return 'CloudError';
+}
+
+const HINTS: Array<[RegExp, string]> = [
+  [CREDENTIALS, 'check the Alibaba Cloud credentials (ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET) and their RAM permissions'],
+  [/^InvalidParameter\.KeyMaterialMismatch$/, 'a key only ever accepts the material first imported into it; create a new key for new material'],
+  [/^Rejected\.PendingDeletion$/, 'the key is pending deletion; cancel the deletion (CancelKeyDeletion) or use another key'],
+  [/^(IllegalTimestamp|InvalidTimeStamp)/, 'check this machine\'s clock'],
+];
+
+/**
+ * `operation` names the call, e.g. "ImportKeyMaterial"; `keyId` the key it was about.
+ * The SDK's own error is not attached as `cause`: it can hold the last request (token, wrapped material, access key id).
+ */
+export function toImportedKeyError(operation: string, keyId: string | undefined, error: unknown): ImportedKeyError {
+  if (error instanceof ImportedKeyError) return error;
+  const failure = describeFailure(error);
+  const where = `Alibaba Cloud KMS ${operation}${keyId ? ` on key ${keyId}` : ''}`;
+  if (!failure.code) {
+    return new ImportedKeyError('CloudError', `${where} failed: ${failure.networkCode ? `${failure.networkCode}: ` : ''}${failure.message}`);
+  }
+  const hint = HINTS.find(([pattern]) => pattern.test(failure.code as string))?.[1];
+  const requestId = failure.requestId ? ` (RequestId ${failure.requestId})` : '';
+  return new ImportedKeyError(
+    errorCodeFor(failure.code),
+    `${where} failed: ${failure.code}: ${failure.message}${requestId}${hint ? ` — ${hint}` : ''}`,
+    { cloudCode: failure.code },
+  );
+}
