@@ -8,4 +8,4 @@ export type { WrapKeyMaterialRequest, UnwrapKeyMaterialRequest } from './wrap';
 export { decodePublicKey, publicKeyDer, MIN_RSA_BITS } from './public-key';
 export { generateWrappingKeyPair, WRAPPING_KEY_SPECS } from './key-pair';
 export type { WrappingKeySpec, WrappingKeyPair } from './key-pair';
-export { validateKeyMaterial, MATERIAL_KEY_SPECS } from './key-material';
+export { validateKeyMaterial, assertKnownKeySpec, MATERIAL_KEY_SPECS } from './key-material';

@@ -56,12 +56,17 @@ function parsePkcs8(keySpec: string, material: Buffer, expected: string): KeyObj
   }
 }
 
-/** Throws InvalidArgument for an unknown key spec, InvalidKeyMaterial when the material does not fit it. */
-export function validateKeyMaterial(keySpec: string, material: Buffer): void {
+/** Throws InvalidArgument naming the allowed key specs when `keySpec` is not one of them. */
+export function assertKnownKeySpec(keySpec: string): void {
   if (typeof keySpec !== 'string' || !Object.prototype.hasOwnProperty.call(RULES, keySpec)) {
     const shown = typeof keySpec === 'string' ? JSON.stringify(keySpec.slice(0, 64)) : typeof keySpec;
     throw new ImportedKeyError('InvalidArgument', `keySpec ${shown} is not supported; allowed: ${MATERIAL_KEY_SPECS.join(', ')}`);
   }
+}
+
+/** Throws InvalidArgument for an unknown key spec, InvalidKeyMaterial when the material does not fit it. */
+export function validateKeyMaterial(keySpec: string, material: Buffer): void {
+  assertKnownKeySpec(keySpec);
   if (!Buffer.isBuffer(material) && !((material as unknown) instanceof Uint8Array)) {
     throw new ImportedKeyError('InvalidKeyMaterial', `keyMaterial must be bytes (a Buffer); got ${typeof material}`);
   }
