@@ -1,0 +1,63 @@
+// What `check` knows about AWS KMS offline (API reference, GetParametersForImport / ImportKeyMaterial /
+// ScheduleKeyDeletion), and how to build the adapter.
+
+import type { WrappingAlgorithm } from '../../wrapping';
+import type { AdapterConfig, CloudProfile, KmsAdapter } from '../adapter';
+
+export const AWS_KEY_SPECS = [
+  'SYMMETRIC_DEFAULT',
+  'HMAC_224',
+  'HMAC_256',
+  'HMAC_384',
+  'HMAC_512',
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'ECC_NIST_P256',
+  'ECC_NIST_P384',
+  'ECC_NIST_P521',
+  'ECC_SECG_P256K1',
+  'SM2',
+] as const;
+
+// RSA private keys only fit through the hybrid RSA_AES wrap; ECC keys may use either (RSA_AES first, per the issue).
+const HYBRID: readonly WrappingAlgorithm[] = ['RSA_AES_KEY_WRAP_SHA_256', 'RSA_AES_KEY_WRAP_SHA_1'];
+const DIRECT: readonly WrappingAlgorithm[] = ['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1'];
+
+export function awsWrappingAlgorithms(keySpec: string): readonly WrappingAlgorithm[] {
+  if (keySpec.startsWith('RSA_')) return [...HYBRID, 'SM2PKE'];
+  if (keySpec.startsWith('ECC_') || keySpec === 'SM2') return [...HYBRID, ...DIRECT, 'SM2PKE'];
+  if (keySpec === 'SYMMETRIC_DEFAULT' || keySpec.startsWith('HMAC_')) return [...DIRECT, ...HYBRID, 'SM2PKE'];
+  return [];
+}
+
+export function awsKeyUsages(keySpec: string): readonly string[] {
+  if (keySpec === 'SYMMETRIC_DEFAULT') return ['ENCRYPT_DECRYPT'];
+  if (keySpec.startsWith('HMAC_')) return ['GENERATE_VERIFY_MAC'];
+  if (keySpec.startsWith('RSA_')) return ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'];
+  if (keySpec === 'ECC_SECG_P256K1') return ['SIGN_VERIFY'];
+  if (keySpec.startsWith('ECC_')) return ['SIGN_VERIFY', 'KEY_AGREEMENT'];
+  if (keySpec === 'SM2') return ['SIGN_VERIFY', 'ENCRYPT_DECRYPT', 'KEY_AGREEMENT'];
+  return [];
+}
+
+export const awsProfile: CloudProfile = {
+  cloud: 'aws',
+  keySpecs: AWS_KEY_SPECS,
+  defaultKeySpec: 'SYMMETRIC_DEFAULT',
+  wrappingAlgorithms: awsWrappingAlgorithms,
+  wrappingKeySpecs(algorithm: WrappingAlgorithm) {
+    // SM2 wrapping keys exist in the China Regions only; RSA_2048 is AWS's own default elsewhere.
+    return algorithm === 'SM2PKE' ? ['SM2'] : ['RSA_2048', 'RSA_3072', 'RSA_4096'];
+  },
+  deletionWindowDays: { min: 7, max: 30, default: 30 },
+  maxExpiryDays: 365,
+  keyUsages: awsKeyUsages,
+  // A key id (UUID or multi-Region mrk-<32 hex>) or a key ARN; aliases are refused: adoption pins one key.
+  keyIdPattern: /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/)?(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+  createAdapter(config: AdapterConfig): KmsAdapter {
+    // Loaded on use so `check` (offline) never loads the AWS SDK.
+    const { AwsKmsAdapter } = require('./adapter') as typeof import('./adapter');
+    return new AwsKmsAdapter(config);
+  },
+};

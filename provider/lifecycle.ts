@@ -1,0 +1,181 @@
+// Desired state (arguments) vs recorded state (outputs) vs live state (DescribeKey) → what to do.
+// Pure functions only: no cloud calls, no Pulumi. provider/operations.ts carries the decisions out.
+
+import type { KeyDescription } from './clouds/adapter';
+import { materialMatchesDigest } from './digest';
+import { ImportedKeyError } from './errors';
+import type { KeyInputs, KeyOutputs } from './types';
+
+/** The engine's placeholder for a value not known until apply (pulumi/sdk runtime/rpc `unknownValue`). */
+export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+/** Arguments that pick which key this is: any change means another key. */
+const IDENTITY_FIELDS = ['cloud', 'region', 'projectId'] as const;
+/** Arguments fixed when the resource creates the key; the adapters cannot change them afterwards. */
+const CREATION_FIELDS = ['keySpec', 'keyUsage', 'description', 'alias', 'tags'] as const;
+
+export interface DiffPlan {
+  changes: boolean;
+  replaces: string[];
+  /** Why, one line per change, for messages and tests. */
+  reasons: string[];
+}
+
+/** Whether the key is gone for good as far as this resource is concerned (terraform's findKeyByID rule). */
+export function keyIsGone(live: KeyDescription | undefined): boolean {
+  return live === undefined || live.keyState === 'PendingDeletion';
+}
+
+/** Whether the live expiry is the one asked for (clouds round to the second; undefined = never expires). */
+export function expiryMatches(live: KeyDescription, expiresAt: string | undefined): boolean {
+  if (expiresAt === undefined) return !live.validTo && live.expirationModel !== 'KEY_MATERIAL_EXPIRES';
+  if (!live.validTo) return false;
+  return Math.abs(Date.parse(live.validTo) - Date.parse(expiresAt)) < 1000;
+}
+
+/** Whether the key holds material with the expiry asked for. */
+export function materialInPlace(live: KeyDescription, expiresAt: string | undefined): boolean {
+  return (live.keyState === 'Enabled' || live.keyState === 'Disabled') && expiryMatches(live, expiresAt);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(normalizeForCompare(a)) === JSON.stringify(normalizeForCompare(b));
+}
+
+function normalizeForCompare(value: unknown): unknown {
+  if (value === null || value === undefined || value === '') return undefined;
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return entries.length === 0 ? undefined : Object.fromEntries(entries);
+  }
+  return value;
+}
+
+function sameInstant(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return Date.parse(a) === Date.parse(b);
+}
+
+/**
+ * The plan for `pulumi preview`/`up`: `olds` are the recorded outputs, `news` the checked arguments,
+ * `live` what DescribeKey says now ('unchecked' when the cloud was not asked, e.g. unknown arguments).
+ * Throws for a change the cloud can never carry out (new material into an adopted key).
+ */
+export function planDiff(
+  olds: KeyOutputs,
+  news: KeyInputs,
+  live: KeyDescription | undefined | 'unchecked',
+  material: Buffer | 'unknown',
+): DiffPlan {
+  const replaces: string[] = [];
+  const reasons: string[] = [];
+  const replace = (field: string, why: string) => {
+    if (!replaces.includes(field)) replaces.push(field);
+    reasons.push(`${field}: ${why} (replace)`);
+  };
+  const update = (why: string) => reasons.push(why);
+
+  for (const field of IDENTITY_FIELDS) {
+    const next = news[field];
+    if (isUnknown(next)) replace(field, 'not known until apply');
+    else if (next !== undefined && olds[field] !== undefined && !sameValue(next, olds[field])) replace(field, 'changed');
+  }
+
+  if (news.keyId !== undefined) {
+    if (isUnknown(news.keyId)) replace('keyId', 'not known until apply');
+    else if (!olds.adopted) replace('keyId', 'the resource now adopts an existing key instead of the one it created');
+    else if (news.keyId !== olds.keyId && news.keyId !== olds.arn) replace('keyId', 'another key to adopt');
+  } else if (olds.adopted) {
+    replace('keyId', 'the resource no longer adopts a key: it will create one');
+  }
+
+  if (!olds.adopted && news.keyId === undefined) {
+    for (const field of CREATION_FIELDS) {
+      const next = news[field];
+      // keySpec/keyUsage left out mean "the cloud's default", which is what the key already has.
+      const leftToCloud = next === undefined && (field === 'keySpec' || field === 'keyUsage');
+      if (isUnknown(next)) replace(field, 'not known until apply');
+      else if (!leftToCloud && !sameValue(next, olds[field])) replace(field, 'fixed when the key is created');
+    }
+  }
+
+  const materialChanged = material === 'unknown' ? 'maybe' : !materialMatchesDigest(material, olds.materialDigest);
+  if (materialChanged) {
+    if (olds.adopted && replaces.length === 0) {
+      if (materialChanged === true) {
+        throw new ImportedKeyError(
+          'InvalidArgument',
+          `keyMaterial: key ${olds.keyId} was adopted and only ever accepts the material first imported into it; ` +
+            'to use new material, create a new key (remove keyId so the resource creates one)',
+        );
+      }
+      update('keyMaterial: not known until apply');
+    } else if (!olds.adopted) {
+      replace('keyMaterial', materialChanged === true ? 'a key only ever accepts one material' : 'not known until apply');
+    }
+  }
+
+  if (isUnknown(news.expiresAt) || !sameInstant(news.expiresAt, olds.expiresAt)) update('expiresAt: changed (reimport)');
+
+  for (const field of ['endpoint', 'wrappingAlgorithm', 'wrappingKeySpec', 'onDelete', 'deletionWindowInDays'] as const) {
+    if (!sameValue(news[field], olds[field])) update(`${field}: changed (no cloud call)`);
+  }
+
+  if (olds.keyState === 'PendingImport') update('keyState: PendingImport in state (reimport)');
+  if (live !== 'unchecked' && replaces.length === 0) {
+    if (keyIsGone(live)) {
+      if (olds.adopted) {
+        throw new ImportedKeyError(
+          'KeyNotFound',
+          `keyId: the adopted key ${olds.keyId} is gone or pending deletion; cancel the deletion or adopt another key`,
+        );
+      }
+      replace('keyId', `key ${olds.keyId} is gone or pending deletion`);
+    } else if (live!.keyState === 'PendingImport') {
+      update('keyState: the cloud reports PendingImport (reimport)');
+    }
+  }
+
+  return { changes: replaces.length > 0 || reasons.length > 0, replaces, reasons };
+}
+
+export type UpdateAction =
+  /** The key has no material: import it. */
+  | 'import'
+  /** The key holds the material with another expiry: import the same material again. */
+  | 'reimport'
+  /** Nothing to do in the cloud. */
+  | 'none';
+
+/** What an update must do to the key, judged from its live state (not the recorded one). */
+export function planUpdate(live: KeyDescription | undefined, expiresAt: string | undefined): UpdateAction {
+  if (keyIsGone(live)) {
+    throw new ImportedKeyError('KeyNotFound', `keyId: the key is gone or pending deletion${live ? ` (${live.keyId})` : ''}`);
+  }
+  if (live!.keyState === 'PendingImport') return 'import';
+  if (live!.keyState === 'Enabled' || live!.keyState === 'Disabled') return expiryMatches(live!, expiresAt) ? 'none' : 'reimport';
+  throw new ImportedKeyError('InvalidKeyState', `key ${live!.keyId} is ${live!.keyState}; cannot import material in that state`);
+}
+
+export type DeleteAction = 'scheduleDeletion' | 'deleteMaterial' | 'nothing';
+
+/** The `onDelete` in effect: the argument, else deleteMaterial for adopted keys and scheduleKeyDeletion for created ones. */
+export function effectiveOnDelete(onDelete: string | undefined, adopted: boolean): string {
+  return onDelete ?? (adopted ? 'deleteMaterial' : 'scheduleKeyDeletion');
+}
+
+/**
+ * What delete does for an `onDelete` choice. `live` is 'unchecked' when the key was not described
+ * (scheduling deletion needs no look first: the adapter counts "already gone/pending" as done).
+ */
+export function planDelete(onDelete: string | undefined, adopted: boolean, live: KeyDescription | undefined | 'unchecked'): DeleteAction {
+  const choice = effectiveOnDelete(onDelete, adopted);
+  if (choice === 'retain') return 'nothing';
+  if (live !== 'unchecked' && keyIsGone(live)) return 'nothing';
+  if (choice === 'deleteMaterial') return live !== 'unchecked' && live!.keyState === 'PendingImport' ? 'nothing' : 'deleteMaterial';
+  return 'scheduleDeletion';
+}

@@ -1,0 +1,157 @@
+// create / read / update / delete of one ImportedKey through a KmsAdapter, for every cloud.
+// Decisions come from lifecycle.ts; this file only sequences the cloud calls.
+
+import type { CloudProfile, KeyDescription, KmsAdapter } from './clouds/adapter';
+import { digestMaterial, materialMatchesDigest } from './digest';
+import { ImportedKeyError } from './errors';
+import { importKeyMaterial } from './importMaterial';
+import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate } from './lifecycle';
+import { ECHOED_ARGUMENTS, type KeyInputs, type KeyOutputs, type OnDelete } from './types';
+import { validateKeyMaterial } from './wrapping';
+
+export interface Cloud {
+  profile: CloudProfile;
+  adapter: KmsAdapter;
+}
+
+/** The outputs for `live`: the arguments echoed (never the material), what the cloud reports, the digest. */
+export function buildOutputs(inputs: KeyInputs, live: KeyDescription, adopted: boolean, materialDigest: string): KeyOutputs {
+  const echoed: Record<string, unknown> = {};
+  for (const field of ECHOED_ARGUMENTS) if (inputs[field] !== undefined) echoed[field] = inputs[field];
+  return {
+    ...(echoed as Partial<KeyOutputs>),
+    cloud: inputs.cloud,
+    onDelete: effectiveOnDelete(inputs.onDelete, adopted) as OnDelete,
+    adopted,
+    keyId: live.keyId,
+    arn: live.arn,
+    keyState: live.keyState,
+    origin: live.origin,
+    keySpec: live.keySpec,
+    keyUsage: live.keyUsage,
+    expirationModel: live.expirationModel,
+    validTo: live.validTo,
+    keyMaterialId: live.keyMaterialId,
+    materialDigest,
+  };
+}
+
+/** The wrapping algorithm and key spec for a key spec: the arguments, else the cloud's defaults. */
+function wrappingFor(profile: CloudProfile, inputs: KeyInputs, keySpec: string): { wrappingAlgorithm: string; wrappingKeySpec: string } {
+  const wrappingAlgorithm = inputs.wrappingAlgorithm ?? profile.wrappingAlgorithms(keySpec)[0];
+  const wrappingKeySpec = inputs.wrappingKeySpec ?? profile.wrappingKeySpecs(wrappingAlgorithm as never)[0];
+  if (!wrappingAlgorithm || !wrappingKeySpec) {
+    throw new ImportedKeyError('InvalidArgument', `keySpec: ${profile.cloud} offers no wrapping algorithm for ${keySpec}`);
+  }
+  return { wrappingAlgorithm, wrappingKeySpec };
+}
+
+async function describeOrFail(adapter: KmsAdapter, keyId: string): Promise<KeyDescription> {
+  const live = await adapter.describeKey(keyId);
+  if (!live) throw new ImportedKeyError('KeyNotFound', `key ${keyId} not found`, { id: keyId });
+  return live;
+}
+
+/** Checks an existing key can be adopted and returns its description. */
+async function describeKeyToAdopt(adapter: KmsAdapter, keyId: string, inputs: KeyInputs, material: Buffer): Promise<KeyDescription> {
+  const live = await adapter.describeKey(keyId);
+  if (keyIsGone(live)) throw new ImportedKeyError('KeyNotFound', `keyId: key ${keyId} does not exist or is pending deletion`);
+  if (live!.origin.toUpperCase() !== 'EXTERNAL') {
+    throw new ImportedKeyError('InvalidArgument', `keyId: key ${keyId} has origin ${live!.origin}; only keys with origin EXTERNAL take imported material`);
+  }
+  if (inputs.keySpec !== undefined && inputs.keySpec !== live!.keySpec) {
+    throw new ImportedKeyError('InvalidArgument', `keySpec: key ${keyId} is ${live!.keySpec}, not ${inputs.keySpec}`);
+  }
+  validateKeyMaterial(live!.keySpec, material);
+  return live!;
+}
+
+export interface CreateResult {
+  id: string;
+  outs: KeyOutputs;
+}
+
+/**
+ * Creates (or adopts) the key and imports the material. A failure after the key exists carries
+ * the key id in `id`, so the engine records a partly created resource and the next update finishes.
+ */
+export async function createImportedKey({ profile, adapter }: Cloud, inputs: KeyInputs, material: Buffer): Promise<CreateResult> {
+  const adopted = inputs.keyId !== undefined;
+  let live: KeyDescription;
+  if (adopted) {
+    live = await describeKeyToAdopt(adapter, inputs.keyId!, inputs, material);
+  } else {
+    const keySpec = inputs.keySpec ?? profile.defaultKeySpec;
+    live = await adapter.createKey({ keySpec, keyUsage: inputs.keyUsage, description: inputs.description, alias: inputs.alias, tags: inputs.tags });
+  }
+  const keyId = live.keyId;
+  try {
+    if (!(adopted && materialInPlace(live, inputs.expiresAt))) {
+      const materialPresent = live.keyState === 'Enabled' || live.keyState === 'Disabled';
+      await importKeyMaterial(adapter, { keyId, material, expiresAt: inputs.expiresAt, materialPresent, ...wrappingFor(profile, inputs, live.keySpec) });
+      live = await describeOrFail(adapter, keyId);
+      if (!materialInPlace(live, inputs.expiresAt)) {
+        throw new ImportedKeyError('ImportFailed', `key ${keyId} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
+      }
+    }
+  } catch (error) {
+    if (adopted) throw error;
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new ImportedKeyError(
+      error instanceof ImportedKeyError ? error.code : 'ImportFailed',
+      `key ${keyId} was created but its material is not imported yet (${cause}); the next \`pulumi up\` imports it into the same key`,
+      { cause: error, id: keyId, cloudCode: error instanceof ImportedKeyError ? error.cloudCode : undefined },
+    );
+  }
+  return { id: keyId, outs: buildOutputs(inputs, live, adopted, digestMaterial(material)) };
+}
+
+/** The live outputs, or undefined when the key is gone or pending deletion (the resource is gone). */
+export async function readImportedKey({ adapter }: Cloud, id: string, olds: KeyOutputs): Promise<KeyOutputs | undefined> {
+  const live = await adapter.describeKey(id);
+  if (keyIsGone(live)) return undefined;
+  return {
+    ...olds,
+    keyId: live!.keyId,
+    arn: live!.arn,
+    keyState: live!.keyState,
+    origin: live!.origin,
+    keySpec: live!.keySpec,
+    keyUsage: live!.keyUsage,
+    expirationModel: live!.expirationModel,
+    validTo: live!.validTo,
+    keyMaterialId: live!.keyMaterialId,
+  };
+}
+
+/** Imports the same material again when the key lost it or the expiry changed; records the rest. */
+export async function updateImportedKey({ profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, news: KeyInputs, material: Buffer): Promise<KeyOutputs> {
+  let live = await adapter.describeKey(id);
+  const action = planUpdate(live, news.expiresAt);
+  if (action !== 'none') {
+    validateKeyMaterial(live!.keySpec, material);
+    await importKeyMaterial(adapter, {
+      keyId: id,
+      material,
+      expiresAt: news.expiresAt,
+      materialPresent: action === 'reimport',
+      ...wrappingFor(profile, news, live!.keySpec),
+    });
+    live = await describeOrFail(adapter, id);
+    if (!materialInPlace(live, news.expiresAt)) {
+      throw new ImportedKeyError('ImportFailed', `key ${id} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
+    }
+  }
+  const digest = materialMatchesDigest(material, olds.materialDigest) ? olds.materialDigest! : digestMaterial(material);
+  return buildOutputs(news, live!, olds.adopted ?? news.keyId !== undefined, digest);
+}
+
+/** Follows onDelete; a key already gone or already pending deletion counts as deleted. */
+export async function deleteImportedKey({ profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>): Promise<void> {
+  const adopted = olds.adopted ?? false;
+  const choice = effectiveOnDelete(olds.onDelete, adopted);
+  const live = choice === 'deleteMaterial' ? await adapter.describeKey(id) : 'unchecked';
+  const action = planDelete(choice, adopted, live);
+  if (action === 'scheduleDeletion') await adapter.scheduleDeletion(id, olds.deletionWindowInDays ?? profile.deletionWindowDays.default);
+  else if (action === 'deleteMaterial') await adapter.deleteMaterial(id);
+}
