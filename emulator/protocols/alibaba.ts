@@ -1,0 +1,313 @@
+// Alibaba Cloud KMS (API 2016-01-20) on the emulator: RPC style, parameters in the query string, a
+// form body or both, GET or POST, HMAC-SHA1 signed. Keys live per region (RegionId, else the host
+// kms.<region>.aliyuncs.com, else cn-hangzhou). The shared store enforces the key rules; this module
+// translates Alibaba's parameters, JSON replies, times (ISO UTC) and error codes.
+
+import { randomBytes, randomUUID } from 'node:crypto';
+import { decryptWithMaterial, encryptWithMaterial, keyIdOfCiphertext } from '../key-crypto';
+import { isStoreError } from '../store-errors';
+import type { KeyStore, StoredKey } from '../store';
+import type { WrappingAlgorithm } from '../../provider/wrapping';
+import { AlibabaError, alibabaErrors, errorReply, fromStoreError, jsonReply } from './alibaba-errors';
+import {
+  ALIBABA_KMS_VERSION, authenticate, isFormBody, NonceCache, optionalInteger, readParams, regionOf, requireParam,
+} from './alibaba-request';
+import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from './types';
+
+const CLOUD = 'alibaba';
+const DEFAULT_REGION = 'cn-hangzhou';
+/** The account id the emulator puts in ARNs and Creator. */
+export const ALIBABA_EMULATOR_ACCOUNT = '1234567890123456';
+const KEY_SPECS = ['Aliyun_AES_256', 'Aliyun_SM4'];
+const MAX_PLAINTEXT_BYTES = 6144;
+
+const WRAPPING: Record<string, { algorithms: WrappingAlgorithm[]; storeSpec: 'RSA_2048' | 'SM2' }> = {
+  RSA_2048: { algorithms: ['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'RSAES_PKCS1_V1_5'], storeSpec: 'RSA_2048' },
+  EC_SM2: { algorithms: ['SM2PKE'], storeSpec: 'SM2' },
+};
+
+interface Call {
+  params: Record<string, string>;
+  region: string;
+  store: KeyStore;
+  /** The key the request resolved to, so a state error can name its state. */
+  resolved?: StoredKey;
+}
+type Handler = (call: Call) => Record<string, unknown>;
+
+/** Alibaba writes seconds-precision UTC: 2026-01-01T00:00:00Z. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function arnOf(key: StoredKey): string {
+  return `acs:kms:${key.namespace}:${ALIBABA_EMULATOR_ACCOUNT}:key/${key.id}`;
+}
+
+function keyMetadata(key: StoredKey): Record<string, unknown> {
+  return {
+    KeyId: key.id,
+    Arn: arnOf(key),
+    KeyState: key.state,
+    KeySpec: key.keySpec,
+    KeyUsage: key.keyUsage,
+    Origin: key.origin,
+    ProtectionLevel: String(key.attributes.protectionLevel ?? 'SOFTWARE'),
+    Description: key.description,
+    Creator: ALIBABA_EMULATOR_ACCOUNT,
+    CreationDate: isoSeconds(key.createdAt),
+    // Empty when the material never expires or there is none, as Alibaba does.
+    MaterialExpireTime: key.hasMaterial && key.materialExpiresAt !== undefined ? isoSeconds(key.materialExpiresAt) : '',
+    DeleteDate: key.state === 'PendingDeletion' && key.deletionDate !== undefined ? isoSeconds(key.deletionDate) : '',
+    PrimaryKeyVersion: String(key.attributes.primaryKeyVersion ?? ''),
+    AutomaticRotation: 'Disabled',
+    DeletionProtection: 'Disabled',
+  };
+}
+
+/** KeyId may be an id, alias/NAME, or an ARN acs:kms:REGION:ACCOUNT:key/ID or …:alias/NAME. */
+function resolveKey(call: Call, name = 'KeyId'): StoredKey {
+  const given = requireParam(call.params, name);
+  let region = call.region;
+  let ref = given;
+  const arn = /^acs:kms:([a-z0-9-]+):(\d+):((?:key|alias)\/.+)$/.exec(given);
+  if (arn) {
+    region = arn[1];
+    ref = arn[3].startsWith('key/') ? arn[3].slice(4) : arn[3];
+  }
+  let keyId = ref;
+  if (ref.startsWith('alias/')) {
+    const alias = call.store.findAlias(CLOUD, region, ref);
+    if (!alias) throw alibabaErrors.aliasNotFound(ref);
+    keyId = alias.keyId;
+  }
+  const key = call.store.findKey(CLOUD, region, keyId);
+  if (!key) throw alibabaErrors.keyNotFound(given);
+  call.resolved = key;
+  return key;
+}
+
+function refOf(key: StoredKey): { cloud: string; namespace: string; keyId: string } {
+  return { cloud: CLOUD, namespace: key.namespace, keyId: key.id };
+}
+
+function oneOf(params: Record<string, string>, name: string, allowed: readonly string[], fallback?: string): string {
+  const value = params[name] || fallback;
+  if (value === undefined) throw alibabaErrors.missingParameter(name);
+  if (!allowed.includes(value)) throw alibabaErrors.invalidParameter(name, `allowed values: ${allowed.join(', ')}`);
+  return value;
+}
+
+function encryptionContext(params: Record<string, string>): Record<string, string> | undefined {
+  const text = params.EncryptionContext;
+  if (text === undefined || text === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw alibabaErrors.invalidParameter('EncryptionContext', 'it must be a JSON object of strings');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw alibabaErrors.invalidParameter('EncryptionContext', 'it must be a JSON object of strings');
+  }
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+}
+
+const OPERATIONS: Record<string, Handler> = {
+  CreateKey(call) {
+    const origin = oneOf(call.params, 'Origin', ['Aliyun_KMS', 'EXTERNAL'], 'Aliyun_KMS');
+    const keySpec = oneOf(call.params, 'KeySpec', KEY_SPECS, 'Aliyun_AES_256');
+    const keyUsage = oneOf(call.params, 'KeyUsage', ['ENCRYPT/DECRYPT'], 'ENCRYPT/DECRYPT');
+    const protectionLevel = oneOf(call.params, 'ProtectionLevel', ['SOFTWARE', 'HSM'], keySpec === 'Aliyun_SM4' ? 'HSM' : 'SOFTWARE');
+    // SM4 exists only in Alibaba's managed HSMs.
+    if (keySpec === 'Aliyun_SM4' && protectionLevel !== 'HSM') throw alibabaErrors.invalidParameter('ProtectionLevel', 'KeySpec Aliyun_SM4 needs ProtectionLevel HSM');
+    const description = call.params.Description ?? '';
+    if (description.length > 8192) throw alibabaErrors.invalidParameter('Description', 'at most 8192 characters');
+    const external = origin === 'EXTERNAL';
+    const key = call.store.createKey({
+      cloud: CLOUD, namespace: call.region, origin, keySpec, keyUsage, description, external,
+      attributes: { protectionLevel, primaryKeyVersion: randomUUID() },
+      generatedMaterial: external ? undefined : randomBytes(keySpec === 'Aliyun_SM4' ? 16 : 32),
+    });
+    return { KeyMetadata: keyMetadata(key) };
+  },
+
+  DescribeKey: (call) => ({ KeyMetadata: keyMetadata(resolveKey(call)) }),
+
+  ListKeys(call) {
+    const keys = call.store.listKeys(CLOUD, call.region);
+    const pageSize = optionalInteger(call.params, 'PageSize') ?? 10;
+    const pageNumber = optionalInteger(call.params, 'PageNumber') ?? 1;
+    if (pageSize < 1 || pageSize > 100) throw alibabaErrors.invalidParameter('PageSize', 'from 1 to 100');
+    if (pageNumber < 1) throw alibabaErrors.invalidParameter('PageNumber', 'from 1');
+    const page = keys.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+    return { Keys: { Key: page.map((k) => ({ KeyId: k.id, KeyArn: arnOf(k) })) }, TotalCount: keys.length, PageNumber: pageNumber, PageSize: pageSize };
+  },
+
+  GetParametersForImport(call) {
+    const key = resolveKey(call);
+    const wrappingKeySpec = oneOf(call.params, 'WrappingKeySpec', Object.keys(WRAPPING));
+    const algorithm = oneOf(call.params, 'WrappingAlgorithm', WRAPPING[wrappingKeySpec].algorithms) as WrappingAlgorithm;
+    if (wrappingKeySpec === 'EC_SM2' && key.attributes.protectionLevel !== 'HSM') {
+      throw alibabaErrors.invalidParameter('WrappingKeySpec', 'EC_SM2 (SM2PKE) is only available for keys with ProtectionLevel HSM');
+    }
+    const minted = call.store.createImportParameters(refOf(key), algorithm, WRAPPING[wrappingKeySpec].storeSpec);
+    return {
+      KeyId: key.id,
+      ImportToken: minted.importToken.toString('base64'),
+      PublicKey: minted.publicKeyDer.toString('base64'),
+      TokenExpireTime: isoSeconds(minted.validTo),
+    };
+  },
+
+  ImportKeyMaterial(call) {
+    const key = resolveKey(call);
+    const token = requireParam(call.params, 'ImportToken');
+    const wrapped = requireParam(call.params, 'EncryptedKeyMaterial');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(wrapped)) throw alibabaErrors.invalidParameter('EncryptedKeyMaterial', 'it must be base64');
+    const expireUnix = optionalInteger(call.params, 'KeyMaterialExpireUnix') ?? 0;
+    if (expireUnix < 0) throw alibabaErrors.invalidParameter('KeyMaterialExpireUnix', 'seconds since 1970, or 0 for never');
+    call.store.importMaterial(refOf(key), {
+      // Not base64 at all cannot be one of our tokens: it decodes to bytes the store does not know.
+      importToken: Buffer.from(token, 'base64'),
+      encryptedKeyMaterial: Buffer.from(wrapped, 'base64'),
+      expiresAt: expireUnix === 0 ? undefined : expireUnix * 1000,
+      reimport: 'in-place',
+    });
+    return {};
+  },
+
+  DeleteKeyMaterial(call) {
+    call.store.deleteMaterial(refOf(resolveKey(call)));
+    return {};
+  },
+
+  ScheduleKeyDeletion(call) {
+    const key = resolveKey(call);
+    const days = optionalInteger(call.params, 'PendingWindowInDays');
+    if (days === undefined) throw alibabaErrors.missingParameter('PendingWindowInDays');
+    if (days < 7 || days > 366) throw alibabaErrors.invalidParameter('PendingWindowInDays', 'a whole number of days from 7 to 366');
+    call.store.scheduleDeletion(refOf(key), days);
+    return {};
+  },
+
+  CancelKeyDeletion(call) {
+    call.store.cancelDeletion(refOf(resolveKey(call)));
+    return {};
+  },
+
+  EnableKey(call) {
+    call.store.enableKey(refOf(resolveKey(call)));
+    return {};
+  },
+
+  DisableKey(call) {
+    call.store.disableKey(refOf(resolveKey(call)));
+    return {};
+  },
+
+  CreateAlias(call) {
+    const key = resolveKey(call);
+    const aliasName = requireParam(call.params, 'AliasName');
+    if (!/^alias\/[a-zA-Z0-9:/_-]{1,249}$/.test(aliasName)) throw alibabaErrors.invalidParameter('AliasName', 'alias/ followed by letters, digits, : / _ -');
+    call.store.createAlias(CLOUD, key.namespace, aliasName, refOf(key));
+    return {};
+  },
+
+  TagResource(call) {
+    const key = resolveKey(call);
+    let tags: unknown;
+    try {
+      tags = JSON.parse(requireParam(call.params, 'Tags'));
+    } catch {
+      throw alibabaErrors.invalidParameter('Tags', 'a JSON array of {"TagKey","TagValue"}');
+    }
+    if (!Array.isArray(tags) || tags.some((t) => typeof t?.TagKey !== 'string')) {
+      throw alibabaErrors.invalidParameter('Tags', 'a JSON array of {"TagKey","TagValue"}');
+    }
+    call.store.tagKey(refOf(key), Object.fromEntries(tags.map((t: { TagKey: string; TagValue?: unknown }) => [t.TagKey, String(t.TagValue ?? '')])));
+    return {};
+  },
+
+  Encrypt(call) {
+    const key = resolveKey(call);
+    const plaintext = Buffer.from(requireParam(call.params, 'Plaintext'), 'utf8');
+    if (plaintext.length > MAX_PLAINTEXT_BYTES) throw alibabaErrors.invalidParameter('Plaintext', `at most ${MAX_PLAINTEXT_BYTES} bytes`);
+    const { material } = call.store.materialForUse(refOf(key));
+    const blob = encryptWithMaterial(key.id, material, plaintext, encryptionContext(call.params));
+    return { KeyId: key.id, KeyVersionId: String(key.attributes.primaryKeyVersion ?? ''), CiphertextBlob: blob.toString('base64') };
+  },
+
+  Decrypt(call) {
+    const blob = Buffer.from(requireParam(call.params, 'CiphertextBlob'), 'base64');
+    const keyId = keyIdOfCiphertext(blob);
+    if (!keyId) throw new AlibabaError(400, 'InvalidCiphertext', 'The ciphertext is invalid or was not produced by this service.');
+    const key = call.store.findKey(CLOUD, call.region, keyId);
+    if (!key) throw alibabaErrors.keyNotFound(keyId);
+    const { material } = call.store.materialForUse(refOf(key));
+    const plaintext = decryptWithMaterial(key.id, material, blob, encryptionContext(call.params));
+    return { KeyId: key.id, KeyVersionId: String(key.attributes.primaryKeyVersion ?? ''), Plaintext: plaintext.toString('utf8') };
+  },
+};
+
+// One replay cache per emulator (its store), so separate emulators in one process stay independent.
+const nonceCaches = new WeakMap<KeyStore, NonceCache>();
+
+function hostOf(request: ProtocolRequest, region: string): string {
+  return String(request.headers.host ?? `kms.${region}.aliyuncs.com`);
+}
+
+export const alibabaProtocol: Protocol = {
+  cloud: CLOUD,
+
+  matches(request) {
+    if (request.method !== 'GET' && request.method !== 'POST') return false;
+    if (request.query.get('Version') === ALIBABA_KMS_VERSION && request.query.has('Action')) return true;
+    if (!isFormBody(request)) return false;
+    const params = readParams(request);
+    return params.Version === ALIBABA_KMS_VERSION && params.Action !== undefined;
+  },
+
+  operation(request) {
+    try {
+      return readParams(request).Action ?? 'Unknown';
+    } catch {
+      return 'Unknown';
+    }
+  },
+
+  handle(request: ProtocolRequest, context: ProtocolContext): ProtocolResponse {
+    const params = readParams(request);
+    const region = regionOf(params, String(request.headers.host ?? ''), DEFAULT_REGION);
+    const host = hostOf(request, region);
+    let nonces = nonceCaches.get(context.store);
+    if (!nonces) nonceCaches.set(context.store, (nonces = new NonceCache()));
+    const call: Call = { params, region, store: context.store };
+    try {
+      authenticate(request.method, params, context.credentials, nonces, Date.now());
+      const handler = Object.prototype.hasOwnProperty.call(OPERATIONS, params.Action) ? OPERATIONS[params.Action] : undefined;
+      if (!handler) throw alibabaErrors.unknownAction(params.Action);
+      const body = handler(call);
+      return jsonReply(200, { ...body, RequestId: randomUUID() });
+    } catch (error) {
+      if (error instanceof AlibabaError) return errorReply(error, host);
+      if (isStoreError(error)) {
+        const key = call.resolved;
+        const stateOf = (): string | undefined => (key ? context.store.findKey(CLOUD, key.namespace, key.id)?.state : undefined);
+        return errorReply(fromStoreError(error, key?.id ?? params.KeyId ?? '', stateOf), host);
+      }
+      throw error;
+    }
+  },
+
+  errorResponse(kind: ServerErrorKind, request: ProtocolRequest): ProtocolResponse {
+    const host = String(request.headers.host ?? `kms.${DEFAULT_REGION}.aliyuncs.com`);
+    const errors: Record<ServerErrorKind, () => AlibabaError> = {
+      throttling: alibabaErrors.throttling,
+      internal: alibabaErrors.internal,
+      unavailable: alibabaErrors.unavailable,
+      tooLarge: alibabaErrors.tooLarge,
+    };
+    return errorReply(errors[kind](), host);
+  },
+};
