@@ -3,9 +3,11 @@
 import { ImportedKeyError } from '../errors';
 import type { CloudProfile } from './adapter';
 import { awsProfile } from './aws/profile';
+import { alicloudProfile } from './alicloud/profile';
 
 const PROFILES: Record<string, CloudProfile> = {
   aws: awsProfile,
+  alicloud: alicloudProfile,
 };
 
 export const CLOUD_NAMES: readonly string[] = Object.keys(PROFILES);
