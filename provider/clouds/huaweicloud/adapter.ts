@@ -125,7 +125,13 @@ export class HuaweiKmsAdapter implements KmsAdapter {
 
   async deleteMaterial(keyId: string): Promise<void> {
     checkKeyId(keyId);
-    await this.client.call('delete-imported-key-material', { key_id: keyId });
+    try {
+      await this.client.call('delete-imported-key-material', { key_id: keyId });
+    } catch (error) {
+      // KMS.2701 on a key already pending import (material expired or deleted meanwhile): the material is gone, as asked.
+      if (error instanceof ImportedKeyError && error.cloudCode === 'KMS.2701' && (await this.describeKey(keyId))?.keyState === 'PendingImport') return;
+      throw error;
+    }
   }
 
   async scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void> {

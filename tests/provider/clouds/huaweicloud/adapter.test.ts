@@ -1,0 +1,210 @@
+import { strict as assert } from 'node:assert';
+import { randomBytes, createPublicKey } from 'node:crypto';
+import { startEmulator, type RunningEmulator } from '../../../../emulator';
+import { huaweiProtocol } from '../../../../emulator/protocols/huawei';
+import { HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
+import { HuaweiKmsClient } from '../../../../provider/clouds/huaweicloud/client';
+import { huaweicloudProfile } from '../../../../provider/clouds/huaweicloud/profile';
+import { ImportedKeyError } from '../../../../provider/errors';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../provider/wrapping';
+import { huaweiCall } from '../../../emulator/huawei-client';
+
+const PROJECT = '0123456789abcdef0123456789abcdef';
+
+async function rejects(promise: Promise<unknown>): Promise<ImportedKeyError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ImportedKeyError, String(error));
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('huaweicloud adapter against the emulator', () => {
+  let emulator: RunningEmulator;
+  let adapter: HuaweiKmsAdapter;
+
+  before(async () => {
+    emulator = await startEmulator({ protocols: [huaweiProtocol] });
+    const settings = { endpoint: new URL(emulator.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } };
+    adapter = new HuaweiKmsAdapter(new HuaweiKmsClient(settings, { retryDelayMs: 5 }));
+  });
+  after(async () => {
+    await emulator.close();
+  });
+  afterEach(() => emulator.faults.clear());
+
+  async function wrapFor(keyId: string, material: Buffer, algorithm: WrappingAlgorithm = 'RSAES_OAEP_SHA_256', spec = 'RSA_2048') {
+    const params = await adapter.getImportParameters(keyId, algorithm, spec);
+    return { params, encryptedKeyMaterial: wrapKeyMaterial({ algorithm, publicKey: params.publicKey, material }) };
+  }
+
+  async function importedKey(material: Buffer, expiresAt?: string): Promise<string> {
+    const { keyId } = await adapter.createKey({ keySpec: 'AES_256', alias: 'imported' });
+    const { params, encryptedKeyMaterial } = await wrapFor(keyId, material);
+    await adapter.importMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial, expiresAt });
+    return keyId;
+  }
+
+  it('creates an external key, imports material with an expiry, and describes it like the other clouds', async () => {
+    const created = await adapter.createKey({ keySpec: 'AES_256', alias: 'my key.prod', description: 'test' });
+    assert.equal(created.keyState, 'PendingImport');
+    assert.equal(created.origin, 'EXTERNAL');
+    assert.equal(emulator.store.findKey('huawei', PROJECT, created.keyId)?.attributes.key_alias, 'my-key-prod');
+
+    const { params, encryptedKeyMaterial } = await wrapFor(created.keyId, randomBytes(32));
+    assert.equal(createPublicKey({ key: params.publicKey, format: 'der', type: 'spki' }).asymmetricKeyDetails?.modulusLength, 2048);
+    const hoursValid = (Date.parse(params.parametersValidTo) - emulator.clock.now()) / 3600_000;
+    assert.ok(hoursValid > 23.9 && hoursValid <= 24, String(hoursValid));
+
+    const expiresAt = new Date(emulator.clock.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+    await adapter.importMaterial({ keyId: created.keyId, importToken: params.importToken, encryptedKeyMaterial, expiresAt });
+    const described = await adapter.describeKey(created.keyId);
+    assert.deepEqual(
+      { ...described },
+      {
+        keyId: created.keyId, arn: created.keyId, keyState: 'Enabled', origin: 'EXTERNAL', keySpec: 'AES_256', keyUsage: 'ENCRYPT_DECRYPT',
+        expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: expiresAt,
+      },
+    );
+  });
+
+  it('returns undefined for a key that does not exist', async () => {
+    assert.equal(await adapter.describeKey('00000000-0000-0000-0000-000000000000'), undefined);
+  });
+
+  it('imports SM4 material wrapped with SM2 (SM2_ENCRYPT on the wire)', async () => {
+    const { keyId } = await adapter.createKey({ keySpec: 'SM4', alias: 'sm4' });
+    const { params, encryptedKeyMaterial } = await wrapFor(keyId, randomBytes(16), 'SM2PKE', 'SM2');
+    await adapter.importMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial });
+    const described = await adapter.describeKey(keyId);
+    assert.equal(described?.keyState, 'Enabled');
+    assert.equal(described?.expirationModel, 'KEY_MATERIAL_DOES_NOT_EXPIRE');
+  });
+
+  it('changes the expiry the delete-first way, with the key unusable only between delete and import', async () => {
+    const material = randomBytes(32);
+    const keyId = await importedKey(material, new Date(emulator.clock.now() + 86_400_000).toISOString());
+    assert.equal(adapter.reimportMode, 'delete-first');
+
+    // An import over live material is refused, as Huawei does.
+    const { params, encryptedKeyMaterial } = await wrapFor(keyId, material);
+    const refused = await rejects(adapter.importMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial }));
+    assert.equal(refused.code, 'InvalidKeyState');
+    assert.equal(refused.cloudCode, 'KMS.0310');
+
+    // Parameters fetched and material wrapped first (above); then the window: delete + import.
+    const newExpiry = new Date(emulator.clock.now() + 60 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+    const windows: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const fresh = await wrapFor(keyId, material);
+      const start = process.hrtime.bigint();
+      await adapter.deleteMaterial(keyId);
+      await adapter.importMaterial({ keyId, importToken: fresh.params.importToken, encryptedKeyMaterial: fresh.encryptedKeyMaterial, expiresAt: newExpiry });
+      windows.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    const described = await adapter.describeKey(keyId);
+    assert.equal(described?.keyState, 'Enabled');
+    assert.equal(described?.validTo, newExpiry);
+    windows.sort((a, b) => a - b);
+    // eslint-disable-next-line no-console
+    console.log(`      unusable window (delete-imported-key-material → import done), 5 runs on loopback: median ${windows[2].toFixed(1)} ms, max ${windows[4].toFixed(1)} ms`);
+  });
+
+  it('treats deleting material that is already gone as done', async () => {
+    const keyId = await importedKey(randomBytes(32));
+    await adapter.deleteMaterial(keyId);
+    await adapter.deleteMaterial(keyId);
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'PendingImport');
+  });
+
+  it("keeps Huawei's code on import failures, and the material out of the message", async () => {
+    const material = randomBytes(32);
+    const keyId = await importedKey(material);
+    await adapter.deleteMaterial(keyId);
+    const other = randomBytes(32);
+    const { params, encryptedKeyMaterial } = await wrapFor(keyId, other);
+    const wrong = await rejects(adapter.importMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial }));
+    assert.equal(wrong.code, 'ImportFailed');
+    assert.equal(wrong.cloudCode, 'KMS.2606');
+    for (const bytes of [material, other]) {
+      for (const text of [wrong.message, JSON.stringify(wrong), String(wrong.stack)]) {
+        assert.equal(text.includes(bytes.toString('hex')) || text.includes(bytes.toString('base64')), false);
+      }
+    }
+
+    const { keyId: otherKey } = await adapter.createKey({ keySpec: 'AES_256' });
+    const foreign = await rejects(adapter.importMaterial({ keyId: otherKey, importToken: params.importToken, encryptedKeyMaterial }));
+    assert.equal(foreign.code, 'ImportTokenRejected');
+    assert.equal(foreign.cloudCode, 'KMS.2603');
+  });
+
+  it('schedules deletion idempotently within 7-1096 days', async () => {
+    const keyId = await importedKey(randomBytes(32));
+    await adapter.scheduleDeletion(keyId, 7);
+    await adapter.scheduleDeletion(keyId, 7); // already pending deletion (KMS.0210) counts as done
+    const described = await adapter.describeKey(keyId);
+    assert.equal(described?.keyState, 'PendingDeletion');
+    assert.ok(Math.abs(Date.parse(described!.deletionDate!) - (emulator.clock.now() + 7 * 86_400_000)) < 5000);
+    await adapter.scheduleDeletion('00000000-0000-0000-0000-000000000000', 7); // already gone
+    assert.match((await rejects(adapter.scheduleDeletion(keyId, 1097))).message, /deletionWindowInDays must be a whole number from 7 to 1096/);
+  });
+
+  it('disables and enables', async () => {
+    const keyId = await importedKey(randomBytes(32));
+    await adapter.disableKey(keyId);
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'Disabled');
+    await adapter.enableKey(keyId);
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
+  });
+
+  it('retries throttled calls and names the throttling code when it persists', async () => {
+    const keyId = await importedKey(randomBytes(32));
+    emulator.faults.add({ target: 'huawei:describe-key', throttleRate: 0.5 });
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
+    emulator.faults.clear();
+    emulator.faults.add({ target: 'huawei:describe-key', throttleRate: 1 });
+    const throttled = await rejects(adapter.describeKey(keyId));
+    assert.equal(throttled.cloudCode, 'APIGW.0308');
+  });
+
+  it('reports a lost reply after import as a CloudError, and describe then shows the import happened', async () => {
+    const material = randomBytes(32);
+    const { keyId } = await adapter.createKey({ keySpec: 'AES_256' });
+    const { params, encryptedKeyMaterial } = await wrapFor(keyId, material);
+    emulator.faults.add({ target: 'huawei:import-key-material', dropNext: 1 });
+    const lost = await rejects(adapter.importMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial }));
+    assert.equal(lost.code, 'CloudError');
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
+  });
+
+  it('refuses bad arguments before any request, naming the field', async () => {
+    assert.match((await rejects(adapter.describeKey('alias/x'))).message, /keyId must be a Huawei key id/);
+    assert.match((await rejects(adapter.createKey({ keySpec: 'RSA_2048' }))).message, /keySpec must be one of AES_256, SM4/);
+    assert.equal((await rejects(adapter.getImportParameters('00000000-0000-0000-0000-000000000000', 'RSA_AES_KEY_WRAP_SHA_256', 'RSA_2048'))).code, 'UnsupportedAlgorithm');
+    assert.match((await rejects(adapter.createKey({ keySpec: 'AES_256', tags: { a: 'b' } }))).message, /tags are not supported/);
+  });
+
+  it('derives key aliases Huawei accepts from resource names', () => {
+    assert.equal(keyAliasFor('prod/payments:key_1'), 'prod/payments:key_1');
+    assert.equal(keyAliasFor('my key.é'), 'my-key--');
+    assert.equal(keyAliasFor('x'.repeat(300)).length, 255);
+    assert.match(keyAliasFor(undefined), /^imported-key-[0-9a-z]+$/);
+  });
+
+  it('builds its adapter from the profile with the environment Huawei tools use', async () => {
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { HUAWEICLOUD_SDK_AK: 'test', HUAWEICLOUD_SDK_SK: 'test', HUAWEICLOUD_SDK_PROJECT_ID: 'envproject' });
+      const fromProfile = huaweicloudProfile.createAdapter({ endpoint: emulator.url });
+      const { keyId } = await fromProfile.createKey({ keySpec: 'AES_256', alias: 'from-env' });
+      assert.ok(emulator.store.findKey('huawei', 'envproject', keyId));
+      const seen = await huaweiCall(emulator.url, 'envproject', 'describe-key', { key_id: keyId });
+      assert.equal(seen.body.key_info.key_alias, 'from-env');
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  });
+});
