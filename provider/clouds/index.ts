@@ -4,10 +4,12 @@ import { ImportedKeyError } from '../errors';
 import type { CloudProfile } from './adapter';
 import { awsProfile } from './aws/profile';
 import { alicloudProfile } from './alicloud/profile';
+import { huaweicloudProfile } from './huaweicloud/profile';
 
 const PROFILES: Record<string, CloudProfile> = {
   aws: awsProfile,
   alicloud: alicloudProfile,
+  huaweicloud: huaweicloudProfile,
 };
 
 export const CLOUD_NAMES: readonly string[] = Object.keys(PROFILES);
