@@ -1,0 +1,71 @@
+// The /_emulator/* control API (JSON over HTTP): clock, faults, request counts, reset.
+// Documented in the README; every bad input gets a 400 naming the field and what is allowed.
+
+import { parseFaultRule } from './faults';
+import { jsonResponse, type ServerParts } from './server';
+import type { ProtocolRequest, ProtocolResponse } from './protocols/types';
+
+export function handleControl(parts: ServerParts, request: ProtocolRequest): ProtocolResponse {
+  const route = `${request.method} ${request.path.replace(/\/+$/, '')}`;
+  try {
+    switch (route) {
+      case 'GET /_emulator/clock':
+        return jsonResponse(200, { now: parts.clock.nowIso() });
+      case 'POST /_emulator/clock':
+        return setClock(parts, parseJson(request.body));
+      case 'GET /_emulator/faults':
+        return jsonResponse(200, { faults: parts.faults.list() });
+      case 'POST /_emulator/faults': {
+        const rule = parts.faults.add(parseFaultRule(parseJson(request.body)));
+        return jsonResponse(200, { added: rule, faults: parts.faults.list() });
+      }
+      case 'DELETE /_emulator/faults':
+        parts.faults.clear();
+        return jsonResponse(200, { faults: [] });
+      case 'GET /_emulator/requests':
+        return jsonResponse(200, Object.fromEntries([...parts.counts.entries()].sort(([a], [b]) => a.localeCompare(b))));
+      case 'DELETE /_emulator/requests':
+        parts.counts.clear();
+        return jsonResponse(200, {});
+      case 'POST /_emulator/reset':
+        parts.faults.clear();
+        parts.counts.clear();
+        parts.clock.reset();
+        parts.store.reset();
+        return jsonResponse(200, { reset: true, now: parts.clock.nowIso() });
+      default:
+        return jsonResponse(404, {
+          message: `unknown control '${route}'; try GET|POST /_emulator/clock, GET|POST|DELETE /_emulator/faults, GET|DELETE /_emulator/requests, POST /_emulator/reset`,
+        });
+    }
+  } catch (error) {
+    return jsonResponse(400, { message: error instanceof Error ? error.message : 'bad request' });
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8') || 'null');
+  } catch {
+    throw new Error('the body must be JSON');
+  }
+}
+
+function setClock(parts: ServerParts, value: unknown): ProtocolResponse {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
+  const v = value as Record<string, unknown>;
+  const hasAdvance = v.advanceSeconds !== undefined;
+  const hasNow = v.now !== undefined;
+  if (hasAdvance === hasNow) throw new Error("give exactly one of 'advanceSeconds' (a number of seconds, may be negative) or 'now' (an ISO 8601 time)");
+  if (hasAdvance) {
+    if (typeof v.advanceSeconds !== 'number' || !Number.isFinite(v.advanceSeconds)) throw new Error("'advanceSeconds' must be a finite number");
+    parts.clock.advance(v.advanceSeconds);
+  } else {
+    const ms = typeof v.now === 'string' ? Date.parse(v.now) : NaN;
+    if (!Number.isFinite(ms)) throw new Error("'now' must be an ISO 8601 time such as 2030-01-01T00:00:00Z");
+    parts.clock.set(ms);
+  }
+  // The clock is part of the persisted state, so a moved clock survives a restart.
+  parts.store.onChange();
+  return jsonResponse(200, { now: parts.clock.nowIso() });
+}

@@ -1,0 +1,110 @@
+// Fault switches set through POST /_emulator/faults. A rule targets `<cloud>:<Operation>`,
+// `<cloud>:*` or `*`, and may add latency, throttle a fraction of requests (deterministically:
+// rate 0.5 throttles every second request), fail the next N requests with 500 or 503, or do the
+// work and then drop the connection for the next N requests (the reply is lost).
+
+export interface FaultRuleInput {
+  target: string;
+  latencyMs?: number;
+  throttleRate?: number;
+  failNext?: number;
+  failStatus?: 500 | 503;
+  dropNext?: number;
+}
+
+export interface FaultRule extends FaultRuleInput {
+  id: number;
+  /** Requests this rule has seen (drives the deterministic throttle rate). */
+  seen: number;
+}
+
+export interface FaultDecision {
+  latencyMs: number;
+  throttle: boolean;
+  failStatus?: 500 | 503;
+  drop: boolean;
+}
+
+const TARGET = /^(\*|[a-z0-9]+:(\*|[A-Za-z0-9._-]+))$/;
+
+/** Validates a rule from the control API; the message names the field and what is allowed. */
+export function parseFaultRule(value: unknown): FaultRuleInput {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
+  const v = value as Record<string, unknown>;
+  const known = ['target', 'latencyMs', 'throttleRate', 'failNext', 'failStatus', 'dropNext'];
+  for (const name of Object.keys(v)) if (!known.includes(name)) throw new Error(`unknown field '${name}'; allowed: ${known.join(', ')}`);
+  if (typeof v.target !== 'string' || !TARGET.test(v.target)) {
+    throw new Error("'target' must be '<cloud>:<Operation>', '<cloud>:*' or '*' (e.g. 'aws:ImportKeyMaterial')");
+  }
+  const rule: FaultRuleInput = { target: v.target };
+  if (v.latencyMs !== undefined) rule.latencyMs = integer(v.latencyMs, 'latencyMs', 0, 600_000);
+  if (v.throttleRate !== undefined) {
+    if (typeof v.throttleRate !== 'number' || !(v.throttleRate > 0 && v.throttleRate <= 1)) throw new Error("'throttleRate' must be a number in (0, 1]");
+    rule.throttleRate = v.throttleRate;
+  }
+  if (v.failNext !== undefined) rule.failNext = integer(v.failNext, 'failNext', 1, 1_000_000);
+  if (v.failStatus !== undefined) {
+    if (v.failStatus !== 500 && v.failStatus !== 503) throw new Error("'failStatus' must be 500 or 503");
+    if (rule.failNext === undefined) throw new Error("'failStatus' needs 'failNext'");
+    rule.failStatus = v.failStatus;
+  }
+  if (v.dropNext !== undefined) rule.dropNext = integer(v.dropNext, 'dropNext', 1, 1_000_000);
+  if (rule.latencyMs === undefined && rule.throttleRate === undefined && rule.failNext === undefined && rule.dropNext === undefined) {
+    throw new Error("a rule needs at least one of 'latencyMs', 'throttleRate', 'failNext', 'dropNext'");
+  }
+  return rule;
+}
+
+function integer(value: unknown, name: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`'${name}' must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export class Faults {
+  private rules: FaultRule[] = [];
+  private nextId = 1;
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule: FaultRule = { ...input, id: this.nextId++, seen: 0 };
+    this.rules.push(rule);
+    return rule;
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** Decides what happens to one request and consumes the counters it uses. */
+  decide(cloud: string, operation: string): FaultDecision {
+    const decision: FaultDecision = { latencyMs: 0, throttle: false, drop: false };
+    for (const rule of this.rules) {
+      if (!targets(rule.target, cloud, operation)) continue;
+      rule.seen += 1;
+      if (rule.latencyMs) decision.latencyMs += rule.latencyMs;
+      if (rule.throttleRate !== undefined && Math.floor(rule.seen * rule.throttleRate) > Math.floor((rule.seen - 1) * rule.throttleRate)) {
+        decision.throttle = true;
+      }
+      if (decision.failStatus === undefined && rule.failNext) {
+        rule.failNext -= 1;
+        decision.failStatus = rule.failStatus ?? 500;
+      }
+      if (!decision.drop && rule.dropNext) {
+        rule.dropNext -= 1;
+        decision.drop = true;
+      }
+    }
+    // Spent one-shot rules go away so GET /_emulator/faults shows what is still armed.
+    this.rules = this.rules.filter((r) => r.latencyMs || r.throttleRate !== undefined || r.failNext || r.dropNext);
+    return decision;
+  }
+}
+
+function targets(target: string, cloud: string, operation: string): boolean {
+  return target === '*' || target === `${cloud}:*` || target === `${cloud}:${operation}`;
+}

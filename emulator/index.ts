@@ -1,0 +1,107 @@
+// startEmulator(options): the local KMS emulator, in-process. One loopback port serves every
+// cloud's protocol over one shared key store. The CLI (emulator/cli.ts) is a thin wrapper.
+
+import type { AddressInfo } from 'node:net';
+import { EmulatorClock } from './clock';
+import { Faults } from './faults';
+import { loadState, saveState } from './persistence';
+import { protocols as defaultProtocols } from './protocols';
+import type { Protocol } from './protocols/types';
+import { createEmulatorServer, DEFAULT_MAX_BODY_BYTES } from './server';
+import { KeyStore } from './store';
+
+export interface EmulatorOptions {
+  /** Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Keep state in this file (atomic rewrite after every change; loaded at start). */
+  stateFile?: string;
+  /** The access key every cloud's signature is checked against. Default `test`. */
+  accessKey?: string;
+  /** The secret key. Default `test`. Also seals the material in the state file. */
+  secretKey?: string;
+  /** Request body cap in bytes. Default 256 KiB. */
+  maxBodyBytes?: number;
+  /** One line per request (cloud, operation, status, latency). Default: silent. */
+  log?: (line: string) => void;
+  /** Override the protocol list (tests). */
+  protocols?: readonly Protocol[];
+}
+
+export interface RunningEmulator {
+  /** `http://HOST:PORT` */
+  url: string;
+  host: string;
+  port: number;
+  store: KeyStore;
+  clock: EmulatorClock;
+  faults: Faults;
+  /** Request counts by `<cloud>:<Operation>`. */
+  requestCounts(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const credentials = { accessKey: options.accessKey ?? 'test', secretKey: options.secretKey ?? 'test' };
+  const clock = new EmulatorClock();
+  const store = new KeyStore(clock);
+  const faults = new Faults();
+  const counts = new Map<string, number>();
+
+  if (options.stateFile) {
+    const stateFile = options.stateFile;
+    const loaded = loadState(stateFile, credentials.secretKey);
+    if (loaded) {
+      clock.restoreOffset(loaded.clockOffsetMs);
+      store.restore(loaded.snapshot);
+    }
+    store.onChange = () => saveState(stateFile, { clockOffsetMs: clock.offset, snapshot: store.snapshot() }, credentials.secretKey);
+    store.onChange(); // the file exists (and is in the current format) from the start
+  }
+
+  const server = createEmulatorServer({
+    store,
+    clock,
+    faults,
+    counts,
+    protocols: options.protocols ?? defaultProtocols,
+    credentials,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    log: options.log ?? (() => undefined),
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    store,
+    clock,
+    faults,
+    requestCounts: () => Object.fromEntries(counts),
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+export type { Protocol, ProtocolRequest, ProtocolResponse, ProtocolContext, ServerErrorKind } from './protocols/types';
+export { KeyStore } from './store';
+export { StoreError } from './store-errors';

@@ -1,0 +1,478 @@
+// The AWS KMS protocol (API 2014-11-01, JSON 1.1 over `POST /` with `X-Amz-Target:
+// TrentService.<Operation>`, SigV4 service `kms`). It translates the wire format and error names;
+// the key rules live in the shared store (emulator/store.ts).
+
+import { randomUUID } from 'node:crypto';
+import { isStoreError } from '../store-errors';
+import type { KeyStore, StoredKey } from '../store';
+import type { EmulatorClock } from '../clock';
+import { decryptWithMaterial, encryptWithMaterial, hmac, hmacMatches, keyIdOfCiphertext, publicKeyOfPrivate, rsaOaepDecrypt, rsaOaepEncrypt, type HmacHash } from '../key-crypto';
+import { AwsError, awsErrorResponse, invalidValue, STORE_ERROR_TYPES } from './aws-errors';
+import {
+  optBlob, optBoolean, optEnum, optInteger, optNumber, optString, optStringList, optStringMap, optTags, parseBody,
+  reqBlob, reqEnum, reqString, type Json,
+} from './aws-input';
+import {
+  AWS_CLOUD, KEY_SPECS, KEY_USAGES, MAC_ALGORITHM_BY_SPEC, ORIGINS, USAGES_BY_SPEC, WRAPPING_ALGORITHMS_ENUM, WRAPPING_KEY_SPECS_ENUM,
+  aliasArn, encryptionAlgorithms, generateMaterial, isChinaRegion, keyArn, keyMetadata, namespaceOf, refOf, resolveKey, signingAlgorithms,
+  wrappingAlgorithmsFor, type AwsKeySpec,
+} from './aws-keys';
+import { verifySigV4 } from './aws-sigv4';
+import type { Protocol, ProtocolRequest, ProtocolResponse, ServerErrorKind } from './types';
+
+const TARGET_PREFIX = 'TrentService.';
+const MAX_EXPIRY_DAYS = 365;
+
+interface Call {
+  store: KeyStore;
+  clock: EmulatorClock;
+  region: string;
+  ns: string;
+}
+
+type Handler = (body: Json, call: Call) => Json;
+
+function target(request: ProtocolRequest): string | undefined {
+  const value = request.headers['x-amz-target'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export const awsProtocol: Protocol = {
+  cloud: AWS_CLOUD,
+
+  matches: (request) => target(request)?.startsWith(TARGET_PREFIX) === true,
+
+  operation: (request) => (target(request) ?? '').slice(TARGET_PREFIX.length),
+
+  async handle(request, context) {
+    try {
+      if (request.method !== 'POST') throw new AwsError('UnknownOperationException', `KMS takes POST requests, not ${request.method}`);
+      const { region } = await verifySigV4(request, context.credentials, 'kms');
+      const operation = (target(request) ?? '').slice(TARGET_PREFIX.length);
+      const handler = Object.prototype.hasOwnProperty.call(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
+      if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
+      const body = parseBody(request.body);
+      const result = handler(body, { store: context.store, clock: context.clock, region, ns: namespaceOf(region) });
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() },
+        body: JSON.stringify(result),
+      };
+    } catch (error) {
+      if (error instanceof AwsError) return awsErrorResponse(error.type, error.message);
+      if (isStoreError(error)) return awsErrorResponse(STORE_ERROR_TYPES[error.kind], error.message);
+      throw error;
+    }
+  },
+
+  errorResponse(kind: ServerErrorKind): ProtocolResponse {
+    switch (kind) {
+      case 'throttling':
+        return awsErrorResponse('ThrottlingException', 'Rate exceeded');
+      case 'internal':
+        return awsErrorResponse('KMSInternalException', 'An internal error occurred; the request can be retried.');
+      case 'unavailable':
+        return awsErrorResponse('DependencyTimeoutException', 'The service is temporarily unavailable; the request can be retried.');
+      case 'tooLarge':
+        return awsErrorResponse('RequestEntityTooLargeException', 'Request body is too large.');
+    }
+  },
+};
+
+// ---- keys ---------------------------------------------------------------------------------------
+
+function createKey(body: Json, call: Call): Json {
+  const keySpec = (optEnum(body, 'KeySpec', KEY_SPECS) ?? optEnum(body, 'CustomerMasterKeySpec', KEY_SPECS) ?? 'SYMMETRIC_DEFAULT') as AwsKeySpec;
+  const origin = optEnum(body, 'Origin', ORIGINS) ?? 'AWS_KMS';
+  let keyUsage = optEnum(body, 'KeyUsage', KEY_USAGES);
+  const description = optString(body, 'Description', { max: 8192 }) ?? '';
+  const tags = optTags(body, 'Tags');
+  const multiRegion = optBoolean(body, 'MultiRegion') ?? false;
+  optString(body, 'Policy', { min: 1, max: 131072 });
+  optString(body, 'CustomKeyStoreId');
+  optBoolean(body, 'BypassPolicyLockoutSafetyCheck');
+
+  if (keySpec === 'SM2' && !isChinaRegion(call.region)) {
+    throw new AwsError('ValidationException', 'KeySpec SM2 is only available in the China Regions (cn-north-1, cn-northwest-1)');
+  }
+  if (keyUsage === undefined) {
+    if (keySpec !== 'SYMMETRIC_DEFAULT') throw new AwsError('ValidationException', `You must specify a KeyUsage value for a ${keySpec} KMS key (allowed: ${USAGES_BY_SPEC[keySpec].join(', ')})`);
+    keyUsage = 'ENCRYPT_DECRYPT';
+  }
+  if (!USAGES_BY_SPEC[keySpec].includes(keyUsage)) {
+    throw new AwsError('ValidationException', `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec} (allowed: ${USAGES_BY_SPEC[keySpec].join(', ')})`);
+  }
+  if (origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE') {
+    throw new AwsError('CustomKeyStoreNotFoundException', `Origin ${origin} needs a custom key store, which the emulator does not have`);
+  }
+  const external = origin === 'EXTERNAL';
+  const key = call.store.createKey({
+    cloud: AWS_CLOUD,
+    namespace: call.ns,
+    origin,
+    external,
+    keySpec,
+    keyUsage,
+    description,
+    tags,
+    attributes: { multiRegion },
+    generatedMaterial: external ? undefined : generateMaterial(keySpec),
+  });
+  return { KeyMetadata: keyMetadata(key, call.region) };
+}
+
+function describeKey(body: Json, call: Call): Json {
+  const key = resolveKey(call.store, call.region, reqString(body, 'KeyId', { min: 1, max: 2048 }), true);
+  optStringList(body, 'GrantTokens');
+  return { KeyMetadata: keyMetadata(key, call.region) };
+}
+
+function listKeys(body: Json, call: Call): Json {
+  const keys = call.store.listKeys(AWS_CLOUD, call.ns).map((k) => ({ KeyId: k.id, KeyArn: keyArn(call.region, k.id) }));
+  const page = paginate(keys, body, 1000, 'Keys');
+  return page;
+}
+
+function keyById(body: Json, call: Call, allowAlias = false): StoredKey {
+  return resolveKey(call.store, call.region, reqString(body, 'KeyId', { min: 1, max: 2048 }), allowAlias);
+}
+
+function enableKey(body: Json, call: Call): Json {
+  call.store.enableKey(refOf(keyById(body, call)));
+  return {};
+}
+
+function disableKey(body: Json, call: Call): Json {
+  call.store.disableKey(refOf(keyById(body, call)));
+  return {};
+}
+
+function scheduleKeyDeletion(body: Json, call: Call): Json {
+  const key = keyById(body, call);
+  const days = optInteger(body, 'PendingWindowInDays', 7, 30) ?? 30;
+  const updated = call.store.scheduleDeletion(refOf(key), days);
+  return {
+    KeyId: keyArn(call.region, updated.id),
+    DeletionDate: (updated.deletionDate ?? 0) / 1000,
+    KeyState: updated.state,
+    PendingWindowInDays: days,
+  };
+}
+
+function cancelKeyDeletion(body: Json, call: Call): Json {
+  const key = call.store.cancelDeletion(refOf(keyById(body, call)));
+  return { KeyId: keyArn(call.region, key.id) };
+}
+
+function updateKeyDescription(body: Json, call: Call): Json {
+  const key = keyById(body, call);
+  const description = optString(body, 'Description', { max: 8192 });
+  if (description === undefined) throw new AwsError('ValidationException', "1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null");
+  call.store.updateDescription(refOf(key), description);
+  return {};
+}
+
+// ---- import -------------------------------------------------------------------------------------
+
+function getParametersForImport(body: Json, call: Call): Json {
+  const key = keyById(body, call);
+  const algorithm = reqEnum(body, 'WrappingAlgorithm', WRAPPING_ALGORITHMS_ENUM);
+  const wrappingKeySpec = reqEnum(body, 'WrappingKeySpec', WRAPPING_KEY_SPECS_ENUM);
+  if (algorithm === 'RSAES_PKCS1_V1_5') {
+    throw new AwsError('ValidationException', 'As of October 10, 2023, KMS does not support the RSAES_PKCS1_V1_5 wrapping algorithm; use RSAES_OAEP_SHA_256 or RSA_AES_KEY_WRAP_SHA_256');
+  }
+  if (!key.external) throw new AwsError('UnsupportedOperationException', `${keyArn(call.region, key.id)} origin is ${key.origin}, not EXTERNAL`);
+  const china = isChinaRegion(call.region);
+  if ((wrappingKeySpec === 'SM2' || algorithm === 'SM2PKE') && !china) {
+    throw new AwsError('ValidationException', 'The SM2 wrapping key spec and SM2PKE are only available in the China Regions');
+  }
+  if ((wrappingKeySpec === 'SM2') !== (algorithm === 'SM2PKE')) {
+    throw new AwsError('ValidationException', `WrappingAlgorithm ${algorithm} does not go with WrappingKeySpec ${wrappingKeySpec} (SM2PKE needs SM2; RSA algorithms need RSA_2048, RSA_3072 or RSA_4096)`);
+  }
+  const allowed = wrappingAlgorithmsFor(key.keySpec, call.region);
+  if (!allowed.includes(algorithm)) {
+    throw new AwsError('UnsupportedOperationException', `WrappingAlgorithm ${algorithm} cannot wrap ${key.keySpec} key material; use one of ${allowed.join(', ')}`);
+  }
+  const params = call.store.createImportParameters(refOf(key), algorithm, wrappingKeySpec);
+  return {
+    KeyId: keyArn(call.region, key.id),
+    ImportToken: params.importToken.toString('base64'),
+    PublicKey: params.publicKeyDer.toString('base64'),
+    ParametersValidTo: params.validTo / 1000,
+  };
+}
+
+function importKeyMaterial(body: Json, call: Call): Json {
+  const key = keyById(body, call);
+  const importToken = reqBlob(body, 'ImportToken', { min: 1, max: 6144 });
+  const encryptedKeyMaterial = reqBlob(body, 'EncryptedKeyMaterial', { min: 1, max: 6144 });
+  const validToSeconds = optNumber(body, 'ValidTo');
+  const expirationModel = optEnum(body, 'ExpirationModel', ['KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE'] as const) ?? 'KEY_MATERIAL_EXPIRES';
+  const importType = optEnum(body, 'ImportType', ['NEW_KEY_MATERIAL', 'EXISTING_KEY_MATERIAL'] as const);
+  optString(body, 'KeyMaterialDescription', { max: 256 });
+  const keyMaterialId = optString(body, 'KeyMaterialId', { min: 64, max: 64 });
+
+  if (expirationModel === 'KEY_MATERIAL_EXPIRES' && validToSeconds === undefined) {
+    throw new AwsError('ValidationException', 'ValidTo is required when ExpirationModel is KEY_MATERIAL_EXPIRES (the default)');
+  }
+  if (expirationModel === 'KEY_MATERIAL_DOES_NOT_EXPIRE' && validToSeconds !== undefined) {
+    throw new AwsError('ValidationException', 'ValidTo must be omitted when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE');
+  }
+  if (importType !== undefined && key.keySpec !== 'SYMMETRIC_DEFAULT') {
+    throw new AwsError('ValidationException', `ImportType is only for SYMMETRIC_DEFAULT keys, not ${key.keySpec}`);
+  }
+  if (importType === 'NEW_KEY_MATERIAL' && key.keyMaterialId !== undefined) {
+    // Rotation to new material (ImportType NEW_KEY_MATERIAL + RotateKeyOnDemand) is not emulated.
+    throw new AwsError('UnsupportedOperationException', 'The emulator does not support importing new key material for on-demand rotation into a key that already has material');
+  }
+  if (importType === 'EXISTING_KEY_MATERIAL' && key.keyMaterialId === undefined) {
+    throw new AwsError('IncorrectKeyMaterialException', `${keyArn(call.region, key.id)} has no key material yet: use ImportType NEW_KEY_MATERIAL`);
+  }
+  const updated = call.store.importMaterial(refOf(key), {
+    importToken,
+    encryptedKeyMaterial,
+    expiresAt: validToSeconds === undefined ? undefined : Math.round(validToSeconds * 1000),
+    maxExpiryDays: MAX_EXPIRY_DAYS,
+    reimport: 'in-place',
+    expectedKeyMaterialId: keyMaterialId,
+  });
+  const result: Json = { KeyId: keyArn(call.region, updated.id) };
+  if (updated.keyMaterialId) result.KeyMaterialId = updated.keyMaterialId;
+  return result;
+}
+
+function deleteImportedKeyMaterial(body: Json, call: Call): Json {
+  const key = keyById(body, call);
+  const keyMaterialId = optString(body, 'KeyMaterialId', { min: 64, max: 64 });
+  if (!key.external) throw new AwsError('UnsupportedOperationException', `${keyArn(call.region, key.id)} origin is ${key.origin}, not EXTERNAL`);
+  if (keyMaterialId !== undefined && keyMaterialId !== key.keyMaterialId) {
+    throw new AwsError('NotFoundException', `Key material ${keyMaterialId} does not exist in ${keyArn(call.region, key.id)}`);
+  }
+  const previousId = key.keyMaterialId;
+  call.store.deleteMaterial(refOf(key));
+  const result: Json = { KeyId: keyArn(call.region, key.id) };
+  if (previousId) result.KeyMaterialId = previousId;
+  return result;
+}
+
+// ---- aliases and tags ---------------------------------------------------------------------------
+
+const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]+$/;
+
+function aliasName(body: Json): string {
+  const name = reqString(body, 'AliasName', { min: 1, max: 256 });
+  if (!ALIAS_NAME.test(name)) throw invalidValue('AliasName', name, 'Member must satisfy regular expression pattern: ^alias/[a-zA-Z0-9/_-]+$');
+  return name;
+}
+
+function createAlias(body: Json, call: Call): Json {
+  const name = aliasName(body);
+  if (name.startsWith('alias/aws/')) throw new AwsError('NotAuthorizedException', 'Alias names that begin with alias/aws/ are reserved for AWS managed keys');
+  const key = resolveKey(call.store, call.region, reqString(body, 'TargetKeyId', { min: 1, max: 2048 }), false);
+  call.store.createAlias(AWS_CLOUD, call.ns, name, refOf(key));
+  return {};
+}
+
+function updateAlias(body: Json, call: Call): Json {
+  const name = aliasName(body);
+  const key = resolveKey(call.store, call.region, reqString(body, 'TargetKeyId', { min: 1, max: 2048 }), false);
+  call.store.updateAlias(AWS_CLOUD, call.ns, name, refOf(key));
+  return {};
+}
+
+function deleteAlias(body: Json, call: Call): Json {
+  call.store.deleteAlias(AWS_CLOUD, call.ns, aliasName(body));
+  return {};
+}
+
+function listAliases(body: Json, call: Call): Json {
+  const keyIdInput = optString(body, 'KeyId', { min: 1, max: 2048 });
+  const keyId = keyIdInput === undefined ? undefined : resolveKey(call.store, call.region, keyIdInput, false).id;
+  const aliases = call.store.listAliases(AWS_CLOUD, call.ns, keyId).map((a) => ({
+    AliasName: a.name,
+    AliasArn: aliasArn(call.region, a.name),
+    TargetKeyId: a.keyId,
+    CreationDate: a.createdAt / 1000,
+    LastUpdatedDate: a.updatedAt / 1000,
+  }));
+  return paginate(aliases, body, 100, 'Aliases');
+}
+
+function tagResource(body: Json, call: Call): Json {
+  const key = keyById(body, call);
+  const tags = optTags(body, 'Tags');
+  if (tags === undefined) throw new AwsError('ValidationException', "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  call.store.tagKey(refOf(key), tags);
+  return {};
+}
+
+function untagResource(body: Json, call: Call): Json {
+  const key = keyById(body, call);
+  const tagKeys = optStringList(body, 'TagKeys');
+  if (tagKeys === undefined) throw new AwsError('ValidationException', "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+  call.store.untagKey(refOf(key), tagKeys);
+  return {};
+}
+
+function listResourceTags(body: Json, call: Call): Json {
+  const key = keyById(body, call);
+  const tags = Object.entries(key.tags)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+  return paginate(tags, body, 50, 'Tags');
+}
+
+// ---- crypto that proves which material a key holds ----------------------------------------------
+
+function encrypt(body: Json, call: Call): Json {
+  const key = keyById(body, call, true);
+  const plaintext = reqBlob(body, 'Plaintext', { min: 1, max: 4096 });
+  const context = optStringMap(body, 'EncryptionContext');
+  const algorithm = optEnum(body, 'EncryptionAlgorithm', ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'SM2PKE'] as const) ?? 'SYMMETRIC_DEFAULT';
+  requireUsage(key, 'ENCRYPT_DECRYPT', call);
+  requireAlgorithm(key, algorithm, encryptionAlgorithms(key), 'EncryptionAlgorithm');
+  const { material } = call.store.materialForUse(refOf(key));
+  let blob: Buffer;
+  if (algorithm === 'SYMMETRIC_DEFAULT') blob = encryptWithMaterial(key.id, material, plaintext, context);
+  else if (algorithm === 'SM2PKE') throw new AwsError('UnsupportedOperationException', 'The emulator does not encrypt with SM2 KMS keys');
+  else blob = rsaOaepEncrypt(material, algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256', plaintext);
+  return { CiphertextBlob: blob.toString('base64'), KeyId: keyArn(call.region, key.id), EncryptionAlgorithm: algorithm };
+}
+
+function decrypt(body: Json, call: Call): Json {
+  const blob = reqBlob(body, 'CiphertextBlob', { min: 1, max: 6144 });
+  const context = optStringMap(body, 'EncryptionContext');
+  const algorithm = optEnum(body, 'EncryptionAlgorithm', ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'SM2PKE'] as const) ?? 'SYMMETRIC_DEFAULT';
+  const keyIdInput = optString(body, 'KeyId', { min: 1, max: 2048 });
+  optStringList(body, 'GrantTokens');
+  let key: StoredKey;
+  if (algorithm === 'SYMMETRIC_DEFAULT') {
+    const embedded = keyIdOfCiphertext(blob);
+    if (!embedded) throw new AwsError('InvalidCiphertextException', 'The ciphertext is not a KMS ciphertext blob');
+    const owner = call.store.findKey(AWS_CLOUD, call.ns, embedded);
+    if (!owner) throw new AwsError('InvalidCiphertextException', 'The ciphertext refers to a key that does not exist in this account and region');
+    if (keyIdInput !== undefined && resolveKey(call.store, call.region, keyIdInput, true).id !== owner.id) {
+      throw new AwsError('IncorrectKeyException', 'The key ID in the request does not identify the KMS key that encrypted the ciphertext');
+    }
+    key = owner;
+  } else {
+    if (keyIdInput === undefined) throw new AwsError('ValidationException', 'KeyId is required to decrypt with an asymmetric KMS key');
+    key = resolveKey(call.store, call.region, keyIdInput, true);
+  }
+  requireUsage(key, 'ENCRYPT_DECRYPT', call);
+  requireAlgorithm(key, algorithm, encryptionAlgorithms(key), 'EncryptionAlgorithm');
+  const { material } = call.store.materialForUse(refOf(key));
+  const plaintext =
+    algorithm === 'SYMMETRIC_DEFAULT'
+      ? decryptWithMaterial(key.id, material, blob, context)
+      : rsaOaepDecrypt(material, algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256', blob);
+  return { KeyId: keyArn(call.region, key.id), Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: algorithm };
+}
+
+const MAC_ALGORITHMS = ['HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512'] as const;
+
+function macHash(algorithm: (typeof MAC_ALGORITHMS)[number]): HmacHash {
+  return `sha${algorithm.slice(-3)}` as HmacHash;
+}
+
+function generateMac(body: Json, call: Call): Json {
+  const key = keyById(body, call, true);
+  const message = reqBlob(body, 'Message', { min: 1, max: 4096 });
+  const algorithm = reqEnum(body, 'MacAlgorithm', MAC_ALGORITHMS);
+  requireUsage(key, 'GENERATE_VERIFY_MAC', call);
+  requireAlgorithm(key, algorithm, MAC_ALGORITHM_BY_SPEC[key.keySpec] ? [MAC_ALGORITHM_BY_SPEC[key.keySpec] as string] : undefined, 'MacAlgorithm');
+  const { material } = call.store.materialForUse(refOf(key));
+  return { Mac: hmac(macHash(algorithm), material, message).toString('base64'), MacAlgorithm: algorithm, KeyId: keyArn(call.region, key.id) };
+}
+
+function verifyMac(body: Json, call: Call): Json {
+  const key = keyById(body, call, true);
+  const message = reqBlob(body, 'Message', { min: 1, max: 4096 });
+  const mac = reqBlob(body, 'Mac', { min: 1, max: 6144 });
+  const algorithm = reqEnum(body, 'MacAlgorithm', MAC_ALGORITHMS);
+  requireUsage(key, 'GENERATE_VERIFY_MAC', call);
+  requireAlgorithm(key, algorithm, MAC_ALGORITHM_BY_SPEC[key.keySpec] ? [MAC_ALGORITHM_BY_SPEC[key.keySpec] as string] : undefined, 'MacAlgorithm');
+  const { material } = call.store.materialForUse(refOf(key));
+  if (!hmacMatches(macHash(algorithm), material, message, mac)) throw new AwsError('KMSInvalidMacException', 'The MAC does not verify with this key, message and algorithm');
+  return { KeyId: keyArn(call.region, key.id), MacValid: true, MacAlgorithm: algorithm };
+}
+
+function getPublicKey(body: Json, call: Call): Json {
+  const key = keyById(body, call, true);
+  if (key.keySpec === 'SYMMETRIC_DEFAULT' || key.keySpec.startsWith('HMAC_')) {
+    throw new AwsError('UnsupportedOperationException', `${keyArn(call.region, key.id)} is a ${key.keySpec} key: it has no public key`);
+  }
+  const { material } = call.store.materialForUse(refOf(key));
+  const result: Json = {
+    KeyId: keyArn(call.region, key.id),
+    PublicKey: publicKeyOfPrivate(material).toString('base64'),
+    CustomerMasterKeySpec: key.keySpec,
+    KeySpec: key.keySpec,
+    KeyUsage: key.keyUsage,
+  };
+  const encryption = encryptionAlgorithms(key);
+  if (encryption) result.EncryptionAlgorithms = encryption;
+  const signing = signingAlgorithms(key);
+  if (signing) result.SigningAlgorithms = signing;
+  if (key.keyUsage === 'KEY_AGREEMENT') result.KeyAgreementAlgorithms = ['ECDH'];
+  return result;
+}
+
+function requireUsage(key: StoredKey, usage: string, call: Call): void {
+  if (key.keyUsage !== usage) {
+    throw new AwsError('InvalidKeyUsageException', `${keyArn(call.region, key.id)} key usage is ${key.keyUsage} which is not valid for this operation (needs ${usage})`);
+  }
+}
+
+function requireAlgorithm(key: StoredKey, algorithm: string, allowed: string[] | undefined, field: string): void {
+  if (!allowed || !allowed.includes(algorithm)) {
+    throw new AwsError('InvalidKeyUsageException', `${field} ${algorithm} is not valid for a ${key.keySpec} key (allowed: ${(allowed ?? []).join(', ') || 'none'})`);
+  }
+}
+
+// ---- pagination ---------------------------------------------------------------------------------
+
+function paginate<T>(items: T[], body: Json, maxLimit: number, field: string): Json {
+  const limit = optInteger(body, 'Limit', 1, maxLimit) ?? maxLimit;
+  const marker = optString(body, 'Marker', { min: 1, max: 1024 });
+  let start = 0;
+  if (marker !== undefined) {
+    const decoded = /^emu-(\d+)$/.exec(Buffer.from(marker, 'base64').toString('utf8'));
+    if (!decoded) throw new AwsError('InvalidMarkerException', 'The Marker is not one this service returned');
+    start = Number(decoded[1]);
+  }
+  const page = items.slice(start, start + limit);
+  const truncated = start + limit < items.length;
+  const result: Json = { [field]: page, Truncated: truncated };
+  if (truncated) result.NextMarker = Buffer.from(`emu-${start + limit}`).toString('base64');
+  return result;
+}
+
+const OPERATIONS: Record<string, Handler> = {
+  CreateKey: createKey,
+  DescribeKey: describeKey,
+  ListKeys: listKeys,
+  EnableKey: enableKey,
+  DisableKey: disableKey,
+  ScheduleKeyDeletion: scheduleKeyDeletion,
+  CancelKeyDeletion: cancelKeyDeletion,
+  UpdateKeyDescription: updateKeyDescription,
+  GetParametersForImport: getParametersForImport,
+  ImportKeyMaterial: importKeyMaterial,
+  DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
+  CreateAlias: createAlias,
+  UpdateAlias: updateAlias,
+  DeleteAlias: deleteAlias,
+  ListAliases: listAliases,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListResourceTags: listResourceTags,
+  Encrypt: encrypt,
+  Decrypt: decrypt,
+  GenerateMac: generateMac,
+  VerifyMac: verifyMac,
+  GetPublicKey: getPublicKey,
+};
+
+/** The AWS operations the emulator serves (for the README and tests). */
+export const AWS_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);

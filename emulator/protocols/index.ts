@@ -1,0 +1,8 @@
+// Every cloud protocol the emulator serves, tried in this order. Add yours with one line.
+
+import type { Protocol } from './types';
+import { awsProtocol } from './aws';
+
+export const protocols: readonly Protocol[] = [
+  awsProtocol,
+];

@@ -1,0 +1,73 @@
+// The contract between the emulator's one HTTP server and each cloud's protocol module.
+//
+// How to add a cloud (Alibaba, Huawei, ...):
+//   1. Write emulator/protocols/<cloud>.ts exporting a `Protocol` object (stateless: everything it
+//      needs arrives in `ProtocolContext`).
+//   2. Add it to the list in emulator/protocols/index.ts (one line).
+// The server does the rest: body reading and size cap, request counting as `<cloud>:<operation>`,
+// faults (latency, throttling, fail-next-N, dropped replies) and the one-line request log.
+//
+// A protocol: recognises its requests (`matches`), names the operation (`operation`, used for
+// counting and fault targets BEFORE `handle` runs, so it must not throw), checks the signature
+// against `context.credentials`, parses the wire format, calls the shared `context.store` (which
+// enforces the key rules: states, tokens, same material, expiry) and maps `StoreError.kind` to its
+// cloud's error names and statuses. It never logs and never puts material or tokens in a message.
+
+import type { IncomingHttpHeaders } from 'node:http';
+import type { EmulatorClock } from '../clock';
+import type { KeyStore } from '../store';
+
+export interface ProtocolRequest {
+  /** Upper-case HTTP method. */
+  readonly method: string;
+  /** The request target as received (path + query), e.g. `/v1.0/abc/kms/create-key?x=1`. */
+  readonly rawUrl: string;
+  /** Decoded path without the query. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Node's lower-cased headers. */
+  readonly headers: IncomingHttpHeaders;
+  /** Raw body bytes (empty when `bodyTooLarge`). */
+  readonly body: Buffer;
+  /** Set when the body exceeded the server's cap: the server answers with `errorResponse('tooLarge')`. */
+  readonly bodyTooLarge: boolean;
+}
+
+export interface ProtocolResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+}
+
+export interface Credentials {
+  accessKey: string;
+  secretKey: string;
+}
+
+export interface ProtocolContext {
+  readonly store: KeyStore;
+  readonly clock: EmulatorClock;
+  /** The one access key / secret every cloud's signature is checked against. */
+  readonly credentials: Credentials;
+}
+
+/**
+ * Errors the server asks a protocol for, in the cloud's own shape:
+ * - throttling: the cloud's throttling error (AWS: 400 ThrottlingException);
+ * - internal: a 500 (AWS KMSInternalException);
+ * - unavailable: a 503 (AWS DependencyTimeoutException / ServiceUnavailable);
+ * - tooLarge: the body exceeded the cap.
+ */
+export type ServerErrorKind = 'throttling' | 'internal' | 'unavailable' | 'tooLarge';
+
+export interface Protocol {
+  /** Lower-case cloud name used in counters and fault targets: `aws`, `alibaba`, `huawei`. */
+  readonly cloud: string;
+  /** True when this request belongs to this cloud (headers, path, query; `body` may be used when present). */
+  matches(request: ProtocolRequest): boolean;
+  /** The operation name for counters and faults, e.g. `CreateKey`; an unknown name is returned as sent. Must not throw. */
+  operation(request: ProtocolRequest): string;
+  /** Serves the request. Thrown errors become `errorResponse('internal')` (the server never crashes). */
+  handle(request: ProtocolRequest, context: ProtocolContext): Promise<ProtocolResponse> | ProtocolResponse;
+  errorResponse(kind: ServerErrorKind, request: ProtocolRequest): ProtocolResponse;
+}
