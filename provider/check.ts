@@ -1,0 +1,180 @@
+// `check`: every rule knowable without calling the cloud, each failure naming its field, so that
+// `pulumi preview` stops before anything is created. Also fills in the defaults the diff compares.
+// Values still unknown during preview (the engine's placeholder) are skipped, not judged.
+
+import type { CloudProfile } from './clouds/adapter';
+import { CLOUD_NAMES, findCloudProfile } from './clouds';
+import { ImportedKeyError } from './errors';
+import { isUnknown } from './lifecycle';
+import { ON_DELETE_VALUES, type KeyInputs } from './types';
+import { getWrappingAlgorithm, validateKeyMaterial } from './wrapping';
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// Date and time with an explicit zone, as in RFC 3339 (the ISO 8601 profile clouds accept).
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Arguments that only make sense for a key the resource creates. */
+const CREATE_ONLY = ['description', 'alias', 'tags', 'keyUsage'] as const;
+const KNOWN_ARGUMENTS = new Set([
+  'cloud', 'region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'tags', 'keySpec', 'keyUsage',
+  'keyMaterial', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'onDelete', 'deletionWindowInDays', '__provider',
+]);
+
+/** Decodes the base64 `keyMaterial` argument; the error names the field, never the bytes. */
+export function decodeKeyMaterial(value: unknown): Buffer {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ImportedKeyError('InvalidKeyMaterial', 'keyMaterial is required: the key material as a base64 string');
+  }
+  const compact = value.replace(/\s+/g, '');
+  if (!BASE64.test(compact)) {
+    throw new ImportedKeyError('InvalidEncoding', 'keyMaterial must be base64 (A–Z, a–z, 0–9, +, /, with = padding)');
+  }
+  return Buffer.from(compact, 'base64');
+}
+
+function known(value: unknown): boolean {
+  return value !== undefined && !isUnknown(value);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Validates `news` and returns them with defaults filled in, plus every failure found. */
+export function checkInputs(news: Record<string, unknown>, now: Date = new Date()): { inputs: KeyInputs; failures: CheckFailure[] } {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason });
+  const inputs = { ...news } as unknown as KeyInputs & Record<string, unknown>;
+
+  for (const name of Object.keys(news)) {
+    if (!KNOWN_ARGUMENTS.has(name)) fail(name, `unknown argument; the arguments are ${[...KNOWN_ARGUMENTS].filter((n) => n !== '__provider').join(', ')}`);
+  }
+  for (const name of ['region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'keySpec', 'keyUsage', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'onDelete'] as const) {
+    if (known(news[name]) && typeof news[name] !== 'string') fail(name, `must be a string; got ${typeof news[name]}`);
+  }
+
+  let profile: CloudProfile | undefined;
+  if (!known(news.cloud)) {
+    if (news.cloud === undefined) fail('cloud', `is required; one of: ${CLOUD_NAMES.join(', ')}`);
+  } else {
+    profile = findCloudProfile(String(news.cloud));
+    if (!profile) fail('cloud', `${JSON.stringify(String(news.cloud).slice(0, 40))} is not supported; one of: ${CLOUD_NAMES.join(', ')}`);
+  }
+
+  if (known(news.endpoint) && typeof news.endpoint === 'string' && !/^https?:\/\/[^\s/]+/.test(news.endpoint)) {
+    fail('endpoint', 'must be an http:// or https:// URL, e.g. http://127.0.0.1:4566');
+  }
+
+  const adopting = news.keyId !== undefined;
+  if (adopting) {
+    for (const name of CREATE_ONLY) {
+      if (news[name] !== undefined) fail(name, 'only applies to a key the resource creates; remove it, or remove keyId to create a key');
+    }
+    if (profile?.keyIdPattern && typeof news.keyId === 'string' && !profile.keyIdPattern.test(news.keyId)) {
+      fail('keyId', `is not a ${profile.cloud} key id; it must match ${profile.keyIdPattern.source}`);
+    }
+  }
+
+  if (known(news.tags)) {
+    const tags = news.tags;
+    if (typeof tags !== 'object' || tags === null || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
+      fail('tags', 'must be a map of string keys to string values');
+    }
+  }
+
+  // Key spec: given, else the cloud's default for a created key; an adopted key's spec is learnt from the cloud.
+  let keySpec: string | undefined;
+  if (profile && known(news.keySpec) && typeof news.keySpec === 'string') {
+    if (profile.keySpecs.includes(news.keySpec)) keySpec = news.keySpec;
+    else fail('keySpec', `${JSON.stringify(news.keySpec.slice(0, 40))} is not a ${profile.cloud} key spec; one of: ${profile.keySpecs.join(', ')}`);
+  } else if (profile && news.keySpec === undefined && !adopting) {
+    keySpec = profile.defaultKeySpec;
+    inputs.keySpec = keySpec;
+  }
+
+  if (profile && keySpec && known(news.keyUsage) && profile.keyUsages) {
+    const usages = profile.keyUsages(keySpec);
+    if (!usages.includes(String(news.keyUsage))) fail('keyUsage', `${keySpec} keys take keyUsage ${usages.join(' or ')}`);
+  }
+
+  if (news.keyMaterial === undefined) {
+    fail('keyMaterial', 'is required: the key material as a base64 string');
+  } else if (known(news.keyMaterial)) {
+    try {
+      const material = decodeKeyMaterial(news.keyMaterial);
+      if (keySpec) validateKeyMaterial(keySpec, material);
+    } catch (error) {
+      fail('keyMaterial', message(error));
+    }
+  }
+
+  // Wrapping algorithm and its key spec, against the cloud and the key spec.
+  if (profile && known(news.wrappingAlgorithm) && typeof news.wrappingAlgorithm === 'string') {
+    let algorithm: string | undefined;
+    try {
+      algorithm = getWrappingAlgorithm(news.wrappingAlgorithm).name;
+    } catch (error) {
+      fail('wrappingAlgorithm', message(error));
+    }
+    if (algorithm && keySpec) {
+      const allowed = profile.wrappingAlgorithms(keySpec);
+      if (!allowed.includes(algorithm as never)) fail('wrappingAlgorithm', `${profile.cloud} does not accept ${algorithm} for ${keySpec} keys; one of: ${allowed.join(', ')}`);
+    }
+    if (algorithm) checkWrappingKeySpec(profile, algorithm, news, inputs, fail);
+  } else if (profile && news.wrappingAlgorithm === undefined && keySpec) {
+    const algorithm = profile.wrappingAlgorithms(keySpec)[0];
+    if (algorithm) {
+      inputs.wrappingAlgorithm = algorithm;
+      checkWrappingKeySpec(profile, algorithm, news, inputs, fail);
+    }
+  }
+
+  if (known(news.expiresAt) && typeof news.expiresAt === 'string') {
+    const at = Date.parse(news.expiresAt);
+    if (!ISO_8601.test(news.expiresAt) || Number.isNaN(at)) {
+      fail('expiresAt', 'must be an ISO 8601 date and time with a zone, e.g. 2027-01-31T00:00:00Z; leave it out for material that never expires');
+    } else if (at <= now.getTime()) {
+      fail('expiresAt', `must be in the future; it is ${news.expiresAt}`);
+    } else if (profile?.maxExpiryDays !== undefined && at > now.getTime() + profile.maxExpiryDays * DAY_MS) {
+      fail('expiresAt', `${profile.cloud} accepts at most ${profile.maxExpiryDays} days ahead; it is ${news.expiresAt}`);
+    }
+  }
+
+  if (known(news.onDelete) && !ON_DELETE_VALUES.includes(news.onDelete as never)) {
+    fail('onDelete', `must be one of: ${ON_DELETE_VALUES.join(', ')}`);
+  } else if (news.onDelete === undefined) {
+    inputs.onDelete = adopting ? 'deleteMaterial' : 'scheduleKeyDeletion';
+  }
+
+  if (news.deletionWindowInDays !== undefined && known(news.deletionWindowInDays) && profile) {
+    const days = news.deletionWindowInDays;
+    const { min, max } = profile.deletionWindowDays;
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < min || days > max) {
+      fail('deletionWindowInDays', `${profile.cloud} accepts a whole number of days from ${min} to ${max}`);
+    }
+  } else if (news.deletionWindowInDays === undefined && profile && inputs.onDelete === 'scheduleKeyDeletion') {
+    inputs.deletionWindowInDays = profile.deletionWindowDays.default;
+  }
+
+  return { inputs, failures };
+}
+
+function checkWrappingKeySpec(
+  profile: CloudProfile,
+  algorithm: string,
+  news: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+  fail: (property: string, reason: string) => void,
+): void {
+  const specs = profile.wrappingKeySpecs(algorithm as never);
+  if (news.wrappingKeySpec === undefined) {
+    if (specs[0]) inputs.wrappingKeySpec = specs[0];
+  } else if (known(news.wrappingKeySpec) && !specs.includes(String(news.wrappingKeySpec))) {
+    fail('wrappingKeySpec', `${profile.cloud} offers ${algorithm} with wrapping key spec ${specs.join(', ')}`);
+  }
+}

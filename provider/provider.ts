@@ -1,0 +1,128 @@
+// The ResourceProvider functions the dynamic-provider host calls, through the tiny serialized provider
+// in sdk/providerRef.ts, which require()s this module at call time (exports named as the host calls them). Thin: Pulumi shapes in and out,
+// the work is in check.ts, lifecycle.ts and operations.ts. Never logs; no argument value reaches an error.
+
+import type * as pulumi from '@pulumi/pulumi';
+import { checkInputs, decodeKeyMaterial } from './check';
+import { getCloudProfile } from './clouds';
+import type { KmsAdapter } from './clouds/adapter';
+import { digestMaterial } from './digest';
+import { ImportedKeyError } from './errors';
+import { isUnknown, planDiff } from './lifecycle';
+import { createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, type Cloud } from './operations';
+import type { KeyInputs, KeyOutputs } from './types';
+
+type Props = Record<string, any>;
+
+const PROVIDER_KEY = '__provider';
+
+/** The adapter for a resource's cloud, region and endpoint; closed after each step. */
+function connect(props: Partial<KeyInputs>): Cloud & { close(): void } {
+  const profile = getCloudProfile(String(props.cloud));
+  const adapter: KmsAdapter & { destroy?(): void } = profile.createAdapter({
+    // The SDK already put the stack's <cloud>:region here when the argument was left out.
+    region: props.region,
+    endpoint: props.endpoint,
+    projectId: props.projectId,
+  });
+  return { profile, adapter, close: () => adapter.destroy?.() };
+}
+
+async function withCloud<T>(props: Partial<KeyInputs>, work: (cloud: Cloud) => Promise<T>): Promise<T> {
+  const cloud = connect(props);
+  try {
+    return await work(cloud);
+  } finally {
+    cloud.close();
+  }
+}
+
+/** Pulumi's Struct has no `undefined`: drop those keys. */
+function plain<T extends object>(value: T): Props {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  const { inputs, failures } = checkInputs(news);
+  return { inputs: plain(inputs), failures };
+}
+
+export async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  const outputs = olds as KeyOutputs;
+  const inputs = news as KeyInputs;
+  const material = isUnknown(inputs.keyMaterial) ? 'unknown' : decodeKeyMaterial(inputs.keyMaterial);
+  const placeUnknown = ['cloud', 'region', 'endpoint', 'projectId'].some((k) => isUnknown(inputs[k as keyof KeyInputs]));
+  const live = placeUnknown || !id
+    ? ('unchecked' as const)
+    : await withCloud({ ...outputs, ...inputs, region: inputs.region ?? outputs.region }, ({ adapter }) => adapter.describeKey(id));
+  const plan = planDiff(outputs, inputs, live, material);
+  return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
+}
+
+export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+  const args = inputs as KeyInputs;
+  const material = decodeKeyMaterial(args.keyMaterial);
+  try {
+    const { id, outs } = await withCloud(args, (cloud) => createImportedKey(cloud, args, material));
+    return { id, outs: plain(outs) };
+  } catch (error) {
+    if (error instanceof ImportedKeyError && error.id) throw partlyCreated(error, args, material, inputs[PROVIDER_KEY]);
+    throw error;
+  }
+}
+
+/**
+ * The host turns an error with `id` and `properties` into ErrorResourceInitFailed: the engine keeps
+ * the key in state and the next `up` updates it (imports into the same key) instead of creating another.
+ */
+function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Buffer, provider: unknown): ImportedKeyError {
+  const properties: Partial<KeyOutputs> & Props = {
+    cloud: args.cloud,
+    region: args.region,
+    endpoint: args.endpoint,
+    projectId: args.projectId,
+    description: args.description,
+    alias: args.alias,
+    tags: args.tags,
+    wrappingAlgorithm: args.wrappingAlgorithm,
+    wrappingKeySpec: args.wrappingKeySpec,
+    expiresAt: args.expiresAt,
+    onDelete: args.onDelete ?? 'scheduleKeyDeletion',
+    deletionWindowInDays: args.deletionWindowInDays,
+    adopted: false,
+    keyId: error.id!,
+    arn: error.id!,
+    keyState: 'PendingImport',
+    origin: 'EXTERNAL',
+    keySpec: args.keySpec,
+    keyUsage: args.keyUsage,
+    materialDigest: digestMaterial(material),
+    // Delete and update of the partial resource deserialize the provider from these properties.
+    [PROVIDER_KEY]: provider,
+  };
+  return Object.assign(error, { properties: plain(properties), reasons: [error.message] });
+}
+
+export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  const olds = props as KeyOutputs;
+  const live = await withCloud(olds, (cloud) => readImportedKey(cloud, id, olds));
+  // An empty id tells the engine the resource is gone.
+  return live ? { id: live.keyId, props: plain(live) } : { id: '', props: {} };
+}
+
+export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+  const args = news as KeyInputs;
+  const material = decodeKeyMaterial(args.keyMaterial);
+  const outs = await withCloud({ ...args, region: args.region ?? olds.region }, (cloud) =>
+    updateImportedKey(cloud, id, olds as Partial<KeyOutputs>, args, material),
+  );
+  return { outs: plain(outs) };
+}
+
+async function deleteResource(id: string, props: Props): Promise<void> {
+  const olds = props as KeyOutputs;
+  await withCloud(olds, (cloud) => deleteImportedKey(cloud, id, olds));
+}
+
+export { deleteResource as delete };
+

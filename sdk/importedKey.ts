@@ -1,0 +1,84 @@
+// ImportedKey: the resource users declare. Arguments and outputs are documented in the README.
+
+import * as pulumi from '@pulumi/pulumi';
+import { makeProviderRef, providerModulePath } from './providerRef';
+
+export interface ImportedKeyArgs {
+  /** "aws" (and "alicloud", "huaweicloud" where registered). */
+  cloud: pulumi.Input<string>;
+  /** Falls back to the stack's `<cloud>:region` config, then the cloud's environment variables. */
+  region?: pulumi.Input<string>;
+  /** Overrides the cloud's endpoint, e.g. the local emulator's URL. */
+  endpoint?: pulumi.Input<string>;
+  /** Huawei Cloud project id (else `huaweicloud:projectId` or the environment). */
+  projectId?: pulumi.Input<string>;
+  /** Adopt this existing EXTERNAL key instead of creating one. */
+  keyId?: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  alias?: pulumi.Input<string>;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Default: the cloud's symmetric spec (AWS SYMMETRIC_DEFAULT). */
+  keySpec?: pulumi.Input<string>;
+  keyUsage?: pulumi.Input<string>;
+  /** Base64 of the raw key material. Always stored as a secret. */
+  keyMaterial: pulumi.Input<string>;
+  /** Default: RSAES_OAEP_SHA_256 (RSA_AES_KEY_WRAP_SHA_256 for AWS RSA and ECC key specs). */
+  wrappingAlgorithm?: pulumi.Input<string>;
+  /** Default: RSA_2048. */
+  wrappingKeySpec?: pulumi.Input<string>;
+  /** ISO 8601 date and time the material expires; leave out for material that never expires. */
+  expiresAt?: pulumi.Input<string>;
+  /** Default: scheduleKeyDeletion for keys the resource creates, deleteMaterial for adopted keys. */
+  onDelete?: pulumi.Input<'scheduleKeyDeletion' | 'deleteMaterial' | 'retain'>;
+  /** Default: 30 on AWS (7–30). */
+  deletionWindowInDays?: pulumi.Input<number>;
+}
+
+/** The state of an existing ImportedKey, for `ImportedKey.get`. */
+export type ImportedKeyState = Record<string, pulumi.Input<unknown>>;
+
+// One provider object per process so Pulumi's serialization cache serves every resource.
+let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
+function provider(): pulumi.dynamic.ResourceProvider {
+  return (sharedProvider ??= makeProviderRef(providerModulePath()));
+}
+
+/** The region argument, else the stack's `<cloud>:region` config (as the clouds' own providers do); the environment is the adapter's last resort. */
+function regionOf(args: ImportedKeyArgs): pulumi.Input<string | undefined> {
+  if (args.region !== undefined) return args.region;
+  return pulumi.output(args.cloud).apply((cloud) => new pulumi.Config(cloud).get('region'));
+}
+
+const OUTPUT_NAMES = ['keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest'] as const;
+
+export class ImportedKey extends pulumi.dynamic.Resource {
+  declare readonly keyId: pulumi.Output<string>;
+  declare readonly arn: pulumi.Output<string>;
+  declare readonly keyState: pulumi.Output<string>;
+  declare readonly origin: pulumi.Output<string>;
+  declare readonly keySpec: pulumi.Output<string>;
+  declare readonly keyUsage: pulumi.Output<string>;
+  declare readonly expirationModel: pulumi.Output<string | undefined>;
+  declare readonly validTo: pulumi.Output<string | undefined>;
+  declare readonly keyMaterialId: pulumi.Output<string | undefined>;
+  /** Salted digest of the material, to notice a change of material; secret. */
+  declare readonly materialDigest: pulumi.Output<string>;
+
+  constructor(name: string, args: ImportedKeyArgs, opts?: pulumi.CustomResourceOptions);
+  /** @internal used by `get` */
+  constructor(name: string, args: ImportedKeyArgs | undefined, opts?: pulumi.CustomResourceOptions, state?: ImportedKeyState);
+  constructor(name: string, args: ImportedKeyArgs | undefined, opts: pulumi.CustomResourceOptions = {}, state?: ImportedKeyState) {
+    const props: Record<string, unknown> = state ? { ...state } : { ...args, keyMaterial: pulumi.secret(args!.keyMaterial), region: regionOf(args!) };
+    // Outputs are passed as undefined so the engine fills them in (else they would never resolve).
+    for (const output of OUTPUT_NAMES) if (props[output] === undefined) props[output] = undefined;
+    super(provider(), name, props, {
+      ...opts,
+      additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), 'materialDigest'],
+    });
+  }
+
+  /** Reads an existing ImportedKey from state by id (there is no `pulumi import` for dynamic resources). */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ImportedKeyState, opts?: pulumi.CustomResourceOptions): ImportedKey {
+    return new ImportedKey(name, undefined, { ...opts, id }, state ?? {});
+  }
+}
