@@ -48,8 +48,9 @@ const CREDENTIALS = /^(SignatureDoesNotMatch|InvalidAccessKeyId|IncompleteSignat
 function errorCodeFor(code: string): ErrorCode {
   if (NOT_FOUND.has(code)) return 'KeyNotFound';
   if (TOKEN_REJECTED.has(code)) return 'ImportTokenRejected';
-  if (code === 'InvalidParameter.EncryptedKeyMaterial') return 'UnwrapFailed';
-  if (code === 'InvalidParameter.KeyMaterialMismatch') return 'ImportFailed';
+  // As the AWS adapter: the cloud could not unwrap → ImportFailed; other material than the key's → InvalidKeyMaterial.
+  if (code === 'InvalidParameter.EncryptedKeyMaterial') return 'ImportFailed';
+  if (code === 'InvalidParameter.KeyMaterialMismatch' || code === 'InvalidParameter.KeyMaterial') return 'InvalidKeyMaterial';
   if (code.startsWith('Rejected.')) return 'InvalidKeyState';
   if (code.startsWith('InvalidParameter') || code.startsWith('MissingParameter')) return 'InvalidArgument';
   return 'CloudError';

@@ -1,0 +1,105 @@
+import { strict as assert } from 'node:assert';
+import { describeFailure, isRetryable, toImportedKeyError } from '../../../../provider/clouds/alicloud/errors';
+import { backoffDelay, withRetries } from '../../../../provider/clouds/alicloud/retry';
+
+/** What @alicloud/tea-typescript's ResponseError looks like (code "<Code>Error", body in data, status in the message). */
+function responseError(status: number, code: string, message: string): Error {
+  const e = new Error(`${code}Error: code: ${status}, ${message} requestid: R-1`) as Error & { code: string; data: object };
+  e.code = `${code}Error`;
+  e.data = { Code: code, Message: message, RequestId: 'R-1', HostId: 'kms.cn-hangzhou.aliyuncs.com' };
+  return e;
+}
+
+describe('provider/clouds/alicloud/errors', () => {
+  it('reads Code, status, Message and RequestId from the SDK error', () => {
+    assert.deepEqual(describeFailure(responseError(404, 'Forbidden.KeyNotFound', 'The specified Key is not found.')),
+      { code: 'Forbidden.KeyNotFound', status: 404, message: 'The specified Key is not found.', requestId: 'R-1' });
+  });
+
+  it('maps Alibaba codes to stable codes and keeps the Alibaba code in cloudCode', () => {
+    const cases: Array<[string, string]> = [
+      ['Forbidden.KeyNotFound', 'KeyNotFound'],
+      ['Rejected.PendingDeletion', 'InvalidKeyState'],
+      ['Rejected.Disabled', 'InvalidKeyState'],
+      ['InvalidParameter.ImportToken', 'ImportTokenRejected'],
+      ['InvalidParameter.ImportTokenExpired', 'ImportTokenRejected'],
+      ['InvalidParameter.KeyMaterialMismatch', 'InvalidKeyMaterial'],
+      ['InvalidParameter.EncryptedKeyMaterial', 'ImportFailed'],
+      ['InvalidParameter', 'InvalidArgument'],
+      ['MissingParameter', 'InvalidArgument'],
+      ['SignatureDoesNotMatch', 'CloudError'],
+      ['Throttling.User', 'CloudError'],
+    ];
+    for (const [cloudCode, code] of cases) {
+      const mapped = toImportedKeyError('ImportKeyMaterial', 'k-1', responseError(400, cloudCode, 'msg'));
+      assert.equal(mapped.code, code, cloudCode);
+      assert.equal(mapped.cloudCode, cloudCode);
+      assert.match(mapped.message, new RegExp(`^Alibaba Cloud KMS ImportKeyMaterial on key k-1 failed: ${cloudCode.replace('.', '\\.')}: msg \\(RequestId R-1\\)`));
+    }
+  });
+
+  it('tells the user what to do about credentials and pending deletion', () => {
+    assert.match(toImportedKeyError('DescribeKey', 'k', responseError(400, 'SignatureDoesNotMatch', 'x')).message, /ALIBABA_CLOUD_ACCESS_KEY_ID/);
+    assert.match(toImportedKeyError('DescribeKey', 'k', responseError(404, 'InvalidAccessKeyId.NotFound', 'x')).message, /credentials/);
+    assert.match(toImportedKeyError('EnableKey', 'k', responseError(409, 'Rejected.PendingDeletion', 'x')).message, /CancelKeyDeletion/);
+  });
+
+  it('does not attach the SDK error (it can carry the last request)', () => {
+    assert.equal((toImportedKeyError('X', 'k', responseError(500, 'InternalFailure', 'x')) as { cause?: unknown }).cause, undefined);
+  });
+
+  it('reports network failures as CloudError with their errno code', () => {
+    const e = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const mapped = toImportedKeyError('CreateKey', undefined, e);
+    assert.equal(mapped.code, 'CloudError');
+    assert.equal(mapped.cloudCode, undefined);
+    assert.match(mapped.message, /CreateKey failed: ECONNREFUSED/);
+  });
+
+  it('retries throttling, 5xx and refused connections, nothing else', () => {
+    assert.equal(isRetryable(describeFailure(responseError(400, 'Throttling.User', 'x'))), true);
+    assert.equal(isRetryable(describeFailure(responseError(503, 'ServiceUnavailableTemporary', 'x'))), true);
+    assert.equal(isRetryable(describeFailure(responseError(500, 'InternalFailure', 'x'))), true);
+    assert.equal(isRetryable(describeFailure(responseError(502, 'SomethingElse', 'x'))), true);
+    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))), true);
+    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNRESET' }))), false);
+    assert.equal(isRetryable(describeFailure(responseError(404, 'Forbidden.KeyNotFound', 'x'))), false);
+    assert.equal(isRetryable(describeFailure(responseError(400, 'InvalidParameter.ImportToken', 'x'))), false);
+  });
+});
+
+describe('provider/clouds/alicloud/retry', () => {
+  const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 };
+
+  it('draws each delay uniformly below a doubling ceiling capped at maxDelayMs (full jitter)', () => {
+    assert.equal(backoffDelay(policy, 1, () => 0.999999), 99);
+    assert.equal(backoffDelay(policy, 2, () => 0.999999), 199);
+    assert.equal(backoffDelay(policy, 3, () => 0.999999), 249);
+    assert.equal(backoffDelay(policy, 9, () => 0), 0);
+    const seen = new Set(Array.from({ length: 50 }, () => backoffDelay(policy, 3)));
+    assert.ok(seen.size > 10, 'delays are spread, not fixed');
+  });
+
+  it('retries until success, sleeping between attempts', async () => {
+    const sleeps: number[] = [];
+    let calls = 0;
+    const result = await withRetries(async () => {
+      calls++;
+      if (calls < 3) throw new Error('transient');
+      return 'done';
+    }, () => true, policy, async (ms) => { sleeps.push(ms); });
+    assert.equal(result, 'done');
+    assert.equal(calls, 3);
+    assert.equal(sleeps.length, 2);
+    assert.ok(sleeps[0] < 100 && sleeps[1] < 200);
+  });
+
+  it('gives up after maxAttempts with the last error, and at once on errors not worth retrying', async () => {
+    let calls = 0;
+    await assert.rejects(withRetries(async () => { calls++; throw new Error(`attempt ${calls}`); }, () => true, policy, async () => undefined), /attempt 4/);
+    assert.equal(calls, 4);
+    calls = 0;
+    await assert.rejects(withRetries(async () => { calls++; throw new Error('final'); }, () => false, policy, async () => undefined), /final/);
+    assert.equal(calls, 1);
+  });
+});
