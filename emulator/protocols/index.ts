@@ -2,7 +2,9 @@
 
 import type { Protocol } from './types';
 import { awsProtocol } from './aws';
+import { alibabaProtocol } from './alibaba';
 
 export const protocols: readonly Protocol[] = [
   awsProtocol,
+  alibabaProtocol,
 ];
