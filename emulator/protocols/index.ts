@@ -2,9 +2,11 @@
 
 import type { Protocol } from './types';
 import { awsProtocol } from './aws';
+import { huaweiProtocol } from './huawei';
 import { alibabaProtocol } from './alibaba';
 
 export const protocols: readonly Protocol[] = [
   awsProtocol,
+  huaweiProtocol,
   alibabaProtocol,
 ];
