@@ -1,0 +1,88 @@
+// Helpers for the AWS emulator tests: an unmodified SDK client pointed at the emulator, a raw
+// SigV4-signed request (signed with the same signer the SDK uses) for inputs the SDK would refuse
+// to send, and the expected-error assertion.
+
+import assert from 'node:assert/strict';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { EMULATOR_CREDENTIALS } from '../support/emulator';
+
+export const REGION = 'us-east-1';
+
+export function kmsClient(url: string, options: { secretAccessKey?: string; accessKeyId?: string; region?: string; maxAttempts?: number } = {}): KMSClient {
+  return new KMSClient({
+    endpoint: url,
+    region: options.region ?? REGION,
+    credentials: {
+      accessKeyId: options.accessKeyId ?? EMULATOR_CREDENTIALS.accessKeyId,
+      secretAccessKey: options.secretAccessKey ?? EMULATOR_CREDENTIALS.secretAccessKey,
+    },
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+  });
+}
+
+export interface RawResponse {
+  status: number;
+  json: Record<string, unknown>;
+  text: string;
+}
+
+/** POSTs `body` to the emulator as TrentService.<operation>, SigV4-signed unless `unsigned`; `tamper` edits the body after signing. */
+export async function sendRaw(
+  url: string,
+  operation: string,
+  body: string | Buffer,
+  options: { secretAccessKey?: string; unsigned?: boolean; tamper?: (body: Buffer) => Buffer } = {},
+): Promise<RawResponse> {
+  const { hostname, port } = new URL(url);
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  let request = new HttpRequest({
+    method: 'POST',
+    protocol: 'http:',
+    hostname,
+    port: Number(port),
+    path: '/',
+    headers: {
+      host: `${hostname}:${port}`,
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `TrentService.${operation}`,
+    },
+    body: bytes,
+  });
+  if (!options.unsigned) {
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: EMULATOR_CREDENTIALS.accessKeyId, secretAccessKey: options.secretAccessKey ?? EMULATOR_CREDENTIALS.secretAccessKey },
+      region: REGION,
+      service: 'kms',
+      sha256: Hash.bind(null, 'sha256'),
+    });
+    request = (await signer.sign(request)) as HttpRequest;
+  }
+  const sent = options.tamper ? options.tamper(bytes) : bytes;
+  const headers = { ...request.headers } as Record<string, string>;
+  delete headers.host;
+  const response = await fetch(`${url}/`, { method: 'POST', headers, body: sent });
+  const text = await response.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = {};
+  }
+  return { status: response.status, json, text };
+}
+
+/** Asserts the SDK call fails with AWS's exception `name` and HTTP `status`; returns the error. */
+export async function expectAwsError(promise: Promise<unknown>, name: string, status: number): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    assert.equal(e.name, name, `expected ${name}, got ${e.name}: ${e.message}`);
+    assert.equal(e.$metadata?.httpStatusCode, status, `expected HTTP ${status} for ${name}`);
+    return e;
+  }
+  assert.fail(`expected ${name} (${status}), but the call succeeded`);
+}
