@@ -98,9 +98,13 @@ function oneOf(params: Record<string, string>, name: string, allowed: readonly s
   return value;
 }
 
+/** A JSON object in EncryptionContext, or (as @alicloud/kms20160120 1.x sends a map) EncryptionContext.<name> parameters. */
 function encryptionContext(params: Record<string, string>): Record<string, string> | undefined {
   const text = params.EncryptionContext;
-  if (text === undefined || text === '') return undefined;
+  if (text === undefined || text === '') {
+    const flat = Object.entries(params).filter(([name]) => name.startsWith('EncryptionContext.'));
+    return flat.length ? Object.fromEntries(flat.map(([name, value]) => [name.slice('EncryptionContext.'.length), value])) : undefined;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -245,7 +249,12 @@ const OPERATIONS: Record<string, Handler> = {
     const key = call.store.findKey(CLOUD, call.region, keyId);
     if (!key) throw alibabaErrors.keyNotFound(keyId);
     const { material } = call.store.materialForUse(refOf(key));
-    const plaintext = decryptWithMaterial(key.id, material, blob, encryptionContext(call.params));
+    let plaintext: Buffer;
+    try {
+      plaintext = decryptWithMaterial(key.id, material, blob, encryptionContext(call.params));
+    } catch {
+      throw new AlibabaError(400, 'InvalidCiphertext', 'The ciphertext is invalid or its encryption context does not match.');
+    }
     return { KeyId: key.id, KeyVersionId: String(key.attributes.primaryKeyVersion ?? ''), Plaintext: plaintext.toString('utf8') };
   },
 };
