@@ -1,0 +1,204 @@
+// The AWS issue's scenarios for cloud "huaweicloud", through the engine harness (the real dynamic-provider host
+// and the real ImportedKey class) against the emulator's Huawei protocol.
+import { strict as assert } from 'node:assert';
+import { createDecipheriv, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../../emulator';
+import { DeploymentFailed, Engine, transcript, type RunResult } from '..';
+import { huaweiCall } from '../../emulator/huawei-client';
+
+const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const programDir = path.join(__dirname, 'program');
+
+function materialSeenIn(text: string, material: Buffer): boolean {
+  return text.includes(material.toString('base64')) || text.includes(material.toString('hex'));
+}
+
+/** AES-GCM open of an encrypt-data blob with the material we hold: proves the emulator's key has exactly it. */
+function decryptLocally(cipherTextB64: string, material: Buffer): string {
+  const blob = Buffer.from(cipherTextB64, 'base64');
+  const idLength = blob[1];
+  const start = 2 + idLength;
+  const decipher = createDecipheriv('aes-256-gcm', material, blob.subarray(start, start + 12));
+  decipher.setAAD(Buffer.from(JSON.stringify([blob.subarray(2, start).toString('utf8'), []])));
+  decipher.setAuthTag(blob.subarray(start + 12, start + 28));
+  return Buffer.concat([decipher.update(blob.subarray(start + 28)), decipher.final()]).toString('utf8');
+}
+
+describe('huaweicloud ImportedKey through the engine harness', function () {
+  this.timeout(120_000);
+  let emulator: RunningEmulator;
+  const emulatorLog: string[] = [];
+  let dir: string;
+  let stateFile: string;
+  let material: Buffer;
+
+  before(async () => {
+    emulator = await startEmulator({ accessKey: 'hw-test-ak', secretKey: 'hw-test-sk', log: (line) => emulatorLog.push(line) });
+  });
+  after(async () => {
+    await emulator.close();
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-scenarios-'));
+    stateFile = path.join(dir, 'state.json');
+    material = randomBytes(32);
+    emulator.faults.clear();
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function engine(config: Record<string, string | undefined> = {}, keyMaterial: Buffer = material): Engine {
+    const values: Record<string, string | { secret: string }> = {
+      'hwtest:endpoint': emulator.url,
+      'hwtest:projectId': PROJECT,
+      'hwtest:keyMaterial': { secret: keyMaterial.toString('base64') },
+    };
+    for (const [k, v] of Object.entries(config)) if (v !== undefined) values[`hwtest:${k}`] = v;
+    return new Engine({
+      projectDir: programDir,
+      stateFile,
+      config: values,
+      env: { HUAWEICLOUD_SDK_AK: 'hw-test-ak', HUAWEICLOUD_SDK_SK: 'hw-test-sk' },
+    });
+  }
+  const call = (op: string, body: unknown) => huaweiCall(emulator.url, PROJECT, op, body, { accessKey: 'hw-test-ak', secretKey: 'hw-test-sk' });
+  const describe_ = async (keyId: string) => (await call('describe-key', { key_id: keyId })).body.key_info;
+  const ops = (r: RunResult) => r.steps.map((s) => s.op);
+  function countsSince(before: Record<string, number>): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(emulator.requestCounts())) if (k.startsWith('huawei:') && v !== (before[k] ?? 0)) out[k] = v - (before[k] ?? 0);
+    return out;
+  }
+  async function failure(p: Promise<unknown>): Promise<RunResult> {
+    const err = await p.then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof DeploymentFailed, `expected the run to fail, got ${String(err)}`);
+    return err.result;
+  }
+  const inFuture = (days: number) => new Date(Math.floor(emulator.clock.now() / 1000) * 1000 + days * 86_400_000).toISOString();
+  async function provesMaterial(keyId: string, m: Buffer): Promise<void> {
+    const sealed = await call('encrypt-data', { key_id: keyId, plain_text: 'proof' });
+    assert.equal(sealed.status, 200, sealed.text);
+    assert.equal(decryptLocally(sealed.body.cipher_text, m), 'proof');
+  }
+
+  it('creates a key, imports the material with its expiry, and keeps the material out of state, logs and outputs', async () => {
+    const expiresAt = inFuture(30);
+    const before = emulator.requestCounts();
+    const r = await engine({ expiresAt }).up();
+    assert.deepEqual(ops(r), ['create']);
+    const keyId = r.steps[0].id!;
+    assert.deepEqual(countsSince(before), {
+      'huawei:create-key': 1, 'huawei:get-parameters-for-import': 1, 'huawei:import-key-material': 1, 'huawei:describe-key': 1,
+    });
+    const info = await describe_(keyId);
+    assert.equal(info.key_state, '2');
+    assert.equal(info.key_alias.length > 0, true);
+    assert.equal(info.expiration_time, String(Date.parse(expiresAt)));
+    assert.equal(r.outputs.keyState, 'Enabled');
+    assert.equal(r.outputs.validTo, expiresAt.replace(/\.\d{3}Z$/, '.000Z'));
+    await provesMaterial(keyId, material);
+
+    for (const text of [fs.readFileSync(stateFile, 'utf8'), transcript(r), JSON.stringify(r), emulatorLog.join('\n')]) {
+      assert.equal(materialSeenIn(text, material), false);
+    }
+    const resource = engine().resource('payments-key')!;
+    assert.ok((JSON.stringify(resource.inputs.__provider ?? '').length) < 2048);
+  });
+
+  it('heals drift after the material expires and after delete-imported-key-material', async () => {
+    const expiresAt = inFuture(1);
+    const keyId = (await engine({ expiresAt }).up()).steps[0].id!;
+
+    emulator.clock.advance(2 * 86_400);
+    assert.equal((await describe_(keyId)).key_state, '5');
+    const drifted = await failure(engine({ expiresAt: inFuture(30) }).preview({ refresh: true, expectNoChanges: true }));
+    assert.equal(drifted.ok, false);
+    const refreshed = await engine({ expiresAt }).refresh();
+    assert.equal(engine().resource('payments-key')!.outputs.keyState, 'PendingImport', JSON.stringify(refreshed.steps));
+
+    const newExpiry = inFuture(30);
+    const healed = await engine({ expiresAt: newExpiry }).up();
+    assert.deepEqual(ops(healed), ['update']);
+    assert.equal((await describe_(keyId)).key_state, '2');
+    await provesMaterial(keyId, material);
+
+    // Out-of-band delete of the material: the next up imports the same material again.
+    assert.equal((await call('delete-imported-key-material', { key_id: keyId })).status, 200);
+    const before = emulator.requestCounts();
+    const again = await engine({ expiresAt: newExpiry }).up();
+    assert.deepEqual(ops(again), ['update']);
+    assert.equal(countsSince(before)['huawei:delete-imported-key-material'], undefined, 'nothing left to delete');
+    assert.equal((await describe_(keyId)).key_state, '2');
+    await provesMaterial(keyId, material);
+    const quiet = await engine({ expiresAt: newExpiry }).preview({ refresh: true, expectNoChanges: true });
+    assert.ok(quiet.ok);
+  });
+
+  it('changes the expiry by deleting the material and importing it again, parameters fetched first', async () => {
+    const keyId = (await engine({ expiresAt: inFuture(10) }).up()).steps[0].id!;
+    const newExpiry = inFuture(40);
+    const before = emulator.requestCounts();
+    const r = await engine({ expiresAt: newExpiry }).up();
+    assert.deepEqual(ops(r), ['update']);
+    assert.equal(r.steps[0].id, keyId);
+    const counts = countsSince(before);
+    assert.equal(counts['huawei:get-parameters-for-import'], 1);
+    assert.equal(counts['huawei:delete-imported-key-material'], 1);
+    assert.equal(counts['huawei:import-key-material'], 1);
+    assert.equal(counts['huawei:create-key'], undefined);
+    assert.equal((await describe_(keyId)).expiration_time, String(Date.parse(newExpiry)));
+    await provesMaterial(keyId, material);
+  });
+
+  it('replaces a created key when the material changes, and schedules the old one for deletion in 7 days', async () => {
+    const oldId = (await engine().up()).steps[0].id!;
+    const next = randomBytes(32);
+    const r = await engine({}, next).up();
+    assert.deepEqual(ops(r), ['replace']);
+    const newId = r.steps[0].id!;
+    assert.notEqual(newId, oldId);
+    await provesMaterial(newId, next);
+    const old = await describe_(oldId);
+    assert.equal(old.key_state, '4');
+    const days = (Number(old.scheduled_deletion_date) - emulator.clock.now()) / 86_400_000;
+    assert.ok(days > 6.99 && days <= 7, String(days));
+  });
+
+  it('adopts an existing external key, and on destroy deletes only its material', async () => {
+    const created = await call('create-key', { key_alias: 'adopt-me', key_spec: 'AES_256', origin: 'external' });
+    const keyId = created.body.key_info.key_id;
+    const r = await engine({ keyId }).up();
+    assert.deepEqual(ops(r), ['create']);
+    assert.equal(r.steps[0].id, keyId);
+    await provesMaterial(keyId, material);
+    const destroyed = await engine({ keyId }).destroy();
+    assert.deepEqual(ops(destroyed), ['delete']);
+    assert.equal((await describe_(keyId)).key_state, '5');
+  });
+
+  it('destroys a created key by scheduling its deletion', async () => {
+    const keyId = (await engine().up()).steps[0].id!;
+    const r = await engine().destroy();
+    assert.deepEqual(ops(r), ['delete']);
+    assert.equal((await describe_(keyId)).key_state, '4');
+    assert.equal(engine().state().resources.filter((x) => x.type !== 'pulumi:pulumi:Stack').length, 0);
+  });
+
+  it('finishes a partly created key on the next up instead of creating another', async () => {
+    emulator.faults.add({ target: 'huawei:import-key-material', failNext: 1, failStatus: 500 });
+    const before = emulator.requestCounts();
+    const failed = await failure(engine().up());
+    assert.match(failed.error ?? '', /KMS\.0105|was created but/);
+    const partial = engine().resource('payments-key');
+    assert.ok(partial?.id, 'the key is in the state');
+    assert.equal((await describe_(partial!.id!)).key_state, '5');
+
+    const r = await engine().up();
+    assert.equal(r.steps[0].id, partial!.id);
+    assert.equal(countsSince(before)['huawei:create-key'], 1);
+    assert.equal((await describe_(partial!.id!)).key_state, '2');
+    await provesMaterial(partial!.id!, material);
+  });
+});
