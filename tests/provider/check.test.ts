@@ -1,0 +1,98 @@
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import { checkInputs, decodeKeyMaterial } from '../../provider/check';
+import { UNKNOWN } from '../../provider/lifecycle';
+import { MATERIAL_B64, inFuture } from './support/fixtures';
+
+function failuresOf(news: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(checkInputs(news).failures.map((f) => [f.property, f.reason]));
+}
+
+describe('check: arguments validated offline', () => {
+  it('accepts a minimal AWS key and fills in the defaults', () => {
+    const { inputs, failures } = checkInputs({ cloud: 'aws', keyMaterial: MATERIAL_B64 });
+    assert.deepEqual(failures, []);
+    assert.equal(inputs.keySpec, 'SYMMETRIC_DEFAULT');
+    assert.equal(inputs.wrappingAlgorithm, 'RSAES_OAEP_SHA_256');
+    assert.equal(inputs.wrappingKeySpec, 'RSA_2048');
+    assert.equal(inputs.onDelete, 'scheduleKeyDeletion');
+    assert.equal(inputs.deletionWindowInDays, 30);
+  });
+
+  it('defaults an adopted key to deleteMaterial and leaves its key spec to the cloud', () => {
+    const { inputs, failures } = checkInputs({ cloud: 'aws', keyId: '11111111-2222-3333-4444-555555555555', keyMaterial: MATERIAL_B64 });
+    assert.deepEqual(failures, []);
+    assert.equal(inputs.onDelete, 'deleteMaterial');
+    assert.equal(inputs.keySpec, undefined);
+  });
+
+  it('defaults RSA and ECC specs to RSA_AES_KEY_WRAP_SHA_256', () => {
+    for (const keySpec of ['RSA_2048', 'ECC_NIST_P256']) {
+      assert.equal(checkInputs({ cloud: 'aws', keySpec, keyMaterial: UNKNOWN }).inputs.wrappingAlgorithm, 'RSA_AES_KEY_WRAP_SHA_256');
+    }
+  });
+
+  it('names the field for each rule', () => {
+    const f = failuresOf({
+      cloud: 'aws',
+      keySpec: 'HMAC_256',
+      keyMaterial: randomBytes(8).toString('base64'),
+      wrappingAlgorithm: 'RSAES_PKCS1_V1_5',
+      expiresAt: inFuture(400),
+      deletionWindowInDays: 3,
+      onDelete: 'burn',
+      keyUsage: 'ENCRYPT_DECRYPT',
+    });
+    assert.match(f.keyMaterial, /HMAC_256|bytes/);
+    assert.match(f.wrappingAlgorithm, /RSAES_OAEP_SHA_256/);
+    assert.match(f.expiresAt, /365 days/);
+    assert.match(f.deletionWindowInDays, /7 to 30/);
+    assert.match(f.onDelete, /scheduleKeyDeletion, deleteMaterial, retain/);
+    assert.match(f.keyUsage, /GENERATE_VERIFY_MAC/);
+  });
+
+  it('refuses an unknown cloud, key spec, wrapping key spec and argument', () => {
+    assert.match(failuresOf({ cloud: 'gcp', keyMaterial: MATERIAL_B64 }).cloud, /aws/);
+    assert.match(failuresOf({ cloud: 'aws', keySpec: 'AES_256', keyMaterial: MATERIAL_B64 }).keySpec, /SYMMETRIC_DEFAULT/);
+    assert.match(failuresOf({ cloud: 'aws', wrappingKeySpec: 'RSA_1024', keyMaterial: MATERIAL_B64 }).wrappingKeySpec, /RSA_2048/);
+    assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, materail: 'x' }).materail, /unknown argument/);
+    assert.match(failuresOf({ cloud: 'aws' }).keyMaterial, /required/);
+  });
+
+  it('refuses RSAES_OAEP for an RSA private key (AWS needs RSA_AES_KEY_WRAP)', () => {
+    assert.match(failuresOf({ cloud: 'aws', keySpec: 'RSA_2048', wrappingAlgorithm: 'RSAES_OAEP_SHA_256', keyMaterial: UNKNOWN }).wrappingAlgorithm, /RSA_AES_KEY_WRAP_SHA_256/);
+  });
+
+  it('checks expiresAt: ISO 8601 with a zone, in the future', () => {
+    assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, expiresAt: '2030-01-01' }).expiresAt, /ISO 8601/);
+    assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, expiresAt: '2020-01-01T00:00:00Z' }).expiresAt, /future/);
+    assert.deepEqual(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, expiresAt: inFuture(364) }), {});
+  });
+
+  it('checks keyId format and refuses creation-only arguments when adopting', () => {
+    assert.match(failuresOf({ cloud: 'aws', keyId: 'alias/mine', keyMaterial: MATERIAL_B64 }).keyId, /key id/);
+    assert.deepEqual(failuresOf({ cloud: 'aws', keyId: 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555', keyMaterial: MATERIAL_B64 }), {});
+    assert.match(failuresOf({ cloud: 'aws', keyId: '11111111-2222-3333-4444-555555555555', description: 'd', keyMaterial: MATERIAL_B64 }).description, /creates/);
+  });
+
+  it('skips what depends on values unknown during preview', () => {
+    assert.deepEqual(failuresOf({ cloud: 'aws', keyMaterial: UNKNOWN, expiresAt: UNKNOWN, keySpec: UNKNOWN }), {});
+    assert.deepEqual(failuresOf({ cloud: UNKNOWN, keyMaterial: MATERIAL_B64 }), {});
+  });
+
+  it('never puts the material in a failure', () => {
+    const material = randomBytes(31).toString('base64');
+    const result = checkInputs({ cloud: 'aws', keyMaterial: material });
+    assert.equal(result.failures.length, 1);
+    assert.ok(!JSON.stringify(result.failures).includes(material));
+    const notBase64 = 'secret-material-!!';
+    const bad = checkInputs({ cloud: 'aws', keyMaterial: notBase64 });
+    assert.match(bad.failures[0].reason, /base64/);
+    assert.ok(!JSON.stringify(bad.failures).includes(notBase64));
+  });
+
+  it('decodes base64 with whitespace and refuses other text', () => {
+    assert.equal(decodeKeyMaterial(' AAEC\nAw== ').length, 4);
+    assert.throws(() => decodeKeyMaterial('AAE'), /base64/);
+  });
+});

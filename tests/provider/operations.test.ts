@@ -1,0 +1,149 @@
+import { strict as assert } from 'node:assert';
+import { awsProfile } from '../../provider/clouds/aws/profile';
+import { ImportedKeyError } from '../../provider/errors';
+import { createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey } from '../../provider/operations';
+import { MATERIAL, MATERIAL_B64, OTHER_MATERIAL, inFuture, inputs } from './support/fixtures';
+import { StubAdapter } from './support/stubAdapter';
+
+function cloud(mode: 'in-place' | 'delete-first' = 'in-place') {
+  const adapter = new StubAdapter(mode);
+  return { adapter, profile: awsProfile };
+}
+
+describe('operations: create', () => {
+  it('creates, imports the material, confirms Enabled: four calls', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, inputs(), MATERIAL);
+    assert.deepEqual(c.adapter.calls, ['createKey', 'getImportParameters', 'importMaterial', 'describeKey']);
+    assert.equal(outs.keyState, 'Enabled');
+    assert.equal(outs.keyId, id);
+    assert.ok(c.adapter.keys.get(id)!.material!.equals(MATERIAL), 'the stub unwrapped the same material');
+    assert.ok(!JSON.stringify(outs).includes(MATERIAL_B64) && !JSON.stringify(outs).includes(MATERIAL.toString('hex')));
+  });
+
+  it('retries once with fresh parameters when the token is refused', async () => {
+    const c = cloud();
+    c.adapter.failNext('importMaterial', () => new ImportedKeyError('ImportTokenRejected', 'expired', { cloudCode: 'ExpiredImportTokenException' }));
+    await createImportedKey(c, inputs(), MATERIAL);
+    assert.deepEqual(c.adapter.calls, ['createKey', 'getImportParameters', 'importMaterial', 'getImportParameters', 'importMaterial', 'describeKey']);
+  });
+
+  it('does not retry a refused token twice; the error carries the key id', async () => {
+    const c = cloud();
+    const refuse = () => new ImportedKeyError('ImportTokenRejected', 'expired', { cloudCode: 'ExpiredImportTokenException' });
+    c.adapter.failNext('importMaterial', refuse);
+    c.adapter.failNext('importMaterial', refuse);
+    await assert.rejects(createImportedKey(c, inputs(), MATERIAL), (e: unknown) => {
+      assert.ok(e instanceof ImportedKeyError);
+      assert.equal(e.id, [...c.adapter.keys.keys()][0]);
+      assert.match(e.message, /next `pulumi up`/);
+      return true;
+    });
+  });
+
+  it('treats a lost reply after a successful import as success (DescribeKey decides)', async () => {
+    const c = cloud();
+    c.adapter.failNext('importMaterial', () => new Error('socket hang up'), true);
+    const { outs } = await createImportedKey(c, inputs(), MATERIAL);
+    assert.equal(outs.keyState, 'Enabled');
+    assert.deepEqual(c.adapter.calls, ['createKey', 'getImportParameters', 'importMaterial', 'describeKey', 'describeKey']);
+  });
+
+  it('a failed import after CreateKey reports the key id so the next update finishes into the same key', async () => {
+    const c = cloud();
+    c.adapter.failNext('importMaterial', () => new ImportedKeyError('CloudError', 'InternalFailure', { cloudCode: 'KMSInternalException' }));
+    let id = '';
+    await assert.rejects(createImportedKey(c, inputs(), MATERIAL), (e: unknown) => {
+      id = (e as ImportedKeyError).id!;
+      return Boolean(id);
+    });
+    const outs = await updateImportedKey(c, id, { adopted: false }, inputs(), MATERIAL);
+    assert.equal(outs.keyState, 'Enabled');
+    assert.equal(c.adapter.keys.size, 1, 'no second key');
+  });
+
+  it('adopts an existing key: no CreateKey, and checks origin and spec', async () => {
+    const c = cloud();
+    const made = await c.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    c.adapter.calls = [];
+    const { outs } = await createImportedKey(c, inputs({ keyId: made.keyId, keySpec: undefined, onDelete: undefined }), MATERIAL);
+    assert.deepEqual(c.adapter.calls, ['describeKey', 'getImportParameters', 'importMaterial', 'describeKey']);
+    assert.equal(outs.adopted, true);
+    assert.equal(outs.onDelete, 'deleteMaterial');
+    await assert.rejects(createImportedKey(c, inputs({ keyId: 'ffffffff-0000-0000-0000-000000000000' }), MATERIAL), /does not exist/);
+    await assert.rejects(createImportedKey(c, inputs({ keyId: made.keyId, keySpec: 'HMAC_256' }), MATERIAL), /keySpec/);
+  });
+});
+
+describe('operations: update', () => {
+  it('reimports in place for a new expiry (in-place clouds never delete material)', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, inputs(), MATERIAL);
+    c.adapter.calls = [];
+    const expiresAt = inFuture(30);
+    const updated = await updateImportedKey(c, id, outs, inputs({ expiresAt }), MATERIAL);
+    assert.deepEqual(c.adapter.calls, ['describeKey', 'getImportParameters', 'importMaterial', 'describeKey']);
+    assert.equal(Date.parse(updated.validTo!), Date.parse(expiresAt));
+    assert.equal(updated.materialDigest, outs.materialDigest, 'same material keeps its digest');
+  });
+
+  it('delete-first clouds: parameters fetched and material wrapped BEFORE the material is deleted', async () => {
+    const c = cloud('delete-first');
+    const { id, outs } = await createImportedKey(c, inputs(), MATERIAL);
+    c.adapter.calls = [];
+    await updateImportedKey(c, id, outs, inputs({ expiresAt: inFuture(30) }), MATERIAL);
+    assert.deepEqual(c.adapter.calls, ['describeKey', 'getImportParameters', 'deleteMaterial', 'importMaterial', 'describeKey']);
+  });
+
+  it('heals a key that fell back to PendingImport', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, inputs(), MATERIAL);
+    await c.adapter.deleteMaterial(id);
+    c.adapter.calls = [];
+    const healed = await updateImportedKey(c, id, outs, inputs(), MATERIAL);
+    assert.equal(healed.keyState, 'Enabled');
+    assert.deepEqual(c.adapter.calls, ['describeKey', 'getImportParameters', 'importMaterial', 'describeKey']);
+  });
+
+  it('makes no import when only settings changed', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, inputs(), MATERIAL);
+    c.adapter.calls = [];
+    const updated = await updateImportedKey(c, id, outs, inputs({ onDelete: 'retain' }), MATERIAL);
+    assert.deepEqual(c.adapter.calls, ['describeKey']);
+    assert.equal(updated.onDelete, 'retain');
+  });
+
+  it('surfaces a wrong material as an error naming the key', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, inputs(), MATERIAL);
+    await c.adapter.deleteMaterial(id);
+    await assert.rejects(updateImportedKey(c, id, outs, inputs(), OTHER_MATERIAL), (e: unknown) => e instanceof ImportedKeyError && e.code === 'InvalidKeyMaterial' && e.message.includes(id));
+  });
+});
+
+describe('operations: read and delete', () => {
+  it('reads PendingImport as a live state and a key pending deletion as gone', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, inputs(), MATERIAL);
+    await c.adapter.deleteMaterial(id);
+    assert.equal((await readImportedKey(c, id, outs))!.keyState, 'PendingImport');
+    await c.adapter.scheduleDeletion(id);
+    assert.equal(await readImportedKey(c, id, outs), undefined);
+  });
+
+  it('schedules deletion with the window; deleteMaterial and retain do what they say; gone is done', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, inputs(), MATERIAL);
+    c.adapter.calls = [];
+    await deleteImportedKey(c, id, { ...outs, onDelete: 'retain' });
+    assert.deepEqual(c.adapter.calls, []);
+    await deleteImportedKey(c, id, { ...outs, onDelete: 'deleteMaterial' });
+    assert.equal(c.adapter.keys.get(id)!.keyState, 'PendingImport');
+    await deleteImportedKey(c, id, { ...outs, onDelete: 'deleteMaterial' });
+    assert.deepEqual(c.adapter.calls, ['describeKey', 'deleteMaterial', 'describeKey'], 'no material: nothing to delete');
+    await deleteImportedKey(c, id, outs);
+    assert.equal(c.adapter.keys.get(id)!.keyState, 'PendingDeletion');
+    await deleteImportedKey(c, 'ffffffff-0000-0000-0000-000000000000', { ...outs, onDelete: 'deleteMaterial' });
+  });
+});
