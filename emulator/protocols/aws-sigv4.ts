@@ -3,7 +3,7 @@
 // AWS's own: MissingAuthenticationTokenException, IncompleteSignatureException,
 // UnrecognizedClientException (unknown access key), InvalidSignatureException.
 
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -37,6 +37,12 @@ export async function verifySigV4(request: ProtocolRequest, credentials: Credent
   // Skew is judged on the real clock: the SDK signs with real time even when tests move the emulator clock.
   if (Math.abs(Date.now() - signingDate.getTime()) > MAX_SKEW_MS) {
     throw new AwsError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier or later than the allowed 15 minutes.`);
+  }
+
+  // A client-supplied payload hash is only trusted once it matches the body we actually received.
+  const contentSha = header(request, 'x-amz-content-sha256');
+  if (contentSha !== undefined && contentSha !== createHash('sha256').update(request.body).digest('hex')) {
+    throw new AwsError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
 
   const signedHeaders = signedHeaderList.split(';');
