@@ -186,6 +186,28 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     assert.equal(engine().state().resources.filter((x) => x.type !== 'pulumi:pulumi:Stack').length, 0);
   });
 
+  it('runs examples/huaweicloud against the emulator: up creates the key with the alias, destroy schedules its deletion', async () => {
+    const example = new Engine({
+      projectDir: path.join(__dirname, '..', '..', '..', 'examples', 'huaweicloud'),
+      stateFile,
+      config: {
+        'imported-key-huaweicloud:endpoint': emulator.url,
+        'imported-key-huaweicloud:projectId': PROJECT,
+        'imported-key-huaweicloud:keyMaterial': { secret: material.toString('base64') },
+        'imported-key-huaweicloud:expiresAt': inFuture(90),
+      },
+      env: { HUAWEICLOUD_SDK_AK: 'hw-test-ak', HUAWEICLOUD_SDK_SK: 'hw-test-sk' },
+    });
+    const up = await example.up();
+    const keyId = up.steps.find((s) => s.op === 'create')!.id!;
+    const info = await describe_(keyId);
+    assert.equal(info.key_alias, 'payments-key');
+    assert.equal(info.key_state, '2');
+    await provesMaterial(keyId, material);
+    await example.destroy();
+    assert.equal((await describe_(keyId)).key_state, '4');
+  });
+
   it('finishes a partly created key on the next up instead of creating another', async () => {
     emulator.faults.add({ target: 'huawei:import-key-material', failNext: 1, failStatus: 500 });
     const before = emulator.requestCounts();
