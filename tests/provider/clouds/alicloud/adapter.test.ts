@@ -1,0 +1,209 @@
+// The Alibaba adapter against the emulator, through the unmodified @alicloud/kms20160120 client.
+
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import { useEmulator } from '../../../support/emulator';
+import { AlicloudKmsAdapter } from '../../../../provider/clouds/alicloud/adapter';
+import { ImportedKeyError } from '../../../../provider/errors';
+import { wrapKeyMaterial } from '../../../../provider/wrapping';
+
+const FAST_RETRIES = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
+const CREDENTIAL_NAMES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY'];
+
+describe('provider/clouds/alicloud adapter against the emulator', () => {
+  const emu = useEmulator({ accessKey: 'ali-ak', secretKey: 'ali-sk' });
+  const saved: Record<string, string | undefined> = {};
+  before(() => {
+    for (const name of CREDENTIAL_NAMES) saved[name] = process.env[name];
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = 'ali-ak';
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = 'ali-sk';
+  });
+  after(() => {
+    for (const name of CREDENTIAL_NAMES) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  const adapter = () => new AlicloudKmsAdapter({ endpoint: emu.url, region: 'cn-hangzhou' }, { retryPolicy: FAST_RETRIES });
+  const count = async (op: string) => (await emu.requestCounts())[`alibaba:${op}`] ?? 0;
+
+  async function importInto(a: AlicloudKmsAdapter, keyId: string, material: Buffer, expiresAt?: string): Promise<void> {
+    const p = await a.getImportParameters(keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    await a.importMaterial({ keyId, importToken: p.importToken, encryptedKeyMaterial: wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: p.publicKey, material }), expiresAt });
+  }
+
+  it('creates an EXTERNAL Aliyun_AES_256 key that waits for material', async () => {
+    const key = await adapter().createKey({ keySpec: 'Aliyun_AES_256', description: 'test' });
+    assert.equal(key.keyState, 'PendingImport');
+    assert.equal(key.origin, 'EXTERNAL');
+    assert.equal(key.keyUsage, 'ENCRYPT/DECRYPT');
+    assert.match(key.arn, /^acs:kms:cn-hangzhou:\d+:key\//);
+    assert.equal(key.expirationModel, undefined);
+  });
+
+  it('carries the import token as the UTF-8 bytes of Alibaba\'s string and the public key as DER', async () => {
+    const a = adapter();
+    const { keyId } = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+    const p = await a.getImportParameters(keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    assert.equal(p.keyId, keyId);
+    assert.match(p.importToken.toString('utf8'), /^[A-Za-z0-9+/]+=*$/);
+    assert.equal(p.publicKey[0], 0x30, 'DER SEQUENCE');
+    assert.match(p.parametersValidTo, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+  });
+
+  it('imports with an expiry (KeyMaterialExpireUnix) and without (0 = never), and reimports in place', async () => {
+    const a = adapter();
+    const material = randomBytes(32);
+    const { keyId } = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+    const expiresAt = new Date(emu.running.clock.now() + 10 * 86_400_000).toISOString();
+    await importInto(a, keyId, material, expiresAt);
+    let live = await a.describeKey(keyId);
+    assert.equal(live?.keyState, 'Enabled');
+    assert.equal(live?.expirationModel, 'KEY_MATERIAL_EXPIRES');
+    assert.ok(Math.abs(Date.parse(live!.validTo!) - Date.parse(expiresAt)) < 1000);
+    await importInto(a, keyId, material);
+    live = await a.describeKey(keyId);
+    assert.equal(live?.expirationModel, 'KEY_MATERIAL_DOES_NOT_EXPIRE');
+    assert.equal(live?.validTo, undefined);
+  });
+
+  it('imports SM2PKE-wrapped material into an Aliyun_SM4 key (created HSM)', async () => {
+    const a = adapter();
+    const { keyId } = await a.createKey({ keySpec: 'Aliyun_SM4' });
+    const p = await a.getImportParameters(keyId, 'SM2PKE', 'EC_SM2');
+    await a.importMaterial({ keyId, importToken: p.importToken, encryptedKeyMaterial: wrapKeyMaterial({ algorithm: 'SM2PKE', publicKey: p.publicKey, material: randomBytes(16) }) });
+    assert.equal((await a.describeKey(keyId))?.keyState, 'Enabled');
+  });
+
+  it('sets the alias and tags, and reports a key it made but could not finish with its id', async () => {
+    const a = adapter();
+    const key = await a.createKey({ keySpec: 'Aliyun_AES_256', alias: 'alias/adapter-test', tags: { team: 'sec' } });
+    assert.equal((await a.describeKey('alias/adapter-test'))?.keyId, key.keyId);
+    assert.deepEqual(emu.running.store.findKey('alibaba', 'cn-hangzhou', key.keyId)?.tags, { team: 'sec' });
+    await assert.rejects(a.createKey({ keySpec: 'Aliyun_AES_256', alias: 'alias/adapter-test' }), (e: unknown) =>
+      e instanceof ImportedKeyError && typeof e.id === 'string' && e.id !== key.keyId && e.cloudCode === 'EntityAlreadyExists.Alias' && /was created, but/.test(e.message));
+  });
+
+  it('answers undefined for a key that does not exist', async () => {
+    assert.equal(await adapter().describeKey('00000000-0000-0000-0000-000000000000'), undefined);
+  });
+
+  it('deletes material (key back to PendingImport) and refuses other material with InvalidKeyMaterial, never quoting it', async () => {
+    const a = adapter();
+    const material = randomBytes(32);
+    const other = randomBytes(32);
+    const { keyId } = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+    await importInto(a, keyId, material);
+    await a.deleteMaterial(keyId);
+    assert.equal((await a.describeKey(keyId))?.keyState, 'PendingImport');
+    await assert.rejects(importInto(a, keyId, other), (e: unknown) => {
+      assert.ok(e instanceof ImportedKeyError);
+      assert.equal(e.code, 'InvalidKeyMaterial');
+      assert.equal(e.cloudCode, 'InvalidParameter.KeyMaterialMismatch');
+      const seen = `${e.message} ${JSON.stringify(e)}`;
+      for (const m of [material, other]) assert.ok(!seen.includes(m.toString('hex')) && !seen.includes(m.toString('base64')));
+      return true;
+    });
+  });
+
+  it('reports a token of another key as ImportTokenRejected (the lifecycle retries once)', async () => {
+    const a = adapter();
+    const [k1, k2] = [(await a.createKey({ keySpec: 'Aliyun_AES_256' })).keyId, (await a.createKey({ keySpec: 'Aliyun_AES_256' })).keyId];
+    const p = await a.getImportParameters(k1, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    const wrapped = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: p.publicKey, material: randomBytes(32) });
+    await assert.rejects(a.importMaterial({ keyId: k2, importToken: p.importToken, encryptedKeyMaterial: wrapped }),
+      (e: unknown) => e instanceof ImportedKeyError && e.code === 'ImportTokenRejected' && e.cloudCode === 'InvalidParameter.ImportToken');
+  });
+
+  it('schedules deletion, and counts "already pending" and "already gone" as done', async () => {
+    const a = adapter();
+    const { keyId } = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+    await a.scheduleDeletion(keyId, 7);
+    await a.scheduleDeletion(keyId, 7);
+    const live = await a.describeKey(keyId);
+    assert.equal(live?.keyState, 'PendingDeletion');
+    assert.ok(live?.deletionDate);
+    await a.scheduleDeletion('00000000-0000-0000-0000-000000000000', 30);
+  });
+
+  it('refuses a deletion window outside 7–366 before calling Alibaba', async () => {
+    const before = await count('ScheduleKeyDeletion');
+    for (const days of [6, 367, 7.5]) {
+      await assert.rejects(adapter().scheduleDeletion('any', days), (e: unknown) => e instanceof ImportedKeyError && e.code === 'InvalidArgument' && /pendingWindowInDays.*7 to 366/.test(e.message));
+    }
+    assert.equal(await count('ScheduleKeyDeletion'), before);
+  });
+
+  it('disables and enables a key', async () => {
+    const a = adapter();
+    const { keyId } = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+    await importInto(a, keyId, randomBytes(32));
+    await a.disableKey(keyId);
+    assert.equal((await a.describeKey(keyId))?.keyState, 'Disabled');
+    await a.enableKey(keyId);
+    assert.equal((await a.describeKey(keyId))?.keyState, 'Enabled');
+  });
+
+  describe('retries (the SDK does not)', () => {
+    afterEach(() => emu.clearFaults());
+
+    it('retries 503s and 500s until the call succeeds', async () => {
+      const { keyId } = await adapter().createKey({ keySpec: 'Aliyun_AES_256' });
+      await emu.addFault({ target: 'alibaba:DescribeKey', failNext: 2, failStatus: 503 });
+      const before = await count('DescribeKey');
+      assert.equal((await adapter().describeKey(keyId))?.keyId, keyId);
+      assert.equal(await count('DescribeKey'), before + 3);
+      await emu.clearFaults();
+      await emu.addFault({ target: 'alibaba:DescribeKey', failNext: 1, failStatus: 500 });
+      assert.equal((await adapter().describeKey(keyId))?.keyId, keyId);
+      assert.equal(await count('DescribeKey'), before + 5);
+    });
+
+    it('retries throttling, then gives up with the Alibaba code after maxAttempts', async () => {
+      await emu.addFault({ target: 'alibaba:CreateKey', throttleRate: 1 });
+      const before = await count('CreateKey');
+      await assert.rejects(adapter().createKey({ keySpec: 'Aliyun_AES_256' }),
+        (e: unknown) => e instanceof ImportedKeyError && e.code === 'CloudError' && e.cloudCode === 'Throttling.User');
+      assert.equal(await count('CreateKey'), before + FAST_RETRIES.maxAttempts);
+    });
+
+    it('does not retry errors that would fail again', async () => {
+      const before = await count('EnableKey');
+      await assert.rejects(adapter().enableKey('00000000-0000-0000-0000-000000000000'), (e: unknown) => e instanceof ImportedKeyError && e.code === 'KeyNotFound');
+      assert.equal(await count('EnableKey'), before + 1);
+    });
+  });
+
+  describe('credentials', () => {
+    it('fails with SignatureDoesNotMatch and a hint when the secret is wrong', async () => {
+      process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = 'wrong';
+      try {
+        await assert.rejects(adapter().describeKey('x'), (e: unknown) =>
+          e instanceof ImportedKeyError && e.code === 'CloudError' && e.cloudCode === 'SignatureDoesNotMatch' && /ALIBABA_CLOUD_ACCESS_KEY_SECRET/.test(e.message));
+      } finally {
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = 'ali-sk';
+      }
+    });
+
+    it('takes the Terraform/Pulumi names ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY', async () => {
+      delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+      delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+      process.env.ALICLOUD_ACCESS_KEY = 'ali-ak';
+      process.env.ALICLOUD_SECRET_KEY = 'ali-sk';
+      try {
+        assert.equal(await adapter().describeKey('00000000-0000-0000-0000-000000000000'), undefined);
+      } finally {
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = 'ali-ak';
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = 'ali-sk';
+        delete process.env.ALICLOUD_ACCESS_KEY;
+        delete process.env.ALICLOUD_SECRET_KEY;
+      }
+    });
+  });
+
+  it('reports an unreachable endpoint as CloudError after retrying', async () => {
+    const a = new AlicloudKmsAdapter({ endpoint: 'http://127.0.0.1:9' }, { retryPolicy: FAST_RETRIES });
+    await assert.rejects(a.describeKey('k'), (e: unknown) => e instanceof ImportedKeyError && e.code === 'CloudError' && /ECONNREFUSED/.test(e.message));
+  });
+});
