@@ -140,7 +140,23 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     const keyId = (await engine({ expiresAt: inFuture(10) }).up()).steps[0].id!;
     const newExpiry = inFuture(40);
     const before = emulator.requestCounts();
-    const r = await engine({ expiresAt: newExpiry }).up();
+    // Instrumentation only (the real store methods run): the order of the import steps and when the key had no material.
+    const store = emulator.store;
+    const originals = { params: store.createImportParameters.bind(store), del: store.deleteMaterial.bind(store), imp: store.importMaterial.bind(store) };
+    const events: Array<[string, bigint]> = [];
+    store.createImportParameters = (...a) => { const out = originals.params(...a); events.push(['parameters', process.hrtime.bigint()]); return out; };
+    store.deleteMaterial = (ref) => { const out = originals.del(ref); events.push(['deleted', process.hrtime.bigint()]); return out; };
+    store.importMaterial = (ref, input) => { const out = originals.imp(ref, input); events.push(['imported', process.hrtime.bigint()]); return out; };
+    let r: RunResult;
+    try {
+      r = await engine({ expiresAt: newExpiry }).up();
+    } finally {
+      Object.assign(store, { createImportParameters: originals.params, deleteMaterial: originals.del, importMaterial: originals.imp });
+    }
+    assert.deepEqual(events.map(([e]) => e), ['parameters', 'deleted', 'imported'], 'parameters fetched (and material wrapped) before the delete');
+    const windowMs = Number(events[2][1] - events[1][1]) / 1e6;
+    // eslint-disable-next-line no-console
+    console.log(`      expiry change through the engine: key without material for ${windowMs.toFixed(1)} ms (emulator side, loopback)`);
     assert.deepEqual(ops(r), ['update']);
     assert.equal(r.steps[0].id, keyId);
     const counts = countsSince(before);
