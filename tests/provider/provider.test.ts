@@ -1,0 +1,187 @@
+// The ResourceProvider functions as the dynamic-provider host calls them, against the emulator with
+// the real AWS SDK, counting the API calls each step makes.
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import * as provider from '../../provider/provider';
+import { UNKNOWN } from '../../provider/lifecycle';
+import { useEmulator } from '../support/emulator';
+import { useAwsEnvironment } from './support/awsEnvironment';
+import { inFuture } from './support/fixtures';
+
+describe('provider against the emulator (AWS)', function () {
+  const emu = useEmulator();
+  useAwsEnvironment();
+  const material = randomBytes(32).toString('base64');
+
+  /** Runs `work` and returns the API calls it made, by operation (e.g. { CreateKey: 1 }). */
+  async function callsDuring(work: () => Promise<unknown>): Promise<Record<string, number>> {
+    const before = await emu.requestCounts();
+    await work();
+    const after = await emu.requestCounts();
+    const delta: Record<string, number> = {};
+    for (const [op, n] of Object.entries(after)) {
+      const d = n - (before[op] ?? 0);
+      if (d > 0 && op.startsWith('aws:')) delta[op.slice(4)] = d;
+    }
+    return delta;
+  }
+
+  async function checked(news: Record<string, unknown>) {
+    const result = await provider.check({}, { cloud: 'aws', region: 'us-east-1', endpoint: emu.url, keyMaterial: material, ...news });
+    assert.deepEqual(result.failures, []);
+    return result.inputs!;
+  }
+
+  it('check makes no API call and fails a bad argument by name', async () => {
+    const calls = await callsDuring(async () => {
+      const result = await provider.check({}, { cloud: 'aws', endpoint: emu.url, keyMaterial: material, deletionWindowInDays: 3 });
+      assert.deepEqual(result.failures!.map((f) => f.property), ['deletionWindowInDays']);
+    });
+    assert.deepEqual(calls, {});
+  });
+
+  it('create = CreateKey + GetParametersForImport + ImportKeyMaterial + DescribeKey; outputs hold no material', async () => {
+    const inputs = await checked({});
+    let result: Awaited<ReturnType<typeof provider.create>> | undefined;
+    const calls = await callsDuring(async () => {
+      result = await provider.create(inputs);
+    });
+    assert.deepEqual(calls, { CreateKey: 1, GetParametersForImport: 1, ImportKeyMaterial: 1, DescribeKey: 1 });
+    assert.equal(result!.outs.keyState, 'Enabled');
+    assert.equal(result!.outs.origin, 'EXTERNAL');
+    assert.match(result!.outs.materialDigest, /^hmac-sha256:/);
+    assert.ok(!('keyMaterial' in result!.outs));
+    assert.ok(!JSON.stringify(result).includes(material));
+  });
+
+  it('diff = one DescribeKey; no change when nothing changed, update on PendingImport, then update = 4 calls', async () => {
+    const inputs = await checked({});
+    const { id, outs } = await provider.create(inputs);
+    let diff: Awaited<ReturnType<typeof provider.diff>> | undefined;
+    assert.deepEqual(await callsDuring(async () => (diff = await provider.diff(id, outs, inputs))), { DescribeKey: 1 });
+    assert.equal(diff!.changes, false);
+
+    const healed = await deleteMaterialOutOfBand(id);
+    assert.equal(healed, 'PendingImport');
+    diff = await provider.diff(id, outs, inputs);
+    assert.equal(diff.changes, true);
+    assert.deepEqual(diff.replaces, []);
+    let updated: Awaited<ReturnType<typeof provider.update>> | undefined;
+    const calls = await callsDuring(async () => (updated = await provider.update(id, outs, inputs)));
+    assert.deepEqual(calls, { DescribeKey: 2, GetParametersForImport: 1, ImportKeyMaterial: 1 });
+    assert.equal(updated!.outs.keyState, 'Enabled');
+  });
+
+  async function deleteMaterialOutOfBand(keyId: string): Promise<string> {
+    const { AwsKmsAdapter } = await import('../../provider/clouds/aws/adapter');
+    const adapter = new AwsKmsAdapter({ region: 'us-east-1', endpoint: emu.url });
+    try {
+      const live = await adapter.describeKey(keyId);
+      if (live?.keyState !== 'PendingImport') await adapter.deleteMaterial(keyId);
+      return (await adapter.describeKey(keyId))!.keyState;
+    } finally {
+      adapter.destroy();
+    }
+  }
+
+  it('a new expiresAt is an in-place update that reimports', async () => {
+    const inputs = await checked({});
+    const { id, outs } = await provider.create(inputs);
+    const expiresAt = inFuture(30);
+    const news = await checked({ expiresAt });
+    const diff = await provider.diff(id, outs, news);
+    assert.equal(diff.changes, true);
+    assert.deepEqual(diff.replaces, []);
+    const { outs: updated } = await provider.update(id, outs, news);
+    assert.equal(updated.expirationModel, 'KEY_MATERIAL_EXPIRES');
+    assert.ok(Math.abs(Date.parse(updated.validTo) - Date.parse(expiresAt)) < 1000);
+  });
+
+  it('expiry passing on the emulator clock: read reports PendingImport, update heals with the same material', async () => {
+    const news = await checked({ expiresAt: inFuture(2) });
+    const { id, outs } = await provider.create(news);
+    await emu.advanceClock(3 * 86_400);
+    const read = await provider.read(id, outs);
+    assert.equal(read.id, id);
+    assert.equal(read.props!.keyState, 'PendingImport');
+    // The old expiry is now in the past: the user picks a new one, as check demands.
+    const later = await provider.check({}, { ...news, expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString() });
+    assert.deepEqual(later.failures, []);
+    const { outs: healed } = await provider.update(id, read.props!, later.inputs!);
+    assert.equal(healed.keyState, 'Enabled');
+  });
+
+  it('new material: replace for a created key, an error saying to create a new key for an adopted one', async () => {
+    const inputs = await checked({});
+    const { id, outs } = await provider.create(inputs);
+    const other = await checked({ keyMaterial: randomBytes(32).toString('base64') });
+    assert.deepEqual((await provider.diff(id, outs, other)).replaces, ['keyMaterial']);
+
+    const adoptInputs = await checked({ keyId: id });
+    const adopted = await provider.create(adoptInputs);
+    assert.equal(adopted.outs.adopted, true);
+    const otherForAdopted = await checked({ keyId: id, keyMaterial: randomBytes(32).toString('base64') });
+    await assert.rejects(provider.diff(id, adopted.outs, otherForAdopted), /create a new key/);
+  });
+
+  it('adopting a key that already holds the material with that expiry makes no import', async () => {
+    const inputs = await checked({});
+    const { id } = await provider.create(inputs);
+    const adoptInputs = await checked({ keyId: id });
+    const calls = await callsDuring(() => provider.create(adoptInputs));
+    assert.deepEqual(calls, { DescribeKey: 1 });
+  });
+
+  it('a lost reply after ImportKeyMaterial does not fail the create (DescribeKey confirms)', async () => {
+    const inputs = await checked({});
+    // Every attempt of the SDK (3 by default) does the work and loses the reply.
+    await emu.addFault({ target: 'aws:ImportKeyMaterial', dropNext: 3 });
+    try {
+      const calls = await callsDuring(async () => {
+        const { outs } = await provider.create(inputs);
+        assert.equal(outs.keyState, 'Enabled');
+      });
+      assert.deepEqual(calls, { CreateKey: 1, GetParametersForImport: 1, ImportKeyMaterial: 3, DescribeKey: 2 });
+    } finally {
+      await emu.clearFaults();
+    }
+  });
+
+  it('a failed import after CreateKey throws an error with the key id and properties (partly created)', async () => {
+    const inputs = await checked({});
+    await emu.addFault({ target: 'aws:ImportKeyMaterial', failNext: 5, failStatus: 500 });
+    let error: any;
+    try {
+      await provider.create({ ...inputs, __provider: 'serialized' });
+    } catch (e) {
+      error = e;
+    } finally {
+      await emu.clearFaults();
+    }
+    assert.ok(error, 'create failed');
+    assert.match(error.id, /^[0-9a-f-]{36}$/);
+    assert.equal(error.properties.keyId, error.id);
+    assert.equal(error.properties.__provider, 'serialized');
+    assert.ok(!JSON.stringify(error.properties).includes(material) && !error.message.includes(material));
+    // The engine's next `up` updates the partial resource: the import finishes in the same key.
+    const calls = await callsDuring(async () => {
+      const { outs } = await provider.update(error.id, error.properties, inputs);
+      assert.equal(outs.keyState, 'Enabled');
+    });
+    assert.equal(calls.CreateKey, undefined);
+  });
+
+  it('delete schedules deletion (one call) and is idempotent; read then reports the key gone', async () => {
+    const inputs = await checked({ deletionWindowInDays: 7 });
+    const { id, outs } = await provider.create(inputs);
+    assert.deepEqual(await callsDuring(() => provider.delete(id, outs)), { ScheduleKeyDeletion: 1 });
+    await provider.delete(id, outs);
+    const read = await provider.read(id, outs);
+    assert.equal(read.id, '');
+  });
+
+  it('preview with unknown material plans without calling the cloud for the material', async () => {
+    const result = await provider.check({}, { cloud: 'aws', endpoint: emu.url, keyMaterial: UNKNOWN });
+    assert.deepEqual(result.failures, []);
+  });
+});
