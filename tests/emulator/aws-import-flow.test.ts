@@ -186,6 +186,20 @@ describe('emulator / AWS: the import flow with the unmodified AWS SDK', () => {
     assert.equal((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState, 'Disabled');
   });
 
+  it('in a China Region imports with SM2PKE and an SM2 wrapping key (aws-cn ARNs); elsewhere SM2PKE is refused', async () => {
+    const cn = kmsClient(emu.url, { region: 'cn-north-1' });
+    const material = randomBytes(32);
+    const { keyId } = await importNewKey(cn, { keySpec: 'SYMMETRIC_DEFAULT', material, algorithm: 'SM2PKE', wrappingKeySpec: 'SM2' });
+    const described = await cn.send(new DescribeKeyCommand({ KeyId: keyId }));
+    assert.equal(described.KeyMetadata!.Arn, `arn:aws-cn:kms:cn-north-1:111122223333:key/${keyId}`);
+    const encrypted = await cn.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('sm2') }));
+    assert.equal(Buffer.from((await cn.send(new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob }))).Plaintext!).toString(), 'sm2');
+    // Keys live per region: the us-east-1 namespace does not see it.
+    await expectAwsError(kmsClient(emu.url, { maxAttempts: 1 }).send(new DescribeKeyCommand({ KeyId: keyId })), 'NotFoundException', 404);
+    const usKey = (await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
+    await expectAwsError(kms.send(new GetParametersForImportCommand({ KeyId: usKey, WrappingAlgorithm: 'SM2PKE', WrappingKeySpec: 'SM2' })), 'ValidationException', 400);
+  });
+
   it('makes its own material for Origin AWS_KMS keys (Encrypt/Decrypt work without an import)', async () => {
     const created = await kms.send(new CreateKeyCommand({}));
     assert.equal(created.KeyMetadata!.KeyState, 'Enabled');
