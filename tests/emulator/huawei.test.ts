@@ -208,6 +208,22 @@ describe('emulator: Huawei KMS protocol', () => {
     assert.equal(JSON.parse(String(huaweiProtocol.errorResponse('internal', {} as never).body)).error.error_code, 'KMS.0105');
   });
 
+  it('refuses an oversized body with KMS.0203 and answers injected failures in Huawei\'s shape', async () => {
+    const big = await rawCall(emulator.url, PROJECT, 'describe-key', JSON.stringify({ key_id: 'x', pad: 'a'.repeat(300 * 1024) }));
+    assert.equal(big.status, 400);
+    assert.equal(big.body.error.error_code, 'KMS.0203');
+    emulator.faults.add({ target: 'huawei:list-keys', failNext: 1, failStatus: 503 });
+    try {
+      const unavailable = await call('list-keys', {});
+      assert.equal(unavailable.status, 503);
+      assert.equal(unavailable.body.error.error_code, 'KMS.0105');
+      assert.equal((await call('list-keys', {})).status, 200);
+    } finally {
+      emulator.faults.clear();
+    }
+    assert.ok((emulator.requestCounts()['huawei:list-keys'] ?? 0) >= 2);
+  });
+
   it('never writes material, tokens or bodies to its log', async () => {
     const material = randomBytes(32);
     const keyId = await externalKey();

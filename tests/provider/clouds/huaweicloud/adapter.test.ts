@@ -213,6 +213,28 @@ describe('huaweicloud adapter against the emulator', () => {
     assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
   });
 
+  it('gives up on a silent server after its timeout, naming the operation', async () => {
+    const keyId = await importedKey(randomBytes(32));
+    const settings = { endpoint: new URL(emulator.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } };
+    const impatient = new HuaweiKmsAdapter(new HuaweiKmsClient(settings, { timeoutMs: 100, maxAttempts: 1 }));
+    emulator.faults.add({ target: 'huawei:describe-key', latencyMs: 1000 });
+    const started = Date.now();
+    const timedOut = await rejects(impatient.describeKey(keyId));
+    assert.equal(timedOut.code, 'CloudError');
+    assert.match(timedOut.message, /^huaweicloud describe-key failed: no reply within 100 ms$/);
+    assert.ok(Date.now() - started < 900);
+  });
+
+  it('retries a 503 on reads but not on writes', async () => {
+    const keyId = await importedKey(randomBytes(32));
+    emulator.faults.add({ target: 'huawei:describe-key', failNext: 1, failStatus: 503 });
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
+    emulator.faults.add({ target: 'huawei:disable-key', failNext: 1, failStatus: 503 });
+    const failed = await rejects(adapter.disableKey(keyId));
+    assert.equal(failed.cloudCode, 'KMS.0105');
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
+  });
+
   it('refuses bad arguments before any request, naming the field', async () => {
     assert.match((await rejects(adapter.describeKey('alias/x'))).message, /keyId must be a Huawei key id/);
     assert.match((await rejects(adapter.createKey({ keySpec: 'RSA_2048' }))).message, /keySpec must be one of AES_256, SM4/);
