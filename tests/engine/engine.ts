@@ -13,6 +13,9 @@ import { ConfigValue, DeploymentFailed, Diagnostic, EngineOptions, RunOptions, R
 
 export * from './types';
 
+/** Node flags that make `import 'pulumi-imported-key'` load this repo's TypeScript sources (package.json exports). */
+export const IN_REPO_NODE_ARGS = ['--conditions=pulumi-imported-key-ts'];
+
 export class Engine {
   readonly project: string;
   readonly stack: string;
@@ -90,7 +93,7 @@ export class Engine {
         // Guess: the engine passes its address only as argv, which the host ignores; PULUMI_NODEJS_ENGINE
         // lets `pulumi.log` calls in a provider reach the Engine service so they are recorded too.
         env: { ...env, PULUMI_NODEJS_ENGINE: service.address },
-        onOutput: (stream, line) => diag(stream === 'stderr' ? 'error' : 'info', 'host', line),
+        onOutput: (stream, line) => diag(stream === 'stderr' ? 'warning' : 'info', 'host', line),
       });
       result.rpcs.push('Configure');
       await host.configure(plainConfig);
@@ -106,10 +109,11 @@ export class Engine {
         const program = await runProgram({
           programDir: this.opts.projectDir,
           main: this.main,
+          nodeArgs: this.opts.nodeArgs,
           env: { ...env, PULUMI_NODEJS_DRY_RUN: String(verb === 'preview'), PULUMI_NODEJS_ROOT_DIRECTORY: this.opts.projectDir },
           onRegister: (r) => run.register(r),
           onRead: (r) => run.readExternal(r),
-          onOutput: (stream, line) => diag(stream === 'stderr' ? 'error' : 'info', 'program', line),
+          onOutput: (stream, line) => diag(stream === 'stderr' ? 'warning' : 'info', 'program', line),
         });
         await hostReady;
         if (!run.failed && !program.ok) run.fail(`the program failed: ${program.error}`);

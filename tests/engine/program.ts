@@ -38,6 +38,7 @@ export interface ProgramOptions {
   programDir: string;
   main: string;
   env: NodeJS.ProcessEnv;
+  nodeArgs?: string[];
   onRegister(r: Registration): Promise<RegistrationAnswer>;
   onRead(r: ReadRegistration): Promise<RegistrationAnswer>;
   onOutput(stream: 'stdout' | 'stderr', line: string): void;
@@ -58,7 +59,7 @@ export function runProgram(opts: ProgramOptions): Promise<ProgramResult> {
   const child = fork(runner, [], {
     cwd: opts.programDir,
     env: { ...opts.env, HARNESS_PROGRAM_MAIN: opts.main },
-    execArgv: ['-r', tsNode],
+    execArgv: [...(opts.nodeArgs ?? []), '-r', tsNode],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   readline.createInterface({ input: child.stdout! }).on('line', (l) => opts.onOutput('stdout', l));

@@ -96,3 +96,11 @@ export function withoutProvider(props: PropertyMap): PropertyMap {
   const { [PROVIDER_KEY]: _ignored, ...rest } = props;
   return rest;
 }
+
+/** Replaces every secret with "[secret]", for printing. */
+export function maskSecrets<T extends PropertyValue | undefined>(v: T): T {
+  if (isSecret(v)) return '[secret]' as T;
+  if (Array.isArray(v)) return v.map((x) => maskSecrets(x)) as T;
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskSecrets(x)])) as T;
+  return v;
+}

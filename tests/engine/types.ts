@@ -17,6 +17,8 @@ export interface EngineOptions {
   config?: Record<string, ConfigValue>;
   /** Extra environment for the program and the host (credentials, endpoints…). */
   env?: NodeJS.ProcessEnv;
+  /** Extra node flags for the program, e.g. IN_REPO_NODE_ARGS to load this repo's sources by package name. */
+  nodeArgs?: string[];
 }
 
 export type StepOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read';

@@ -1,0 +1,23 @@
+// TEST ONLY: one ImportedKey on cloud "alicloud", every argument from the stack config `alitest:*`,
+// so the scenario tests change one value between runs the way a user edits a program.
+import * as pulumi from '@pulumi/pulumi';
+import { ImportedKey } from '../../../../sdk';
+
+const config = new pulumi.Config('alitest');
+
+const key = new ImportedKey(config.get('name') ?? 'payments-key', {
+  cloud: 'alicloud',
+  endpoint: config.require('endpoint'),
+  keyMaterial: config.requireSecret('keyMaterial'),
+  keySpec: config.get('keySpec'),
+  wrappingAlgorithm: config.get('wrappingAlgorithm'),
+  expiresAt: config.get('expiresAt'),
+  keyId: config.get('keyId'),
+  alias: config.get('alias'),
+  deletionWindowInDays: config.getNumber('deletionWindowInDays'),
+});
+
+export const keyId = key.keyId;
+export const keyState = key.keyState;
+export const validTo = key.validTo;
+export const expirationModel = key.expirationModel;

@@ -1,0 +1,260 @@
+// The AWS issue's scenarios for cloud "alicloud", through the engine harness (the real dynamic-provider host
+// and the real ImportedKey class) against the emulator's Alibaba protocol, with @alicloud/kms20160120 unmodified.
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as $Kms from '@alicloud/kms20160120';
+import { startEmulator, type RunningEmulator } from '../../../emulator';
+import { decryptWithMaterial } from '../../../emulator/key-crypto';
+import { DeploymentFailed, Engine, transcript, type RunResult } from '..';
+import { sdkClient } from '../../emulator/alibaba-client';
+
+const AK = 'ali-test-ak';
+const SK = 'ali-test-sk';
+const CREDENTIALS = { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SK };
+const programDir = path.join(__dirname, 'program');
+const DAY_MS = 86_400_000;
+
+function materialSeenIn(text: string, material: Buffer): boolean {
+  return text.includes(material.toString('base64')) || text.includes(material.toString('hex'));
+}
+
+describe('alicloud ImportedKey through the engine harness', function () {
+  this.timeout(120_000);
+  let emulator: RunningEmulator;
+  const emulatorLog: string[] = [];
+  let dir: string;
+  let stateFile: string;
+  let material: Buffer;
+
+  before(async () => {
+    emulator = await startEmulator({ accessKey: AK, secretKey: SK, log: (line) => emulatorLog.push(line) });
+  });
+  after(async () => {
+    await emulator.close();
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ali-scenarios-'));
+    stateFile = path.join(dir, 'state.json');
+    material = randomBytes(32);
+    emulator.faults.clear();
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function engine(config: Record<string, string | undefined> = {}, keyMaterial: Buffer = material): Engine {
+    const values: Record<string, string | { secret: string }> = {
+      'alitest:endpoint': emulator.url,
+      'alitest:keyMaterial': { secret: keyMaterial.toString('base64') },
+    };
+    for (const [k, v] of Object.entries(config)) if (v !== undefined) values[`alitest:${k}`] = v;
+    return new Engine({ projectDir: programDir, stateFile, config: values, env: CREDENTIALS });
+  }
+  const client = () => sdkClient(emulator.url, AK, SK);
+  const describe_ = async (keyId: string) => (await client().describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata;
+  const ops = (r: RunResult) => r.steps.map((s) => s.op);
+  function countsSince(before: Record<string, number>): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(emulator.requestCounts())) if (k.startsWith('alibaba:') && v !== (before[k] ?? 0)) out[k] = v - (before[k] ?? 0);
+    return out;
+  }
+  async function failure(p: Promise<unknown>): Promise<RunResult> {
+    const err = await p.then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof DeploymentFailed, `expected the run to fail, got ${String(err)}`);
+    return err.result;
+  }
+  const inFuture = (days: number) => new Date(Math.floor(emulator.clock.now() / 1000) * 1000 + days * DAY_MS).toISOString();
+  /** Encrypt through Alibaba's API, decrypt locally with the material we hold: the key has exactly that material. */
+  async function provesMaterial(keyId: string, m: Buffer): Promise<void> {
+    const sealed = await client().encrypt(new $Kms.EncryptRequest({ keyId, plaintext: 'proof' }));
+    assert.equal(decryptWithMaterial(keyId, m, Buffer.from(sealed.ciphertextBlob, 'base64')).toString('utf8'), 'proof');
+  }
+
+  it('creates a key, imports the material with its expiry, and keeps the material out of state, logs and outputs', async () => {
+    const expiresAt = inFuture(30);
+    const before = emulator.requestCounts();
+    const r = await engine({ expiresAt, alias: 'alias/payments' }).up();
+    assert.deepEqual(ops(r), ['create']);
+    const keyId = r.steps[0].id!;
+    assert.deepEqual(countsSince(before), {
+      'alibaba:CreateKey': 1, 'alibaba:CreateAlias': 1, 'alibaba:GetParametersForImport': 1, 'alibaba:ImportKeyMaterial': 1, 'alibaba:DescribeKey': 1,
+    });
+    const m = await describe_(keyId);
+    assert.equal(m.keyState, 'Enabled');
+    assert.equal(m.origin, 'EXTERNAL');
+    assert.equal(Date.parse(m.materialExpireTime), Date.parse(expiresAt));
+    assert.equal((await describe_('alias/payments')).keyId, keyId);
+    assert.equal(r.outputs.keyState, 'Enabled');
+    assert.equal(r.outputs.expirationModel, 'KEY_MATERIAL_EXPIRES');
+    assert.equal(r.outputs.validTo, expiresAt);
+    await provesMaterial(keyId, material);
+
+    for (const text of [fs.readFileSync(stateFile, 'utf8'), transcript(r), JSON.stringify(r), emulatorLog.join('\n')]) {
+      assert.equal(materialSeenIn(text, material), false);
+    }
+    const resource = engine().resource('payments-key')!;
+    assert.ok(JSON.stringify(resource.inputs.__provider ?? '').length < 2048);
+    const quiet = await engine({ expiresAt, alias: 'alias/payments' }).preview({ refresh: true, expectNoChanges: true });
+    assert.ok(quiet.ok);
+  });
+
+  it('imports material that never expires when expiresAt is left out', async () => {
+    const r = await engine().up();
+    const m = await describe_(r.steps[0].id!);
+    assert.equal(m.keyState, 'Enabled');
+    assert.equal(m.materialExpireTime, '');
+    assert.equal(r.outputs.expirationModel, 'KEY_MATERIAL_DOES_NOT_EXPIRE');
+  });
+
+  it('heals drift after the material expires and after an out-of-band DeleteKeyMaterial', async () => {
+    const expiresAt = inFuture(1);
+    const keyId = (await engine({ expiresAt }).up()).steps[0].id!;
+
+    emulator.clock.advance(2 * 86_400);
+    assert.equal((await describe_(keyId)).keyState, 'PendingImport');
+    const drifted = await failure(engine({ expiresAt }).preview({ refresh: true, expectNoChanges: true }));
+    assert.equal(drifted.ok, false);
+    await engine({ expiresAt }).refresh();
+    assert.equal(engine().resource('payments-key')!.outputs.keyState, 'PendingImport');
+
+    const newExpiry = inFuture(30);
+    const healed = await engine({ expiresAt: newExpiry }).up();
+    assert.deepEqual(ops(healed), ['update']);
+    assert.equal((await describe_(keyId)).keyState, 'Enabled');
+    await provesMaterial(keyId, material);
+
+    await client().deleteKeyMaterial(new $Kms.DeleteKeyMaterialRequest({ keyId }));
+    assert.equal((await describe_(keyId)).keyState, 'PendingImport');
+    const before = emulator.requestCounts();
+    const again = await engine({ expiresAt: newExpiry }).up();
+    assert.deepEqual(ops(again), ['update']);
+    const counts = countsSince(before);
+    assert.equal(counts['alibaba:DeleteKeyMaterial'], undefined, 'Alibaba reimports in place: nothing is deleted');
+    assert.equal(counts['alibaba:ImportKeyMaterial'], 1);
+    assert.equal((await describe_(keyId)).keyState, 'Enabled');
+    await provesMaterial(keyId, material);
+    const quiet = await engine({ expiresAt: newExpiry }).preview({ refresh: true, expectNoChanges: true });
+    assert.ok(quiet.ok);
+  });
+
+  it('changes the expiry in place: one import over the live material, no delete, same key', async () => {
+    const keyId = (await engine({ expiresAt: inFuture(10) }).up()).steps[0].id!;
+    const newExpiry = inFuture(40);
+    const before = emulator.requestCounts();
+    const r = await engine({ expiresAt: newExpiry }).up();
+    assert.deepEqual(ops(r), ['update']);
+    assert.equal(r.steps[0].id, keyId);
+    const counts = countsSince(before);
+    assert.equal(counts['alibaba:GetParametersForImport'], 1);
+    assert.equal(counts['alibaba:ImportKeyMaterial'], 1);
+    assert.equal(counts['alibaba:DeleteKeyMaterial'], undefined);
+    assert.equal(counts['alibaba:CreateKey'], undefined);
+    assert.equal(Date.parse((await describe_(keyId)).materialExpireTime), Date.parse(newExpiry));
+    await provesMaterial(keyId, material);
+  });
+
+  it('replaces a created key when the material changes, and schedules the old one for deletion (30 days by default)', async () => {
+    const oldId = (await engine().up()).steps[0].id!;
+    const next = randomBytes(32);
+    const r = await engine({}, next).up();
+    assert.deepEqual(ops(r), ['replace']);
+    const newId = r.steps[0].id!;
+    assert.notEqual(newId, oldId);
+    await provesMaterial(newId, next);
+    const old = await describe_(oldId);
+    assert.equal(old.keyState, 'PendingDeletion');
+    const days = (Date.parse(old.deleteDate) - emulator.clock.now()) / DAY_MS;
+    assert.ok(days > 29.99 && days <= 30, String(days));
+  });
+
+  it('adopts an existing EXTERNAL key by id, and on destroy deletes only its material', async () => {
+    const created = await client().createKey(new $Kms.CreateKeyRequest({ origin: 'EXTERNAL', keySpec: 'Aliyun_AES_256' }));
+    const keyId = created.keyMetadata.keyId;
+    const r = await engine({ keyId }).up();
+    assert.deepEqual(ops(r), ['create']);
+    assert.equal(r.steps[0].id, keyId);
+    await provesMaterial(keyId, material);
+    const refused = await failure(engine({ keyId }, randomBytes(32)).up());
+    assert.match(refused.error ?? JSON.stringify(refused.diagnostics), /new key|adopted/i);
+    const destroyed = await engine({ keyId }).destroy();
+    assert.deepEqual(ops(destroyed), ['delete']);
+    assert.equal((await describe_(keyId)).keyState, 'PendingImport');
+  });
+
+  it('imports into an Aliyun_SM4 (HSM) key with SM2PKE', async () => {
+    const sm4 = randomBytes(16);
+    const r = await engine({ keySpec: 'Aliyun_SM4', wrappingAlgorithm: 'SM2PKE' }, sm4).up();
+    const m = await describe_(r.steps[0].id!);
+    assert.equal(m.keyState, 'Enabled');
+    assert.equal(m.protectionLevel, 'HSM');
+    const sealed = await client().encrypt(new $Kms.EncryptRequest({ keyId: m.keyId, plaintext: 'sm4' }));
+    assert.equal((await client().decrypt(new $Kms.DecryptRequest({ ciphertextBlob: sealed.ciphertextBlob }))).plaintext, 'sm4');
+  });
+
+  it('fails in preview, before any call, on what Alibaba would refuse', async () => {
+    const before = emulator.requestCounts();
+    for (const [config, field] of [
+      [{ keySpec: 'SYMMETRIC_DEFAULT' }, /keySpec/],
+      [{ wrappingAlgorithm: 'SM2PKE' }, /wrappingAlgorithm/],
+      [{ wrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256' }, /wrappingAlgorithm/],
+      [{ deletionWindowInDays: '400' }, /deletionWindowInDays/],
+      [{ expiresAt: new Date(emulator.clock.now() - DAY_MS).toISOString() }, /expiresAt/],
+    ] as Array<[Record<string, string>, RegExp]>) {
+      stateFile = path.join(dir, `${Object.keys(config)[0]}.json`); // the harness keeps stack config in the state
+      const result = await failure(engine(config).preview());
+      assert.match(transcript(result), field, `${JSON.stringify(config)}: ${transcript(result)}`);
+    }
+    assert.deepEqual(countsSince(before), {});
+  });
+
+  it('destroys a created key by scheduling its deletion with the chosen window', async () => {
+    const keyId = (await engine({ deletionWindowInDays: '7' }).up()).steps[0].id!;
+    const r = await engine({ deletionWindowInDays: '7' }).destroy();
+    assert.deepEqual(ops(r), ['delete']);
+    const m = await describe_(keyId);
+    assert.equal(m.keyState, 'PendingDeletion');
+    assert.ok(Math.abs(Date.parse(m.deleteDate) - (emulator.clock.now() + 7 * DAY_MS)) < 2000);
+    assert.equal(engine().state().resources.filter((x) => x.type !== 'pulumi:pulumi:Stack').length, 0);
+  });
+
+  it('finishes a partly created key on the next up instead of creating another', async () => {
+    // More failures than the adapter's retries: the import fails for good this time.
+    emulator.faults.add({ target: 'alibaba:ImportKeyMaterial', failNext: 50, failStatus: 503 });
+    const before = emulator.requestCounts();
+    const failed = await failure(engine().up());
+    assert.match(failed.error ?? transcript(failed), /ServiceUnavailableTemporary/);
+    const partial = engine().resource('payments-key');
+    assert.ok(partial?.id, 'the key is in the state');
+    assert.equal((await describe_(partial!.id!)).keyState, 'PendingImport');
+    emulator.faults.clear();
+
+    const r = await engine().up();
+    assert.equal(r.steps[0].id, partial!.id);
+    assert.equal(countsSince(before)['alibaba:CreateKey'], 1);
+    assert.equal((await describe_(partial!.id!)).keyState, 'Enabled');
+    await provesMaterial(partial!.id!, material);
+    for (const text of [fs.readFileSync(stateFile, 'utf8'), transcript(failed), emulatorLog.join('\n')]) assert.equal(materialSeenIn(text, material), false);
+  });
+
+  it('runs examples/alicloud against the emulator: up creates the key with its alias, destroy schedules its deletion', async () => {
+    const example = new Engine({
+      projectDir: path.join(__dirname, '..', '..', '..', 'examples', 'alicloud'),
+      stateFile,
+      config: {
+        'imported-key-alicloud:endpoint': emulator.url,
+        'imported-key-alicloud:keyMaterial': { secret: material.toString('base64') },
+        'imported-key-alicloud:expiresAt': inFuture(90),
+        'imported-key-alicloud:alias': 'alias/example-payments',
+      },
+      env: CREDENTIALS,
+    });
+    const up = await example.up();
+    const keyId = up.steps.find((s) => s.op === 'create')!.id!;
+    assert.equal((await describe_('alias/example-payments')).keyId, keyId);
+    assert.equal((await describe_(keyId)).keyState, 'Enabled');
+    await provesMaterial(keyId, material);
+    await example.destroy();
+    assert.equal((await describe_(keyId)).keyState, 'PendingDeletion');
+  });
+});
