@@ -244,6 +244,28 @@ describe('emulator / AWS: errors, with the exact names and statuses', () => {
       await kms.send(new ImportKeyMaterialCommand({ ...base, ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: new Date(Date.now() + 364 * 86_400_000) }));
     });
 
+    it('ImportType and KeyMaterialId are checked: EXISTING before any import, a wrong KeyMaterialId, ImportType on an HMAC key', async () => {
+      const keyId = await externalKey();
+      const material = randomBytes(32);
+      const p = await params(keyId);
+      const base = { KeyId: keyId, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrap(p.PublicKey!, material), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' as const };
+      await expectAwsError(kms.send(new ImportKeyMaterialCommand({ ...base, ImportType: 'EXISTING_KEY_MATERIAL' })), 'IncorrectKeyMaterialException', 400);
+      const first = await kms.send(new ImportKeyMaterialCommand({ ...base, ImportType: 'NEW_KEY_MATERIAL' }));
+      assert.match(first.KeyMaterialId ?? '', /^[0-9a-f]{64}$/);
+      await expectAwsError(kms.send(new ImportKeyMaterialCommand({ ...base, ImportType: 'EXISTING_KEY_MATERIAL', KeyMaterialId: 'f'.repeat(64) })), 'IncorrectKeyMaterialException', 400);
+      const again = await kms.send(new ImportKeyMaterialCommand({ ...base, ImportType: 'EXISTING_KEY_MATERIAL', KeyMaterialId: first.KeyMaterialId }));
+      assert.equal(again.KeyMaterialId, first.KeyMaterialId);
+      assert.equal((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.CurrentKeyMaterialId, first.KeyMaterialId);
+
+      const hmacKey = await externalKey('HMAC_256', 'GENERATE_VERIFY_MAC');
+      const ph = await params(hmacKey);
+      await expectAwsError(
+        kms.send(new ImportKeyMaterialCommand({ KeyId: hmacKey, ImportToken: ph.ImportToken, EncryptedKeyMaterial: wrap(ph.PublicKey!, randomBytes(32)), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', ImportType: 'NEW_KEY_MATERIAL' })),
+        'ValidationException',
+        400,
+      );
+    });
+
     it('a key pending deletion refuses GetParametersForImport and ImportKeyMaterial → KMSInvalidStateException 409', async () => {
       const keyId = await externalKey();
       const p = await params(keyId);
