@@ -71,8 +71,9 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   }
 
   private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {
+    const idempotent = operation !== 'CreateKey';
     try {
-      return await withRetries(() => send(models()), (error) => isRetryable(describeFailure(error)), this.retryPolicy);
+      return await withRetries(() => send(models()), (error) => isRetryable(describeFailure(error), idempotent), this.retryPolicy);
     } catch (error) {
       throw toImportedKeyError(operation, keyId, error);
     }

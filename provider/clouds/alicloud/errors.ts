@@ -34,8 +34,16 @@ const RETRYABLE_CODES = new Set(['ServiceUnavailableTemporary', 'ServiceUnavaila
 // Only failures where the request surely did not reach the server: retrying them cannot repeat a CreateKey.
 const RETRYABLE_NETWORK = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
 
-/** Throttling and 5xx (the SDK itself never retries), and connections that never opened. */
-export function isRetryable(failure: AlibabaFailure): boolean {
+/**
+ * Throttling and 5xx (the SDK itself never retries), and connections that never opened. For a call that
+ * is not idempotent (CreateKey) only refusals that did no work: throttling, 503 and refused connections —
+ * a 500 may have created a key whose id we would never learn.
+ */
+export function isRetryable(failure: AlibabaFailure, idempotent = true): boolean {
+  if (!idempotent) {
+    return Boolean(failure.code?.startsWith('Throttling')) || failure.status === 503 || failure.status === 429
+      || (failure.networkCode !== undefined && RETRYABLE_NETWORK.has(failure.networkCode));
+  }
   if (failure.code && (failure.code.startsWith('Throttling') || RETRYABLE_CODES.has(failure.code))) return true;
   if (failure.status !== undefined && (failure.status >= 500 || failure.status === 429)) return true;
   return failure.networkCode !== undefined && RETRYABLE_NETWORK.has(failure.networkCode);

@@ -168,6 +168,13 @@ describe('provider/clouds/alicloud adapter against the emulator', () => {
       assert.equal(await count('CreateKey'), before + FAST_RETRIES.maxAttempts);
     });
 
+    it('does not retry a CreateKey that failed with 500 (it may have made a key)', async () => {
+      await emu.addFault({ target: 'alibaba:CreateKey', failNext: 1, failStatus: 500 });
+      const before = await count('CreateKey');
+      await assert.rejects(adapter().createKey({ keySpec: 'Aliyun_AES_256' }), (e: unknown) => e instanceof ImportedKeyError && e.cloudCode === 'InternalFailure');
+      assert.equal(await count('CreateKey'), before + 1);
+    });
+
     it('does not retry errors that would fail again', async () => {
       const before = await count('EnableKey');
       await assert.rejects(adapter().enableKey('00000000-0000-0000-0000-000000000000'), (e: unknown) => e instanceof ImportedKeyError && e.code === 'KeyNotFound');

@@ -66,6 +66,13 @@ describe('provider/clouds/alicloud/errors', () => {
     assert.equal(isRetryable(describeFailure(responseError(404, 'Forbidden.KeyNotFound', 'x'))), false);
     assert.equal(isRetryable(describeFailure(responseError(400, 'InvalidParameter.ImportToken', 'x'))), false);
   });
+
+  it('retries CreateKey only on refusals that did no work (a 500 may have made a key)', () => {
+    assert.equal(isRetryable(describeFailure(responseError(400, 'Throttling.User', 'x')), false), true);
+    assert.equal(isRetryable(describeFailure(responseError(503, 'ServiceUnavailableTemporary', 'x')), false), true);
+    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })), false), true);
+    assert.equal(isRetryable(describeFailure(responseError(500, 'InternalFailure', 'x')), false), false);
+  });
 });
 
 describe('provider/clouds/alicloud/retry', () => {
