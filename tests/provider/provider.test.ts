@@ -180,6 +180,22 @@ describe('provider against the emulator (AWS)', function () {
     assert.equal(read.id, '');
   });
 
+  it('imports HMAC, RSA and ECC material, each with its default wrapping', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const cases: Array<[string, Buffer, string]> = [
+      ['HMAC_256', randomBytes(32), 'RSAES_OAEP_SHA_256'],
+      ['RSA_2048', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'der' }), 'RSA_AES_KEY_WRAP_SHA_256'],
+      ['ECC_NIST_P256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'der' }), 'RSA_AES_KEY_WRAP_SHA_256'],
+    ];
+    for (const [keySpec, bytes, algorithm] of cases) {
+      const inputs = await checked({ keySpec, keyMaterial: bytes.toString('base64') });
+      assert.equal(inputs.wrappingAlgorithm, algorithm, keySpec);
+      const { outs } = await provider.create(inputs);
+      assert.equal(outs.keyState, 'Enabled', keySpec);
+      assert.equal(outs.keySpec, keySpec);
+    }
+  });
+
   it('preview with unknown material plans without calling the cloud for the material', async () => {
     const result = await provider.check({}, { cloud: 'aws', endpoint: emu.url, keyMaterial: UNKNOWN });
     assert.deepEqual(result.failures, []);

@@ -10,6 +10,7 @@ import {
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
   ScheduleKeyDeletionCommand,
+  UpdateAliasCommand,
   type KeyMetadata,
   type KeySpec,
   type KeyUsageType,
@@ -88,14 +89,22 @@ export class AwsKmsAdapter implements KmsAdapter {
     } catch (error) {
       throw mapAwsError(error, 'creating key');
     }
-    if (request.alias) {
+    if (request.alias) await this.pointAlias(awsAliasName(request.alias), metadata.KeyId!);
+    return describeAwsKey(metadata);
+  }
+
+  /** Creates the alias, or moves it here when it exists: a replacement (create before delete) keeps its alias. */
+  private async pointAlias(aliasName: string, keyId: string): Promise<void> {
+    try {
+      await this.client.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }));
+    } catch (error) {
       try {
-        await this.client.send(new CreateAliasCommand({ AliasName: awsAliasName(request.alias), TargetKeyId: metadata.KeyId }));
-      } catch (error) {
-        throw mapAwsError(error, 'creating alias for key', metadata.KeyId, metadata.KeyId);
+        if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
+        await this.client.send(new UpdateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }));
+      } catch (final) {
+        throw mapAwsError(final, `pointing ${aliasName} at key`, keyId, keyId);
       }
     }
-    return describeAwsKey(metadata);
   }
 
   async describeKey(keyId: string): Promise<KeyDescription | undefined> {

@@ -32,6 +32,13 @@ describe('AWS adapter against the emulator (real SDK client)', function () {
     assert.equal(byAlias?.keyId, key.keyId);
   });
 
+  it('moves an existing alias to the new key (a replacement keeps its alias)', async () => {
+    const first = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT', alias: 'alias/moved' });
+    const second = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT', alias: 'moved' });
+    assert.notEqual(first.keyId, second.keyId);
+    assert.equal((await adapter.describeKey('alias/moved'))?.keyId, second.keyId);
+  });
+
   it('defaults the key usage of an HMAC key to GENERATE_VERIFY_MAC', async () => {
     const key = await adapter.createKey({ keySpec: 'HMAC_256' });
     assert.equal(key.keyUsage, 'GENERATE_VERIFY_MAC');
