@@ -205,6 +205,9 @@ describe('alicloud ImportedKey through the engine harness', function () {
       const result = await failure(engine(config).preview());
       assert.match(transcript(result), field, `${JSON.stringify(config)}: ${transcript(result)}`);
     }
+    stateFile = path.join(dir, 'short-material.json');
+    const short = await failure(engine({}, randomBytes(16)).preview());
+    assert.match(transcript(short), /keyMaterial/);
     assert.deepEqual(countsSince(before), {});
   });
 
