@@ -63,6 +63,8 @@ export async function verifySigV4(request: ProtocolRequest, credentials: Credent
     region,
     service,
     sha256: Hash.bind(null, 'sha256'),
+    // Sign exactly the headers the client signed: do not add x-amz-content-sha256 (botocore does not send it).
+    applyChecksum: false,
   });
   const signed = await signer.sign(
     new HttpRequest({ method: request.method, protocol: 'http:', hostname: host.replace(/:\d+$/, ''), path: request.path, query, headers, body: request.body }),

@@ -60,6 +60,13 @@ describe('emulator / AWS: errors, with the exact names and statuses', () => {
       assert.equal(response.json.__type, 'MissingAuthenticationTokenException');
     });
 
+    it('accepts a request signed without x-amz-content-sha256, as botocore and the AWS CLI sign, and still checks its body', async () => {
+      const response = await sendRaw(emu.url, 'ListKeys', '{}', { contentSha256Header: false });
+      assert.equal(response.status, 200, response.text);
+      const tampered = await sendRaw(emu.url, 'ListKeys', '{"Limit":5}', { contentSha256Header: false, tamper: () => Buffer.from('{"Limit":6}') });
+      assert.equal(tampered.json.__type, 'InvalidSignatureException');
+    });
+
     it('a correctly signed raw request is accepted (the checker is not just refusing everything)', async () => {
       const response = await sendRaw(emu.url, 'ListKeys', '{}');
       assert.equal(response.status, 200, response.text);

@@ -34,7 +34,7 @@ export async function sendRaw(
   url: string,
   operation: string,
   body: string | Buffer,
-  options: { secretAccessKey?: string; unsigned?: boolean; tamper?: (body: Buffer) => Buffer } = {},
+  options: { secretAccessKey?: string; unsigned?: boolean; tamper?: (body: Buffer) => Buffer; contentSha256Header?: boolean } = {},
 ): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
@@ -57,6 +57,8 @@ export async function sendRaw(
       region: REGION,
       service: 'kms',
       sha256: Hash.bind(null, 'sha256'),
+      // false signs like botocore / the AWS CLI: no x-amz-content-sha256 header.
+      applyChecksum: options.contentSha256Header ?? true,
     });
     request = (await signer.sign(request)) as HttpRequest;
   }
