@@ -74,6 +74,13 @@ describe('ImportedKey (SDK) under pulumi mocks', function () {
     assert.equal(registrations.find((r) => r.name === 'region-arg')!.inputs.region, 'us-west-2');
   });
 
+  it('ImportedKey.get reads an existing key by id (no material needed)', async () => {
+    const key = ImportedKey.get('existing', 'key-9', { cloud: 'aws', region: 'us-east-1' });
+    const registered = await waitFor(() => registrations.find((r) => r.name === 'existing'));
+    assert.equal(registered.inputs.cloud, 'aws');
+    assert.equal((await output(key.keyState)).value, 'Enabled');
+  });
+
   it('serializes a provider under 2 KB that captures no material and no credential, and loads the installed module', async () => {
     const material = randomBytes(32).toString('base64');
     new ImportedKey('serialized', { cloud: 'aws', keyMaterial: material });

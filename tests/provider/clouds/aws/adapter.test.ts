@@ -108,6 +108,23 @@ describe('AWS adapter against the emulator (real SDK client)', function () {
     }
   });
 
+  it('says where to set the region when none is found', async () => {
+    const saved = { r: process.env.AWS_REGION, d: process.env.AWS_DEFAULT_REGION, c: process.env.AWS_CONFIG_FILE };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+    const noRegion = new AwsKmsAdapter({});
+    try {
+      await assert.rejects(noRegion.describeKey('11111111-2222-3333-4444-555555555555'), /region argument, the stack config aws:region, or AWS_REGION/);
+    } finally {
+      noRegion.destroy();
+      for (const [name, value] of [['AWS_REGION', saved.r], ['AWS_DEFAULT_REGION', saved.d], ['AWS_CONFIG_FILE', saved.c]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('takes the region from the argument, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
     assert.equal(resolveAwsRegion({ region: 'eu-west-1' }, { AWS_REGION: 'us-east-2' }), 'eu-west-1');
     assert.equal(resolveAwsRegion({}, { AWS_REGION: 'us-east-2', AWS_DEFAULT_REGION: 'us-west-2' }), 'us-east-2');
