@@ -102,11 +102,13 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
     if (!usages.includes(String(news.keyUsage))) fail('keyUsage', `${keySpec} keys take keyUsage ${usages.join(' or ')}`);
   }
 
+  let materialLength: number | undefined;
   if (news.keyMaterial === undefined) {
     fail('keyMaterial', 'is required: the key material as a base64 string');
   } else if (known(news.keyMaterial)) {
     try {
       const material = decodeKeyMaterial(news.keyMaterial);
+      materialLength = material.length;
       if (keySpec) validateKeyMaterial(keySpec, material);
     } catch (error) {
       fail('keyMaterial', message(error));
@@ -132,6 +134,11 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
       inputs.wrappingAlgorithm = algorithm;
       checkWrappingKeySpec(profile, algorithm, news, inputs, fail);
     }
+  }
+
+  const capacity = oaepCapacity(inputs.wrappingAlgorithm, inputs.wrappingKeySpec);
+  if (materialLength !== undefined && capacity !== undefined && materialLength > capacity) {
+    fail('keyMaterial', `is ${materialLength} bytes but ${inputs.wrappingAlgorithm} with ${inputs.wrappingKeySpec} wraps at most ${capacity}; use RSA_AES_KEY_WRAP_SHA_256 or a larger wrappingKeySpec`);
   }
 
   if (known(news.expiresAt) && typeof news.expiresAt === 'string') {
@@ -162,6 +169,13 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
   }
 
   return { inputs, failures };
+}
+
+/** Most bytes plain RSA-OAEP wraps under an RSA_<bits> wrapping key (RFC 8017: k − 2·hLen − 2); undefined when not plain OAEP. */
+function oaepCapacity(algorithm: unknown, wrappingKeySpec: unknown): number | undefined {
+  const bits = typeof wrappingKeySpec === 'string' ? /^RSA_(\d+)$/.exec(wrappingKeySpec)?.[1] : undefined;
+  const hashBytes = algorithm === 'RSAES_OAEP_SHA_256' ? 32 : algorithm === 'RSAES_OAEP_SHA_1' ? 20 : undefined;
+  return bits && hashBytes ? Number(bits) / 8 - 2 * hashBytes - 2 : undefined;
 }
 
 function checkWrappingKeySpec(

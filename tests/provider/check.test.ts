@@ -63,6 +63,15 @@ describe('check: arguments validated offline', () => {
     assert.match(failuresOf({ cloud: 'aws', keySpec: 'RSA_2048', wrappingAlgorithm: 'RSAES_OAEP_SHA_256', keyMaterial: UNKNOWN }).wrappingAlgorithm, /RSA_AES_KEY_WRAP_SHA_256/);
   });
 
+  it('refuses material too long for plain RSA-OAEP under the wrapping key (P-521 with RSA_2048)', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const p521 = generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    const f = failuresOf({ cloud: 'aws', keySpec: 'ECC_NIST_P521', wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048', keyMaterial: p521 });
+    assert.match(f.keyMaterial, /wraps at most 190/);
+    assert.deepEqual(failuresOf({ cloud: 'aws', keySpec: 'ECC_NIST_P521', wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_3072', keyMaterial: p521 }), {});
+    assert.deepEqual(failuresOf({ cloud: 'aws', keySpec: 'ECC_NIST_P521', keyMaterial: p521 }), {});
+  });
+
   it('checks expiresAt: ISO 8601 with a zone, in the future', () => {
     assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, expiresAt: '2030-01-01' }).expiresAt, /ISO 8601/);
     assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, expiresAt: '2020-01-01T00:00:00Z' }).expiresAt, /future/);
