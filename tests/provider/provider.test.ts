@@ -163,6 +163,8 @@ describe('provider against the emulator (AWS)', function () {
     assert.equal(error.properties.keyId, error.id);
     assert.equal(error.properties.__provider, 'serialized');
     assert.ok(!JSON.stringify(error.properties).includes(material) && !error.message.includes(material));
+    const thrown = require('node:util').inspect(error, { depth: 20, showHidden: true });
+    for (const form of [material, Buffer.from(material, 'base64').toString('hex')]) assert.ok(!thrown.includes(form), 'the thrown object holds no material');
     // The engine's next `up` updates the partial resource: the import finishes in the same key.
     const calls = await callsDuring(async () => {
       const { outs } = await provider.update(error.id, error.properties, inputs);
