@@ -1,12 +1,14 @@
 // Fault switches set through POST /_emulator/faults. A rule targets `<cloud>:<Operation>`,
 // `<cloud>:*` or `*`, and may add latency, throttle a fraction of requests (deterministically:
-// rate 0.5 throttles every second request), fail the next N requests with 500 or 503, or do the
-// work and then drop the connection for the next N requests (the reply is lost).
+// rate 0.5 throttles every second request) or everything above N requests per second (as a real
+// quota does), fail the next N requests with 500 or 503, or do the work and then drop the
+// connection for the next N requests (the reply is lost).
 
 export interface FaultRuleInput {
   target: string;
   latencyMs?: number;
   throttleRate?: number;
+  maxPerSecond?: number;
   failNext?: number;
   failStatus?: 500 | 503;
   dropNext?: number;
@@ -16,6 +18,8 @@ export interface FaultRule extends FaultRuleInput {
   id: number;
   /** Requests this rule has seen (drives the deterministic throttle rate). */
   seen: number;
+  /** Real times (ms) of the requests it let through in the last second, for maxPerSecond. */
+  recent: number[];
 }
 
 export interface FaultDecision {
@@ -31,7 +35,7 @@ const TARGET = /^(\*|[a-z0-9]+:(\*|[A-Za-z0-9._-]+))$/;
 export function parseFaultRule(value: unknown): FaultRuleInput {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
   const v = value as Record<string, unknown>;
-  const known = ['target', 'latencyMs', 'throttleRate', 'failNext', 'failStatus', 'dropNext'];
+  const known = ['target', 'latencyMs', 'throttleRate', 'maxPerSecond', 'failNext', 'failStatus', 'dropNext'];
   for (const name of Object.keys(v)) if (!known.includes(name)) throw new Error(`unknown field '${name}'; allowed: ${known.join(', ')}`);
   if (typeof v.target !== 'string' || !TARGET.test(v.target)) {
     throw new Error("'target' must be '<cloud>:<Operation>', '<cloud>:*' or '*' (e.g. 'aws:ImportKeyMaterial')");
@@ -42,6 +46,7 @@ export function parseFaultRule(value: unknown): FaultRuleInput {
     if (typeof v.throttleRate !== 'number' || !(v.throttleRate > 0 && v.throttleRate <= 1)) throw new Error("'throttleRate' must be a number in (0, 1]");
     rule.throttleRate = v.throttleRate;
   }
+  if (v.maxPerSecond !== undefined) rule.maxPerSecond = integer(v.maxPerSecond, 'maxPerSecond', 1, 1_000_000);
   if (v.failNext !== undefined) rule.failNext = integer(v.failNext, 'failNext', 1, 1_000_000);
   if (v.failStatus !== undefined) {
     if (v.failStatus !== 500 && v.failStatus !== 503) throw new Error("'failStatus' must be 500 or 503");
@@ -49,8 +54,8 @@ export function parseFaultRule(value: unknown): FaultRuleInput {
     rule.failStatus = v.failStatus;
   }
   if (v.dropNext !== undefined) rule.dropNext = integer(v.dropNext, 'dropNext', 1, 1_000_000);
-  if (rule.latencyMs === undefined && rule.throttleRate === undefined && rule.failNext === undefined && rule.dropNext === undefined) {
-    throw new Error("a rule needs at least one of 'latencyMs', 'throttleRate', 'failNext', 'dropNext'");
+  if (rule.latencyMs === undefined && rule.throttleRate === undefined && rule.maxPerSecond === undefined && rule.failNext === undefined && rule.dropNext === undefined) {
+    throw new Error("a rule needs at least one of 'latencyMs', 'throttleRate', 'maxPerSecond', 'failNext', 'dropNext'");
   }
   return rule;
 }
@@ -67,13 +72,13 @@ export class Faults {
   private nextId = 1;
 
   add(input: FaultRuleInput): FaultRule {
-    const rule: FaultRule = { ...input, id: this.nextId++, seen: 0 };
+    const rule: FaultRule = { ...input, id: this.nextId++, seen: 0, recent: [] };
     this.rules.push(rule);
     return rule;
   }
 
   list(): FaultRule[] {
-    return this.rules.map((r) => ({ ...r }));
+    return this.rules.map((r) => ({ ...r, recent: [...r.recent] }));
   }
 
   clear(): void {
@@ -90,6 +95,12 @@ export class Faults {
       if (rule.throttleRate !== undefined && Math.floor(rule.seen * rule.throttleRate) > Math.floor((rule.seen - 1) * rule.throttleRate)) {
         decision.throttle = true;
       }
+      if (rule.maxPerSecond !== undefined) {
+        const now = Date.now();
+        rule.recent = rule.recent.filter((t) => now - t < 1000);
+        if (rule.recent.length >= rule.maxPerSecond) decision.throttle = true;
+        else rule.recent.push(now);
+      }
       if (decision.failStatus === undefined && rule.failNext) {
         rule.failNext -= 1;
         decision.failStatus = rule.failStatus ?? 500;
@@ -100,7 +111,7 @@ export class Faults {
       }
     }
     // Spent one-shot rules go away so GET /_emulator/faults shows what is still armed.
-    this.rules = this.rules.filter((r) => r.latencyMs || r.throttleRate !== undefined || r.failNext || r.dropNext);
+    this.rules = this.rules.filter((r) => r.latencyMs || r.throttleRate !== undefined || r.maxPerSecond !== undefined || r.failNext || r.dropNext);
     return decision;
   }
 }

@@ -60,6 +60,15 @@ describe('emulator: fault switches, request counts and reset', () => {
     assert.equal((await emu.requestCounts())['aws:ListKeys'], 5);
   });
 
+  it('maxPerSecond N lets N matching requests through per second and throttles the rest, like a quota', async () => {
+    await emu.addFault({ target: 'aws:ListKeys', maxPerSecond: 2 });
+    await once.send(new ListKeysCommand({}));
+    await once.send(new ListKeysCommand({}));
+    await expectAwsError(once.send(new ListKeysCommand({})), 'ThrottlingException', 400);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await once.send(new ListKeysCommand({}));
+  });
+
   it('failNext N with 500 → KMSInternalException, with 503 → DependencyTimeoutException, then requests succeed', async () => {
     await emu.addFault({ target: 'aws:ListKeys', failNext: 2, failStatus: 500 });
     await expectAwsError(once.send(new ListKeysCommand({})), 'KMSInternalException', 500);
