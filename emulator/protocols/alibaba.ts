@@ -12,6 +12,7 @@ import { AlibabaError, alibabaErrors, errorReply, fromStoreError, jsonReply } fr
 import {
   ALIBABA_KMS_VERSION, authenticate, isFormBody, NonceCache, optionalInteger, readParams, regionOf, requireParam,
 } from './alibaba-request';
+import { authenticateAcs3, isAcs3 } from './alibaba-acs3';
 import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from './types';
 
 const CLOUD = 'alibaba';
@@ -259,6 +260,16 @@ const OPERATIONS: Record<string, Handler> = {
   },
 };
 
+/** The request's parameters; with signature V3, Action and Version come from the x-acs-* headers. */
+function readCallParams(request: ProtocolRequest): Record<string, string> {
+  const params = readParams(request);
+  if (request.headers['x-acs-action'] !== undefined && params.Action === undefined) {
+    params.Action = String(request.headers['x-acs-action']);
+    params.Version = String(request.headers['x-acs-version'] ?? '');
+  }
+  return params;
+}
+
 // One replay cache per emulator (its store), so separate emulators in one process stay independent.
 const nonceCaches = new WeakMap<KeyStore, NonceCache>();
 
@@ -271,6 +282,8 @@ export const alibabaProtocol: Protocol = {
 
   matches(request) {
     if (request.method !== 'GET' && request.method !== 'POST') return false;
+    // Signature V3: Action and Version in headers.
+    if (request.headers['x-acs-version'] === ALIBABA_KMS_VERSION && request.headers['x-acs-action'] !== undefined) return true;
     if (request.query.get('Version') === ALIBABA_KMS_VERSION && request.query.has('Action')) return true;
     if (!isFormBody(request)) return false;
     const params = readParams(request);
@@ -279,21 +292,22 @@ export const alibabaProtocol: Protocol = {
 
   operation(request) {
     try {
-      return readParams(request).Action ?? 'Unknown';
+      return readCallParams(request).Action ?? 'Unknown';
     } catch {
       return 'Unknown';
     }
   },
 
   handle(request: ProtocolRequest, context: ProtocolContext): ProtocolResponse {
-    const params = readParams(request);
+    const params = readCallParams(request);
     const region = regionOf(params, String(request.headers.host ?? ''), DEFAULT_REGION);
     const host = hostOf(request, region);
     let nonces = nonceCaches.get(context.store);
     if (!nonces) nonceCaches.set(context.store, (nonces = new NonceCache()));
     const call: Call = { params, region, store: context.store };
     try {
-      authenticate(request.method, params, context.credentials, nonces, Date.now());
+      if (isAcs3(request)) authenticateAcs3(request, context.credentials, nonces, Date.now());
+      else authenticate(request.method, params, context.credentials, nonces, Date.now());
       const handler = Object.prototype.hasOwnProperty.call(OPERATIONS, params.Action) ? OPERATIONS[params.Action] : undefined;
       if (!handler) throw alibabaErrors.unknownAction(params.Action);
       const body = handler(call);

@@ -67,3 +67,36 @@ export async function sdkFailure(promise: Promise<unknown>): Promise<{ code: str
   }
   throw new Error('expected the call to fail');
 }
+
+/** Test-only signature V3 (ACS3-HMAC-SHA256) client, written from Alibaba's documentation. */
+export async function acs3Call(
+  url: string,
+  action: string,
+  params: Record<string, string>,
+  options: { inBody?: boolean; accessKeyId?: string; secret?: string; date?: string; nonce?: string; tamperBody?: boolean } = {},
+): Promise<RawReply> {
+  const { createHash: hash, createHmac: hmac } = await import('node:crypto');
+  const host = new URL(url).host;
+  const query = options.inBody ? {} : params;
+  const body = options.inBody ? Object.keys(params).map((k) => `${enc(k)}=${enc(params[k])}`).join('&') : '';
+  const queryString = Object.keys(query).sort().map((k) => `${enc(k)}=${enc(query[k])}`).join('&');
+  const headers: Record<string, string> = {
+    host,
+    'x-acs-action': action,
+    'x-acs-version': '2016-01-20',
+    'x-acs-date': options.date ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'x-acs-signature-nonce': options.nonce ?? randomUUID().replace(/-/g, ''),
+    'x-acs-content-sha256': hash('sha256').update(body).digest('hex'),
+    ...(options.inBody ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+  };
+  const names = Object.keys(headers).sort();
+  const canonical = ['POST', '/', queryString, names.map((n) => `${n}:${headers[n]}\n`).join(''), names.join(';'), headers['x-acs-content-sha256']].join('\n');
+  const signature = hmac('sha256', options.secret ?? 'test').update(`ACS3-HMAC-SHA256\n${hash('sha256').update(canonical).digest('hex')}`).digest('hex');
+  const { host: _host, ...sent } = headers; // fetch sends Host itself, the same value
+  const response = await fetch(`${url}/${queryString ? `?${queryString}` : ''}`, {
+    method: 'POST',
+    headers: { ...sent, authorization: `ACS3-HMAC-SHA256 Credential=${options.accessKeyId ?? 'test'},SignedHeaders=${names.join(';')},Signature=${signature}` },
+    body: options.inBody ? (options.tamperBody ? `${body}&Extra=1` : body) : undefined,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}

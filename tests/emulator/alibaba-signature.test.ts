@@ -4,6 +4,8 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { computeSignature, percentEncode, signatureMatches, stringToSign } from '../../emulator/protocols/alibaba-signature';
+import { acs3Signature, canonicalRequest, parseAuthorization } from '../../emulator/protocols/alibaba-acs3';
+import type { ProtocolRequest } from '../../emulator/protocols/types';
 
 // Alibaba's documented worked example (API signature mechanism, ECS DescribeRegions, testid/testsecret).
 const PUBLISHED = {
@@ -55,5 +57,37 @@ describe('emulator/protocols/alibaba-signature', () => {
     assert.equal(signatureMatches('GET', signed, 'testsecret'), false);
     assert.equal(signatureMatches('POST', { ...signed, KeyId: 'other' }, 'testsecret'), false);
     assert.equal(signatureMatches('POST', { ...KMS_PARAMS }, 'testsecret'), false);
+  });
+
+  describe('signature V3 (ACS3-HMAC-SHA256)', () => {
+    // Alibaba's documented V3 example: ECS RunInstances, POST, YourAccessKeySecret.
+    const request: ProtocolRequest = {
+      method: 'POST', rawUrl: '/?ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai', path: '/',
+      query: new URLSearchParams('ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai'),
+      headers: {
+        host: 'ecs.cn-shanghai.aliyuncs.com', 'x-acs-action': 'RunInstances', 'x-acs-version': '2014-05-26', 'x-acs-date': '2023-10-26T09:01:01Z',
+        'x-acs-signature-nonce': 'd410180a5abf7fe235dd9b74aca91fc0', 'x-acs-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      },
+      body: Buffer.alloc(0), bodyTooLarge: false,
+    };
+    const signed = ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version'];
+
+    it('reproduces the signature of Alibaba\'s published V3 example', () => {
+      assert.equal(acs3Signature(canonicalRequest(request, signed), 'YourAccessKeySecret'), 'e521358f7776c97df52e6b2891a8bc73026794a071b50c3323388c4e0df64804');
+    });
+
+    it('agrees with openssl over the same canonical request', () => {
+      const canonical = canonicalRequest(request, signed);
+      const hashed = execFileSync('openssl', ['dgst', '-sha256', '-r'], { input: canonical }).toString().split(' ')[0];
+      const mac = execFileSync('openssl', ['dgst', '-sha256', '-hmac', 'YourAccessKeySecret', '-r'], { input: `ACS3-HMAC-SHA256\n${hashed}` }).toString().split(' ')[0];
+      assert.equal(acs3Signature(canonical, 'YourAccessKeySecret'), mac);
+    });
+
+    it('parses the Authorization header and refuses other shapes', () => {
+      assert.deepEqual(parseAuthorization(`ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host;x-acs-date,Signature=${'a'.repeat(64)}`),
+        { credential: 'ak', signedHeaders: ['host', 'x-acs-date'], signature: 'a'.repeat(64) });
+      assert.equal(parseAuthorization('ACS3-HMAC-SHA256 Credential=ak,Signature=abc'), undefined);
+      assert.equal(parseAuthorization(`AWS4-HMAC-SHA256 Credential=ak,SignedHeaders=host,Signature=${'a'.repeat(64)}`), undefined);
+    });
   });
 });

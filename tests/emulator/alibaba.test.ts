@@ -7,7 +7,7 @@ import * as $Kms from '@alicloud/kms20160120';
 import { useEmulator } from '../support/emulator';
 import { wrapKeyMaterial, type WrappingAlgorithm } from '../../provider/wrapping';
 import { decryptWithMaterial } from '../../emulator/key-crypto';
-import { commonParams, rawCall, sdkClient, sdkFailure, sign, type Shape } from './alibaba-client';
+import { acs3Call, commonParams, rawCall, sdkClient, sdkFailure, sign, type Shape } from './alibaba-client';
 
 const DAY = 86_400;
 
@@ -329,6 +329,39 @@ describe('emulator: Alibaba Cloud KMS protocol', () => {
       assert.match(notInt.body.Message, /PendingWindowInDays/);
       const spec = await rawCall(emu.url, 'GET', { ...commonParams('CreateKey'), Origin: 'EXTERNAL', KeySpec: 'AES_256' });
       assert.match(spec.body.Message, /KeySpec.*Aliyun_AES_256, Aliyun_SM4/);
+    });
+  });
+
+  describe('signature V3 (ACS3-HMAC-SHA256) clients', () => {
+    it('runs the whole import with V3-signed requests, parameters in the query or in a form body', async () => {
+      const created = await acs3Call(emu.url, 'CreateKey', { Origin: 'EXTERNAL', KeySpec: 'Aliyun_AES_256' });
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      const keyId = created.body.KeyMetadata.KeyId as string;
+      const p = await acs3Call(emu.url, 'GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' }, { inBody: true });
+      assert.equal(p.status, 200, JSON.stringify(p.body));
+      const material = newMaterial();
+      const wrapped = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_1', publicKey: Buffer.from(p.body.PublicKey, 'base64'), material });
+      const imported = await acs3Call(emu.url, 'ImportKeyMaterial', {
+        KeyId: keyId, ImportToken: p.body.ImportToken, EncryptedKeyMaterial: wrapped.toString('base64'), KeyMaterialExpireUnix: '0',
+      }, { inBody: true });
+      assert.equal(imported.status, 200, JSON.stringify(imported.body));
+      assert.equal((await describe_(keyId)).keyState, 'Enabled');
+      const enc = await acs3Call(emu.url, 'Encrypt', { KeyId: keyId, Plaintext: 'v3' });
+      assert.equal(decryptWithMaterial(keyId, material, Buffer.from(enc.body.CiphertextBlob, 'base64')).toString('utf8'), 'v3');
+    });
+
+    it('rejects a wrong secret, an unknown access key, a changed body, a stale x-acs-date and a reused nonce', async () => {
+      const wrong = await acs3Call(emu.url, 'ListKeys', {}, { secret: 'wrong' });
+      assert.deepEqual([wrong.status, wrong.body.Code], [400, 'SignatureDoesNotMatch']);
+      const unknown = await acs3Call(emu.url, 'ListKeys', {}, { accessKeyId: 'nobody' });
+      assert.deepEqual([unknown.status, unknown.body.Code], [404, 'InvalidAccessKeyId.NotFound']);
+      const tampered = await acs3Call(emu.url, 'DescribeKey', { KeyId: 'a' }, { inBody: true, tamperBody: true });
+      assert.deepEqual([tampered.status, tampered.body.Code], [400, 'SignatureDoesNotMatch']);
+      const stale = await acs3Call(emu.url, 'ListKeys', {}, { date: new Date(Date.now() - 20 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      assert.deepEqual([stale.status, stale.body.Code], [400, 'InvalidTimeStamp.Expired']);
+      assert.equal((await acs3Call(emu.url, 'ListKeys', {}, { nonce: 'once-only' })).status, 200);
+      const replay = await acs3Call(emu.url, 'ListKeys', {}, { nonce: 'once-only' });
+      assert.deepEqual([replay.status, replay.body.Code], [400, 'SignatureNonceUsed']);
     });
   });
 
