@@ -77,8 +77,9 @@ export class Faults {
     return rule;
   }
 
-  list(): FaultRule[] {
-    return this.rules.map((r) => ({ ...r, recent: [...r.recent] }));
+  /** The armed rules as the control API shows them (with `seen`, the count of matching requests). */
+  list(): Array<Omit<FaultRule, 'recent'>> {
+    return this.rules.map(({ recent: _window, ...shown }) => shown);
   }
 
   clear(): void {
