@@ -3,6 +3,10 @@
 
 import { strict as assert } from 'node:assert';
 import { createPublicKey, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startEmulator } from '../../emulator';
 import * as $Kms from '@alicloud/kms20160120';
 import { useEmulator } from '../support/emulator';
 import { wrapKeyMaterial, type WrappingAlgorithm } from '../../provider/wrapping';
@@ -392,5 +396,38 @@ describe('emulator: Alibaba Cloud KMS protocol', () => {
       for (const m of materials) for (const form of [m.toString('hex'), m.toString('base64')]) assert.ok(!text.includes(form));
       assert.ok(!text.includes('aGVsbG8=') && !/ImportToken|EncryptedKeyMaterial|Signature=/.test(text));
     });
+  });
+
+  it('keeps Alibaba keys (protection level, expiry, material) across a restart with a state file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ali-state-'));
+    const stateFile = path.join(dir, 'state.json');
+    const material = randomBytes(16);
+    try {
+      const first = await startEmulator({ stateFile });
+      let keyId: string;
+      const expireUnix = Math.floor(Date.now() / 1000) + 3 * DAY;
+      try {
+        keyId = (await sdkClient(first.url).createKey(new $Kms.CreateKeyRequest({ origin: 'EXTERNAL', keySpec: 'Aliyun_SM4', protectionLevel: 'HSM' }))).keyMetadata.keyId;
+        const client = sdkClient(first.url);
+        const p = await client.getParametersForImport(new $Kms.GetParametersForImportRequest({ keyId, wrappingAlgorithm: 'SM2PKE', wrappingKeySpec: 'EC_SM2' }));
+        const wrapped = wrapKeyMaterial({ algorithm: 'SM2PKE', publicKey: Buffer.from(p.publicKey, 'base64'), material });
+        await client.importKeyMaterial(new $Kms.ImportKeyMaterialRequest({ keyId, importToken: p.importToken, encryptedKeyMaterial: wrapped.toString('base64'), keyMaterialExpireUnix: expireUnix }));
+      } finally {
+        await first.close();
+      }
+      const text = fs.readFileSync(stateFile, 'utf8');
+      assert.ok(!text.includes(material.toString('hex')) && !text.includes(material.toString('base64')));
+      const second = await startEmulator({ stateFile });
+      try {
+        const m = (await sdkClient(second.url).describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata;
+        assert.deepEqual([m.keyState, m.protectionLevel, Date.parse(m.materialExpireTime) / 1000], ['Enabled', 'HSM', expireUnix]);
+        const enc = await sdkClient(second.url).encrypt(new $Kms.EncryptRequest({ keyId, plaintext: 'after restart' }));
+        assert.equal(decryptWithMaterial(keyId, material, Buffer.from(enc.ciphertextBlob, 'base64')).toString('utf8'), 'after restart');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
