@@ -16,8 +16,9 @@ export function handleControl(parts: ServerParts, request: ProtocolRequest): Pro
       case 'GET /_emulator/faults':
         return jsonResponse(200, { faults: parts.faults.list() });
       case 'POST /_emulator/faults': {
-        const rule = parts.faults.add(parseFaultRule(parseJson(request.body)));
-        return jsonResponse(200, { added: rule, faults: parts.faults.list() });
+        const { id } = parts.faults.add(parseFaultRule(parseJson(request.body)));
+        const faults = parts.faults.list();
+        return jsonResponse(200, { added: faults.find((rule) => rule.id === id), faults });
       }
       case 'DELETE /_emulator/faults':
         parts.faults.clear();

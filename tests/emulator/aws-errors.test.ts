@@ -67,6 +67,15 @@ describe('emulator / AWS: errors, with the exact names and statuses', () => {
       assert.equal(tampered.json.__type, 'InvalidSignatureException');
     });
 
+    it('a signature made more than 15 minutes ago → InvalidSignatureException 400 (judged on the real clock)', async () => {
+      const stale = await sendRaw(emu.url, 'ListKeys', '{}', { signingDate: new Date(Date.now() - 16 * 60_000) });
+      assert.equal(stale.status, 400);
+      assert.equal(stale.json.__type, 'InvalidSignatureException');
+      assert.match(String(stale.json.message), /Signature expired/);
+      const recent = await sendRaw(emu.url, 'ListKeys', '{}', { signingDate: new Date(Date.now() - 10 * 60_000) });
+      assert.equal(recent.status, 200, recent.text);
+    });
+
     it('a correctly signed raw request is accepted (the checker is not just refusing everything)', async () => {
       const response = await sendRaw(emu.url, 'ListKeys', '{}');
       assert.equal(response.status, 200, response.text);

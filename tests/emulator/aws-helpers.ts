@@ -34,7 +34,7 @@ export async function sendRaw(
   url: string,
   operation: string,
   body: string | Buffer,
-  options: { secretAccessKey?: string; unsigned?: boolean; tamper?: (body: Buffer) => Buffer; contentSha256Header?: boolean } = {},
+  options: { secretAccessKey?: string; unsigned?: boolean; tamper?: (body: Buffer) => Buffer; contentSha256Header?: boolean; signingDate?: Date } = {},
 ): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
@@ -60,7 +60,7 @@ export async function sendRaw(
       // false signs like botocore / the AWS CLI: no x-amz-content-sha256 header.
       applyChecksum: options.contentSha256Header ?? true,
     });
-    request = (await signer.sign(request)) as HttpRequest;
+    request = (await signer.sign(request, options.signingDate ? { signingDate: options.signingDate } : {})) as HttpRequest;
   }
   const sent = options.tamper ? options.tamper(bytes) : bytes;
   const headers = { ...request.headers } as Record<string, string>;
