@@ -3,7 +3,7 @@
 // Timestamp within 15 minutes, SignatureNonce used once.
 
 import type { Credentials, ProtocolRequest } from './types';
-import { AlibabaError, alibabaErrors } from './alibaba-errors';
+import { alibabaErrors } from './alibaba-errors';
 import { signatureMatches } from './alibaba-signature';
 
 export const ALIBABA_KMS_VERSION = '2016-01-20';
@@ -81,5 +81,3 @@ export function optionalInteger(params: Record<string, string>, name: string): n
   if (!/^-?\d+$/.test(value)) throw alibabaErrors.invalidParameter(name, 'it must be an integer');
   return Number(value);
 }
-
-export { AlibabaError };
