@@ -1,6 +1,7 @@
-// The ResourceProvider functions the dynamic-provider host calls, through the tiny serialized provider
-// in sdk/providerRef.ts, which require()s this module at call time (exports named as the host calls them). Thin: Pulumi shapes in and out,
-// the work is in check.ts, lifecycle.ts and operations.ts. Never logs; no argument value reaches an error.
+// The ResourceProvider functions the dynamic-provider host calls (exports named as the host calls
+// them), reached through the tiny serialized provider in sdk/providerRef.ts, which require()s this
+// module at call time. Thin: Pulumi shapes in and out; the work is in check.ts, lifecycle.ts and
+// operations.ts. Never logs; the key material never reaches an error, output or log.
 
 import type * as pulumi from '@pulumi/pulumi';
 import { checkInputs, decodeKeyMaterial } from './check';
@@ -51,11 +52,13 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const outputs = olds as KeyOutputs;
   const inputs = news as KeyInputs;
   const material = isUnknown(inputs.keyMaterial) ? 'unknown' : decodeKeyMaterial(inputs.keyMaterial);
+  // Ask the cloud only about a key that stays: a replacement needs no look at the old one.
+  let plan = planDiff(outputs, inputs, 'unchecked', material);
   const placeUnknown = ['cloud', 'region', 'endpoint', 'projectId'].some((k) => isUnknown(inputs[k as keyof KeyInputs]));
-  const live = placeUnknown || !id
-    ? ('unchecked' as const)
-    : await withCloud({ ...outputs, ...inputs, region: inputs.region ?? outputs.region }, ({ adapter }) => adapter.describeKey(id));
-  const plan = planDiff(outputs, inputs, live, material);
+  if (plan.replaces.length === 0 && !placeUnknown && id) {
+    const live = await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, ({ adapter }) => adapter.describeKey(id));
+    plan = planDiff(outputs, inputs, live, material);
+  }
   return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
 }
 

@@ -115,7 +115,9 @@ describe('provider against the emulator (AWS)', function () {
     const inputs = await checked({});
     const { id, outs } = await provider.create(inputs);
     const other = await checked({ keyMaterial: randomBytes(32).toString('base64') });
-    assert.deepEqual((await provider.diff(id, outs, other)).replaces, ['keyMaterial']);
+    let replacing: Awaited<ReturnType<typeof provider.diff>> | undefined;
+    assert.deepEqual(await callsDuring(async () => (replacing = await provider.diff(id, outs, other))), {}, 'a replacement needs no look at the old key');
+    assert.deepEqual(replacing!.replaces, ['keyMaterial']);
 
     const adoptInputs = await checked({ keyId: id });
     const adopted = await provider.create(adoptInputs);
