@@ -105,6 +105,24 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     }
     const resource = engine().resource('payments-key')!;
     assert.ok((JSON.stringify(resource.inputs.__provider ?? '').length) < 2048);
+
+    const beforeSecond = emulator.requestCounts();
+    const second = await engine({ expiresAt }).up();
+    assert.deepEqual(ops(second), ['same']);
+    assert.deepEqual(countsSince(beforeSecond), { 'huawei:describe-key': 1 });
+  });
+
+  it('fails preview before any call on what Huawei would refuse, naming the field', async () => {
+    const before = emulator.requestCounts();
+    const result = await failure(engine({ deletionWindowInDays: '1100', keyId: 'alias/not-a-huawei-id' }, randomBytes(16)).preview());
+    assert.deepEqual(countsSince(before), {});
+    const text = JSON.stringify(result.diagnostics) + result.error;
+    assert.match(text, /deletionWindowInDays/);
+    assert.match(text, /keyId/);
+    stateFile = path.join(dir, 'fresh-state.json'); // the config above is kept in the first state file
+    const wrongLength = await failure(engine({}, randomBytes(16)).preview());
+    assert.match(JSON.stringify(wrongLength.diagnostics) + wrongLength.error, /keyMaterial/);
+    assert.deepEqual(countsSince(before), {});
   });
 
   it('heals drift after the material expires and after delete-imported-key-material', async () => {
