@@ -1,7 +1,8 @@
 // The package as users get it: `npm pack` the repo, install the tarball into a fresh Pulumi
 // project in a temporary folder (outside the repo, so nothing resolves through the repo's
 // node_modules or sources), and run examples/local's program there through the harness against
-// the emulator: create, then destroy.
+// the emulator: create, then destroy. examples/aws runs there too, unchanged, pointed at the
+// emulator only by the AWS SDK's own endpoint variable (AWS_ENDPOINT_URL_KMS).
 
 import * as assert from 'assert';
 import { execFile } from 'child_process';
@@ -9,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
 import { EMULATOR_CREDENTIALS, useEmulator } from '../support/emulator';
 import { Engine, PROVIDER_KEY, stripSecrets, transcript } from '.';
 
@@ -46,6 +47,9 @@ describe('npm pack → fresh Pulumi project → examples/local through the harne
       JSON.stringify({ compilerOptions: { strict: true, target: 'es2020', module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, skipLibCheck: true }, files: ['index.ts'] }, null, 2),
     );
     fs.copyFileSync(path.join(repo, 'examples', 'local', 'index.ts'), path.join(project, 'index.ts'));
+    // examples/aws as a second project below the first, sharing its node_modules.
+    fs.mkdirSync(path.join(project, 'aws'));
+    for (const f of ['index.ts', 'Pulumi.yaml', 'tsconfig.json']) fs.copyFileSync(path.join(repo, 'examples', 'aws', f), path.join(project, 'aws', f));
     await exec(
       npm,
       [
@@ -104,5 +108,34 @@ describe('npm pack → fresh Pulumi project → examples/local through the harne
     }
     assert.deepStrictEqual(engine.state().resources, []);
     for (const text of [transcript(up), fs.readFileSync(path.join(dir, 'state.json'), 'utf8')]) assert.ok(!text.includes(material));
+  });
+
+  it('runs examples/aws unchanged: region from config, credentials and endpoint from the AWS environment', async () => {
+    await emulator.reset();
+    const engine = new Engine({
+      projectDir: path.join(project, 'aws'),
+      stateFile: path.join(dir, 'aws-state.json'),
+      env: {
+        AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_KMS: emulator.url,
+      },
+      config: { 'aws:region': 'eu-west-1', 'imported-key-aws:keyMaterial': { secret: Buffer.alloc(32, 7).toString('base64') } },
+    });
+    const up = await engine.up();
+    const outputs = stripSecrets(up.outputs) as Record<string, string>;
+    assert.strictEqual(outputs.keyState, 'Enabled');
+    assert.match(outputs.arn, /^arn:aws:kms:eu-west-1:/);
+    const counts = await emulator.requestCounts();
+    assert.strictEqual(counts['aws:CreateKey'], 1, 'the key was made on the emulator');
+    const kms = new KMSClient({ endpoint: emulator.url, region: 'eu-west-1', credentials: EMULATOR_CREDENTIALS });
+    try {
+      const aliases = await kms.send(new ListAliasesCommand({ KeyId: outputs.keyId }));
+      assert.deepStrictEqual(aliases.Aliases?.map((a) => a.AliasName), ['alias/byok-dev']);
+    } finally {
+      kms.destroy();
+    }
+    await engine.destroy();
+    assert.deepStrictEqual(engine.state().resources, []);
   });
 });
