@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { createDecipheriv, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { huaweiProtocol } from '../../emulator/protocols/huawei';
 import { wrapKeyMaterial, type WrappingAlgorithm } from '../../provider/wrapping';
@@ -222,6 +225,37 @@ describe('emulator: Huawei KMS protocol', () => {
       emulator.faults.clear();
     }
     assert.ok((emulator.requestCounts()['huawei:list-keys'] ?? 0) >= 2);
+  });
+
+  it('keeps Huawei keys, their alias and material across a restart with a state file, the material sealed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-state-'));
+    const stateFile = path.join(dir, 'state.json');
+    const material = randomBytes(32);
+    let first: RunningEmulator | undefined;
+    let second: RunningEmulator | undefined;
+    try {
+      first = await startEmulator({ stateFile });
+      const created = await huaweiCall(first.url, PROJECT, 'create-key', { key_alias: 'survives-restart', origin: 'external' });
+      const keyId = created.body.key_info.key_id;
+      const params = (await huaweiCall(first.url, PROJECT, 'get-parameters-for-import', { key_id: keyId, wrapping_algorithm: 'RSAES_OAEP_SHA_256' })).body;
+      const wrapped = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: params.public_key, material }).toString('base64');
+      assert.equal((await huaweiCall(first.url, PROJECT, 'import-key-material', { key_id: keyId, import_token: params.import_token, encrypted_key_material: wrapped })).status, 200);
+      await first.close();
+      first = undefined;
+      const file = fs.readFileSync(stateFile, 'utf8');
+      assert.equal(file.includes(material.toString('base64')) || file.includes(material.toString('hex')), false);
+
+      second = await startEmulator({ stateFile });
+      const info = (await huaweiCall(second.url, PROJECT, 'describe-key', { key_id: keyId })).body.key_info;
+      assert.equal(info.key_alias, 'survives-restart');
+      assert.equal(info.key_state, '2');
+      const sealed = await huaweiCall(second.url, PROJECT, 'encrypt-data', { key_id: keyId, plain_text: 'after restart' });
+      assert.equal(decryptLocally(sealed.body.cipher_text, material), 'after restart');
+    } finally {
+      await first?.close();
+      await second?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('never writes material, tokens or bodies to its log', async () => {
