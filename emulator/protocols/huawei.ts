@@ -78,7 +78,7 @@ const OPERATIONS: Record<string, Handler> = {
 
 export const huaweiProtocol: Protocol = {
   cloud: CLOUD,
-  matches: (request) => request.path.startsWith('/v1.0/') && /^\/v1\.0\/[^/]+\/kms\//.test(request.path),
+  matches: (request) => /^\/v1\.0\/[^/]+\/kms\//.test(request.path),
   operation: (request) => PATH.exec(request.path)?.[2] ?? 'unknown',
   async handle(request: ProtocolRequest, context: ProtocolContext): Promise<ProtocolResponse> {
     const match = PATH.exec(request.path);
@@ -89,7 +89,7 @@ export const huaweiProtocol: Protocol = {
       if (problem) throw new HuaweiError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${problem}`, true);
       const handler = match && request.method === 'POST' ? OPERATIONS[operation] : undefined;
       if (!handler) throw new HuaweiError(404, 'KMS.0201', 'Invalid request URL.');
-      const project = decodeURIComponent(match![1]);
+      const project = projectOf(match![1]);
       const body = parseBody(request.body);
       keyState = currentState(project, body, context);
       return ok(handler(project, body, context));
@@ -286,6 +286,15 @@ function keyInfo(key: StoredKey): Record<string, string> {
     key_rotation_enabled: 'false',
     sys_enterprise_project_id: '0',
   };
+}
+
+/** The project id from the path; a malformed %-escape is a bad URL, not a server fault. */
+function projectOf(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HuaweiError(404, 'KMS.0201', 'Invalid request URL.');
+  }
 }
 
 function ref(project: string, keyId: string) {
