@@ -4,66 +4,19 @@
 // translate wire formats and error names. Key records never carry material: it lives in a private
 // map that only the crypto helpers and the sealed part of the state file see.
 
-import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { AliasTable, type StoredAlias } from './aliases';
+import type { CreateKeyInput, ImportMaterialInput, KeyRef, StoredKey, StoreSnapshot } from './store-types';
 import { EmulatorClock } from './clock';
+import { IMPORT_TOKEN_LIFETIME_MS, ImportTokens, type ImportTokenRecord } from './import-tokens';
 import { StoreError } from './store-errors';
 import { generateWrappingKeyPair, unwrapKeyMaterial, validateKeyMaterial } from '../provider/wrapping';
 import type { WrappingAlgorithm } from '../provider/wrapping';
 
-export type StoredKeyState = 'Enabled' | 'Disabled' | 'PendingImport' | 'PendingDeletion';
+export type { StoredAlias } from './aliases';
+export { IMPORT_TOKEN_LIFETIME_MS } from './import-tokens';
 
-export interface StoredKey {
-  readonly id: string;
-  readonly cloud: string;
-  /** Where the key lives inside its cloud: AWS `account:region`, Alibaba region, Huawei project id. */
-  readonly namespace: string;
-  readonly createdAt: number;
-  state: StoredKeyState;
-  /** The cloud's origin name (AWS EXTERNAL / AWS_KMS, Huawei external / kms, ...). */
-  origin: string;
-  /** True when the customer imports the material (the protocol decides from the origin). */
-  readonly external: boolean;
-  keySpec: string;
-  keyUsage: string;
-  description: string;
-  tags: Record<string, string>;
-  /** When the current material expires (ms since the epoch); undefined = never or no material. */
-  materialExpiresAt?: number;
-  /** True while the key holds usable material. */
-  hasMaterial: boolean;
-  /** Derived from (key id, material); stable across reimports of the same material. */
-  keyMaterialId?: string;
-  deletionDate?: number;
-  pendingWindowInDays?: number;
-  /** Free-form attributes a protocol keeps for its cloud (e.g. Huawei key_alias, AWS MultiRegion). */
-  attributes: Record<string, string | number | boolean>;
-}
-
-export interface StoredAlias {
-  readonly cloud: string;
-  readonly namespace: string;
-  readonly name: string;
-  keyId: string;
-  readonly createdAt: number;
-  updatedAt: number;
-}
-
-/** What a protocol passes to reach a key: a key id already resolved from ARNs/aliases. */
-export interface KeyRef {
-  cloud: string;
-  namespace: string;
-  keyId: string;
-}
-
-interface ImportTokenRecord {
-  cloud: string;
-  namespace: string;
-  keyId: string;
-  algorithm: WrappingAlgorithm;
-  wrappingKeySpec: string;
-  privateKeyPem: string;
-  validTo: number;
-}
+export type { StoredKey, StoredKeyState, KeyRef, StoreSnapshot, CreateKeyInput, ImportMaterialInput } from './store-types';
 
 interface MaterialRecord {
   /** Present while the key holds usable material. */
@@ -72,53 +25,13 @@ interface MaterialRecord {
   bound?: Buffer;
 }
 
-/** The persisted form; `secret` holds material and token keys and is sealed by persistence.ts. */
-export interface StoreSnapshot {
-  keys: StoredKey[];
-  aliases: StoredAlias[];
-  secret: {
-    materials: Array<{ keyId: string; current?: string; bound?: string }>;
-    tokens: Array<ImportTokenRecord & { tokenHash: string }>;
-  };
-}
-
-export const IMPORT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
-const IMPORT_TOKEN_BYTES = 320; // long enough for Huawei's import_token pattern (200..6144 base64 chars)
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export interface CreateKeyInput {
-  cloud: string;
-  namespace: string;
-  origin: string;
-  keySpec: string;
-  keyUsage: string;
-  description?: string;
-  tags?: Record<string, string>;
-  attributes?: Record<string, string | number | boolean>;
-  /** Material for keys the emulator creates itself (origin other than EXTERNAL). */
-  generatedMaterial?: Buffer;
-  /** Set when the origin means "the customer imports material" (EXTERNAL, Alibaba EXTERNAL, Huawei external). */
-  external: boolean;
-}
-
-export interface ImportMaterialInput {
-  importToken: Buffer;
-  encryptedKeyMaterial: Buffer;
-  /** ms since the epoch; undefined = never expires. */
-  expiresAt?: number;
-  /** Furthest allowed expiry from now, in days (AWS: 365); undefined = no limit. */
-  maxExpiryDays?: number;
-  /** in-place: Enabled keys accept the same material again; pending-import-only: only PendingImport keys accept imports. */
-  reimport: 'in-place' | 'pending-import-only';
-  /** When given, must equal the id of the material being imported (AWS KeyMaterialId). */
-  expectedKeyMaterialId?: string;
-}
 
 export class KeyStore {
   private readonly keys = new Map<string, StoredKey>();
   private readonly materials = new Map<string, MaterialRecord>();
-  private readonly aliases = new Map<string, StoredAlias>();
-  private readonly tokens = new Map<string, ImportTokenRecord>();
+  private readonly aliases = new AliasTable();
+  private readonly tokens = new ImportTokens();
   /** Called after every change (persistence hooks in here). */
   onChange: () => void = () => undefined;
 
@@ -251,18 +164,11 @@ export class KeyStore {
     this.requireExternal(key);
     if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
     const pair = generateWrappingKeyPair(wrappingKeySpec);
-    const importToken = randomBytes(IMPORT_TOKEN_BYTES);
     const validTo = this.clock.now() + IMPORT_TOKEN_LIFETIME_MS;
-    this.pruneTokens();
-    this.tokens.set(tokenHash(importToken), {
-      cloud: key.cloud,
-      namespace: key.namespace,
-      keyId: key.id,
-      algorithm,
-      wrappingKeySpec,
-      privateKeyPem: pair.privateKeyPem,
-      validTo,
-    });
+    const importToken = this.tokens.issue(
+      { cloud: key.cloud, namespace: key.namespace, keyId: key.id, algorithm, wrappingKeySpec, privateKeyPem: pair.privateKeyPem, validTo },
+      this.clock.now(),
+    );
     this.changed();
     return { key, importToken, publicKeyDer: pair.publicKeyDer, validTo };
   }
@@ -274,7 +180,7 @@ export class KeyStore {
   importMaterial(ref: KeyRef, input: ImportMaterialInput): StoredKey {
     const key = this.getKey(ref);
     this.requireExternal(key);
-    const token = this.tokens.get(tokenHash(input.importToken));
+    const token: ImportTokenRecord | undefined = this.tokens.find(input.importToken);
     if (!token || token.cloud !== key.cloud || token.namespace !== key.namespace) {
       throw new StoreError('InvalidImportToken', 'The import token is invalid');
     }
@@ -343,17 +249,16 @@ export class KeyStore {
   createAlias(cloud: string, namespace: string, name: string, keyRef: KeyRef): StoredAlias {
     const key = this.getKey(keyRef);
     if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
-    const slot = aliasSlot(cloud, namespace, name);
-    if (this.aliases.has(slot)) throw new StoreError('AlreadyExists', `An alias with the name ${name} already exists`);
+    if (this.aliases.get(cloud, namespace, name)) throw new StoreError('AlreadyExists', `An alias with the name ${name} already exists`);
     const now = this.clock.now();
     const alias: StoredAlias = { cloud, namespace, name, keyId: key.id, createdAt: now, updatedAt: now };
-    this.aliases.set(slot, alias);
+    this.aliases.add(alias);
     this.changed();
     return alias;
   }
 
   updateAlias(cloud: string, namespace: string, name: string, keyRef: KeyRef): StoredAlias {
-    const alias = this.aliases.get(aliasSlot(cloud, namespace, name));
+    const alias = this.aliases.get(cloud, namespace, name);
     if (!alias) throw new StoreError('NotFound', `Alias ${name} does not exist`);
     const key = this.getKey(keyRef);
     alias.keyId = key.id;
@@ -363,21 +268,20 @@ export class KeyStore {
   }
 
   deleteAlias(cloud: string, namespace: string, name: string): void {
-    if (!this.aliases.delete(aliasSlot(cloud, namespace, name))) throw new StoreError('NotFound', `Alias ${name} does not exist`);
+    if (!this.aliases.delete(cloud, namespace, name)) throw new StoreError('NotFound', `Alias ${name} does not exist`);
     this.changed();
   }
 
   findAlias(cloud: string, namespace: string, name: string): StoredAlias | undefined {
-    const alias = this.aliases.get(aliasSlot(cloud, namespace, name));
+    const alias = this.aliases.get(cloud, namespace, name);
     if (alias && !this.findKey(cloud, namespace, alias.keyId)) return undefined;
     return alias;
   }
 
   listAliases(cloud: string, namespace: string, keyId?: string): StoredAlias[] {
-    return [...this.aliases.values()]
-      .filter((a) => a.cloud === cloud && a.namespace === namespace && (keyId === undefined || a.keyId === keyId))
-      .filter((a) => this.findKey(cloud, namespace, a.keyId) !== undefined)
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return this.aliases
+      .list(cloud, namespace)
+      .filter((a) => (keyId === undefined || a.keyId === keyId) && this.findKey(cloud, namespace, a.keyId) !== undefined);
   }
 
   // ---- persistence and reset -----------------------------------------------------------------
@@ -385,14 +289,14 @@ export class KeyStore {
   snapshot(): StoreSnapshot {
     return {
       keys: [...this.keys.values()].map((k) => ({ ...k, tags: { ...k.tags }, attributes: { ...k.attributes } })),
-      aliases: [...this.aliases.values()].map((a) => ({ ...a })),
+      aliases: this.aliases.all(),
       secret: {
         materials: [...this.materials.entries()].map(([keyId, m]) => ({
           keyId,
           current: m.current?.toString('base64'),
           bound: m.bound?.toString('base64'),
         })),
-        tokens: [...this.tokens.entries()].map(([hash, t]) => ({ ...t, tokenHash: hash })),
+        tokens: this.tokens.entries(),
       },
     };
   }
@@ -400,14 +304,14 @@ export class KeyStore {
   restore(snapshot: StoreSnapshot): void {
     this.clearAll();
     for (const key of snapshot.keys) this.keys.set(key.id, { ...key, tags: { ...key.tags }, attributes: { ...(key.attributes ?? {}) } });
-    for (const alias of snapshot.aliases) this.aliases.set(aliasSlot(alias.cloud, alias.namespace, alias.name), { ...alias });
+    for (const alias of snapshot.aliases) this.aliases.add({ ...alias });
     for (const m of snapshot.secret.materials) {
       this.materials.set(m.keyId, {
         current: m.current === undefined ? undefined : Buffer.from(m.current, 'base64'),
         bound: m.bound === undefined ? undefined : Buffer.from(m.bound, 'base64'),
       });
     }
-    for (const { tokenHash: hash, ...token } of snapshot.secret.tokens) this.tokens.set(hash, token);
+    this.tokens.restore(snapshot.secret.tokens);
   }
 
   reset(): void {
@@ -451,7 +355,7 @@ export class KeyStore {
     if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && now >= key.deletionDate) {
       this.keys.delete(key.id);
       this.materials.delete(key.id);
-      for (const [slot, alias] of this.aliases) if (alias.keyId === key.id) this.aliases.delete(slot);
+      this.aliases.deleteForKey(key.id);
       this.changed();
       return false;
     }
@@ -470,18 +374,6 @@ export class KeyStore {
     if (key.state !== 'PendingDeletion') key.state = 'PendingImport';
   }
 
-  private pruneTokens(): void {
-    const cutoff = this.clock.now() - 7 * DAY_MS; // keep expired tokens a while so they report "expired", not "invalid"
-    for (const [hash, token] of this.tokens) if (token.validTo < cutoff) this.tokens.delete(hash);
-  }
-}
-
-function aliasSlot(cloud: string, namespace: string, name: string): string {
-  return `${cloud}\u0000${namespace}\u0000${name}`;
-}
-
-function tokenHash(token: Buffer): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 /** Keyed by the key id so the same material in two keys gets two unrelated ids. */

@@ -133,3 +133,20 @@ export function optTags(body: Json, field: string): Record<string, string> | und
   }
   return tags;
 }
+
+/** AWS list pagination: Limit (1..maxLimit) and an opaque Marker; Truncated and NextMarker in the answer. */
+export function paginate<T>(items: T[], body: Json, maxLimit: number, field: string): Json {
+  const limit = optInteger(body, 'Limit', 1, maxLimit) ?? maxLimit;
+  const marker = optString(body, 'Marker', { min: 1, max: 1024 });
+  let start = 0;
+  if (marker !== undefined) {
+    const decoded = /^emu-(\d+)$/.exec(Buffer.from(marker, 'base64').toString('utf8'));
+    if (!decoded) throw new AwsError('InvalidMarkerException', 'The Marker is not one this service returned');
+    start = Number(decoded[1]);
+  }
+  const page = items.slice(start, start + limit);
+  const truncated = start + limit < items.length;
+  const result: Json = { [field]: page, Truncated: truncated };
+  if (truncated) result.NextMarker = Buffer.from(`emu-${start + limit}`).toString('base64');
+  return result;
+}

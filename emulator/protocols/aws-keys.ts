@@ -2,10 +2,12 @@
 // resolve to a stored key, which wrapping algorithms each key spec takes, and KeyMetadata.
 
 import { generateKeyPairSync, randomBytes, createPrivateKey } from 'node:crypto';
+import type { EmulatorClock } from '../clock';
 import type { KeyRef, KeyStore, StoredKey } from '../store';
 import { generateWrappingKeyPair } from '../../provider/wrapping';
 import type { WrappingAlgorithm } from '../../provider/wrapping';
 import { AwsError } from './aws-errors';
+import { reqString, type Json } from './aws-input';
 
 export const AWS_ACCOUNT_ID = '111122223333';
 export const AWS_CLOUD = 'aws';
@@ -92,6 +94,19 @@ export function resolveKey(store: KeyStore, region: string, value: string, allow
   const key = store.findKey(AWS_CLOUD, ns, target);
   if (!key) throw new AwsError('NotFoundException', `Key '${keyArn(region, target)}' does not exist`);
   return key;
+}
+
+/** What every AWS operation handler gets: the shared store and clock, and where the caller signed for. */
+export interface AwsCall {
+  store: KeyStore;
+  clock: EmulatorClock;
+  region: string;
+  ns: string;
+}
+
+/** The key named by the `KeyId` member (aliases only where AWS takes them). */
+export function keyById(body: Json, call: AwsCall, allowAlias = false): StoredKey {
+  return resolveKey(call.store, call.region, reqString(body, 'KeyId', { min: 1, max: 2048 }), allowAlias);
 }
 
 export function refOf(key: StoredKey): KeyRef {

@@ -4,18 +4,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { isStoreError } from '../store-errors';
-import type { KeyStore, StoredKey } from '../store';
-import type { EmulatorClock } from '../clock';
-import { decryptWithMaterial, encryptWithMaterial, hmac, hmacMatches, keyIdOfCiphertext, publicKeyOfPrivate, rsaOaepDecrypt, rsaOaepEncrypt, type HmacHash } from '../key-crypto';
+import { decrypt, encrypt, generateMac, getPublicKey, verifyMac } from './aws-crypto-ops';
 import { AwsError, awsErrorResponse, invalidValue, STORE_ERROR_TYPES } from './aws-errors';
+import { optBoolean, optEnum, optInteger, optNumber, optString, optStringList, optTags, paginate, parseBody, reqBlob, reqEnum, reqString, type Json } from './aws-input';
 import {
-  optBlob, optBoolean, optEnum, optInteger, optNumber, optString, optStringList, optStringMap, optTags, parseBody,
-  reqBlob, reqEnum, reqString, type Json,
-} from './aws-input';
-import {
-  AWS_CLOUD, KEY_SPECS, KEY_USAGES, MAC_ALGORITHM_BY_SPEC, ORIGINS, USAGES_BY_SPEC, WRAPPING_ALGORITHMS_ENUM, WRAPPING_KEY_SPECS_ENUM,
-  aliasArn, encryptionAlgorithms, generateMaterial, isChinaRegion, keyArn, keyMetadata, namespaceOf, refOf, resolveKey, signingAlgorithms,
-  wrappingAlgorithmsFor, type AwsKeySpec,
+  AWS_CLOUD, KEY_SPECS, KEY_USAGES, ORIGINS, USAGES_BY_SPEC, WRAPPING_ALGORITHMS_ENUM, WRAPPING_KEY_SPECS_ENUM,
+  aliasArn, generateMaterial, isChinaRegion, keyArn, keyById, keyMetadata, namespaceOf, refOf, resolveKey,
+  wrappingAlgorithmsFor, type AwsCall, type AwsKeySpec,
 } from './aws-keys';
 import { verifySigV4 } from './aws-sigv4';
 import type { Protocol, ProtocolRequest, ProtocolResponse, ServerErrorKind } from './types';
@@ -23,14 +18,7 @@ import type { Protocol, ProtocolRequest, ProtocolResponse, ServerErrorKind } fro
 const TARGET_PREFIX = 'TrentService.';
 const MAX_EXPIRY_DAYS = 365;
 
-interface Call {
-  store: KeyStore;
-  clock: EmulatorClock;
-  region: string;
-  ns: string;
-}
-
-type Handler = (body: Json, call: Call) => Json;
+type Handler = (body: Json, call: AwsCall) => Json;
 
 function target(request: ProtocolRequest): string | undefined {
   const value = request.headers['x-amz-target'];
@@ -81,7 +69,7 @@ export const awsProtocol: Protocol = {
 
 // ---- keys ---------------------------------------------------------------------------------------
 
-function createKey(body: Json, call: Call): Json {
+function createKey(body: Json, call: AwsCall): Json {
   const keySpec = (optEnum(body, 'KeySpec', KEY_SPECS) ?? optEnum(body, 'CustomerMasterKeySpec', KEY_SPECS) ?? 'SYMMETRIC_DEFAULT') as AwsKeySpec;
   const origin = optEnum(body, 'Origin', ORIGINS) ?? 'AWS_KMS';
   let keyUsage = optEnum(body, 'KeyUsage', KEY_USAGES);
@@ -121,33 +109,29 @@ function createKey(body: Json, call: Call): Json {
   return { KeyMetadata: keyMetadata(key, call.region) };
 }
 
-function describeKey(body: Json, call: Call): Json {
+function describeKey(body: Json, call: AwsCall): Json {
   const key = resolveKey(call.store, call.region, reqString(body, 'KeyId', { min: 1, max: 2048 }), true);
   optStringList(body, 'GrantTokens');
   return { KeyMetadata: keyMetadata(key, call.region) };
 }
 
-function listKeys(body: Json, call: Call): Json {
+function listKeys(body: Json, call: AwsCall): Json {
   const keys = call.store.listKeys(AWS_CLOUD, call.ns).map((k) => ({ KeyId: k.id, KeyArn: keyArn(call.region, k.id) }));
   const page = paginate(keys, body, 1000, 'Keys');
   return page;
 }
 
-function keyById(body: Json, call: Call, allowAlias = false): StoredKey {
-  return resolveKey(call.store, call.region, reqString(body, 'KeyId', { min: 1, max: 2048 }), allowAlias);
-}
-
-function enableKey(body: Json, call: Call): Json {
+function enableKey(body: Json, call: AwsCall): Json {
   call.store.enableKey(refOf(keyById(body, call)));
   return {};
 }
 
-function disableKey(body: Json, call: Call): Json {
+function disableKey(body: Json, call: AwsCall): Json {
   call.store.disableKey(refOf(keyById(body, call)));
   return {};
 }
 
-function scheduleKeyDeletion(body: Json, call: Call): Json {
+function scheduleKeyDeletion(body: Json, call: AwsCall): Json {
   const key = keyById(body, call);
   const days = optInteger(body, 'PendingWindowInDays', 7, 30) ?? 30;
   const updated = call.store.scheduleDeletion(refOf(key), days);
@@ -159,12 +143,12 @@ function scheduleKeyDeletion(body: Json, call: Call): Json {
   };
 }
 
-function cancelKeyDeletion(body: Json, call: Call): Json {
+function cancelKeyDeletion(body: Json, call: AwsCall): Json {
   const key = call.store.cancelDeletion(refOf(keyById(body, call)));
   return { KeyId: keyArn(call.region, key.id) };
 }
 
-function updateKeyDescription(body: Json, call: Call): Json {
+function updateKeyDescription(body: Json, call: AwsCall): Json {
   const key = keyById(body, call);
   const description = optString(body, 'Description', { max: 8192 });
   if (description === undefined) throw new AwsError('ValidationException', "1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null");
@@ -174,7 +158,7 @@ function updateKeyDescription(body: Json, call: Call): Json {
 
 // ---- import -------------------------------------------------------------------------------------
 
-function getParametersForImport(body: Json, call: Call): Json {
+function getParametersForImport(body: Json, call: AwsCall): Json {
   const key = keyById(body, call);
   const algorithm = reqEnum(body, 'WrappingAlgorithm', WRAPPING_ALGORITHMS_ENUM);
   const wrappingKeySpec = reqEnum(body, 'WrappingKeySpec', WRAPPING_KEY_SPECS_ENUM);
@@ -202,7 +186,7 @@ function getParametersForImport(body: Json, call: Call): Json {
   };
 }
 
-function importKeyMaterial(body: Json, call: Call): Json {
+function importKeyMaterial(body: Json, call: AwsCall): Json {
   const key = keyById(body, call);
   const importToken = reqBlob(body, 'ImportToken', { min: 1, max: 6144 });
   const encryptedKeyMaterial = reqBlob(body, 'EncryptedKeyMaterial', { min: 1, max: 6144 });
@@ -241,7 +225,7 @@ function importKeyMaterial(body: Json, call: Call): Json {
   return result;
 }
 
-function deleteImportedKeyMaterial(body: Json, call: Call): Json {
+function deleteImportedKeyMaterial(body: Json, call: AwsCall): Json {
   const key = keyById(body, call);
   const keyMaterialId = optString(body, 'KeyMaterialId', { min: 64, max: 64 });
   if (!key.external) throw new AwsError('UnsupportedOperationException', `${keyArn(call.region, key.id)} origin is ${key.origin}, not EXTERNAL`);
@@ -265,7 +249,7 @@ function aliasName(body: Json): string {
   return name;
 }
 
-function createAlias(body: Json, call: Call): Json {
+function createAlias(body: Json, call: AwsCall): Json {
   const name = aliasName(body);
   if (name.startsWith('alias/aws/')) throw new AwsError('NotAuthorizedException', 'Alias names that begin with alias/aws/ are reserved for AWS managed keys');
   const key = resolveKey(call.store, call.region, reqString(body, 'TargetKeyId', { min: 1, max: 2048 }), false);
@@ -273,19 +257,19 @@ function createAlias(body: Json, call: Call): Json {
   return {};
 }
 
-function updateAlias(body: Json, call: Call): Json {
+function updateAlias(body: Json, call: AwsCall): Json {
   const name = aliasName(body);
   const key = resolveKey(call.store, call.region, reqString(body, 'TargetKeyId', { min: 1, max: 2048 }), false);
   call.store.updateAlias(AWS_CLOUD, call.ns, name, refOf(key));
   return {};
 }
 
-function deleteAlias(body: Json, call: Call): Json {
+function deleteAlias(body: Json, call: AwsCall): Json {
   call.store.deleteAlias(AWS_CLOUD, call.ns, aliasName(body));
   return {};
 }
 
-function listAliases(body: Json, call: Call): Json {
+function listAliases(body: Json, call: AwsCall): Json {
   const keyIdInput = optString(body, 'KeyId', { min: 1, max: 2048 });
   const keyId = keyIdInput === undefined ? undefined : resolveKey(call.store, call.region, keyIdInput, false).id;
   const aliases = call.store.listAliases(AWS_CLOUD, call.ns, keyId).map((a) => ({
@@ -298,7 +282,7 @@ function listAliases(body: Json, call: Call): Json {
   return paginate(aliases, body, 100, 'Aliases');
 }
 
-function tagResource(body: Json, call: Call): Json {
+function tagResource(body: Json, call: AwsCall): Json {
   const key = keyById(body, call);
   const tags = optTags(body, 'Tags');
   if (tags === undefined) throw new AwsError('ValidationException', "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
@@ -306,7 +290,7 @@ function tagResource(body: Json, call: Call): Json {
   return {};
 }
 
-function untagResource(body: Json, call: Call): Json {
+function untagResource(body: Json, call: AwsCall): Json {
   const key = keyById(body, call);
   const tagKeys = optStringList(body, 'TagKeys');
   if (tagKeys === undefined) throw new AwsError('ValidationException', "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
@@ -314,138 +298,12 @@ function untagResource(body: Json, call: Call): Json {
   return {};
 }
 
-function listResourceTags(body: Json, call: Call): Json {
+function listResourceTags(body: Json, call: AwsCall): Json {
   const key = keyById(body, call);
   const tags = Object.entries(key.tags)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
   return paginate(tags, body, 50, 'Tags');
-}
-
-// ---- crypto that proves which material a key holds ----------------------------------------------
-
-function encrypt(body: Json, call: Call): Json {
-  const key = keyById(body, call, true);
-  const plaintext = reqBlob(body, 'Plaintext', { min: 1, max: 4096 });
-  const context = optStringMap(body, 'EncryptionContext');
-  const algorithm = optEnum(body, 'EncryptionAlgorithm', ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'SM2PKE'] as const) ?? 'SYMMETRIC_DEFAULT';
-  requireUsage(key, 'ENCRYPT_DECRYPT', call);
-  requireAlgorithm(key, algorithm, encryptionAlgorithms(key), 'EncryptionAlgorithm');
-  const { material } = call.store.materialForUse(refOf(key));
-  let blob: Buffer;
-  if (algorithm === 'SYMMETRIC_DEFAULT') blob = encryptWithMaterial(key.id, material, plaintext, context);
-  else if (algorithm === 'SM2PKE') throw new AwsError('UnsupportedOperationException', 'The emulator does not encrypt with SM2 KMS keys');
-  else blob = rsaOaepEncrypt(material, algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256', plaintext);
-  return { CiphertextBlob: blob.toString('base64'), KeyId: keyArn(call.region, key.id), EncryptionAlgorithm: algorithm };
-}
-
-function decrypt(body: Json, call: Call): Json {
-  const blob = reqBlob(body, 'CiphertextBlob', { min: 1, max: 6144 });
-  const context = optStringMap(body, 'EncryptionContext');
-  const algorithm = optEnum(body, 'EncryptionAlgorithm', ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'SM2PKE'] as const) ?? 'SYMMETRIC_DEFAULT';
-  const keyIdInput = optString(body, 'KeyId', { min: 1, max: 2048 });
-  optStringList(body, 'GrantTokens');
-  let key: StoredKey;
-  if (algorithm === 'SYMMETRIC_DEFAULT') {
-    const embedded = keyIdOfCiphertext(blob);
-    if (!embedded) throw new AwsError('InvalidCiphertextException', 'The ciphertext is not a KMS ciphertext blob');
-    const owner = call.store.findKey(AWS_CLOUD, call.ns, embedded);
-    if (!owner) throw new AwsError('InvalidCiphertextException', 'The ciphertext refers to a key that does not exist in this account and region');
-    if (keyIdInput !== undefined && resolveKey(call.store, call.region, keyIdInput, true).id !== owner.id) {
-      throw new AwsError('IncorrectKeyException', 'The key ID in the request does not identify the KMS key that encrypted the ciphertext');
-    }
-    key = owner;
-  } else {
-    if (keyIdInput === undefined) throw new AwsError('ValidationException', 'KeyId is required to decrypt with an asymmetric KMS key');
-    key = resolveKey(call.store, call.region, keyIdInput, true);
-  }
-  requireUsage(key, 'ENCRYPT_DECRYPT', call);
-  requireAlgorithm(key, algorithm, encryptionAlgorithms(key), 'EncryptionAlgorithm');
-  const { material } = call.store.materialForUse(refOf(key));
-  const plaintext =
-    algorithm === 'SYMMETRIC_DEFAULT'
-      ? decryptWithMaterial(key.id, material, blob, context)
-      : rsaOaepDecrypt(material, algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256', blob);
-  return { KeyId: keyArn(call.region, key.id), Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: algorithm };
-}
-
-const MAC_ALGORITHMS = ['HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512'] as const;
-
-function macHash(algorithm: (typeof MAC_ALGORITHMS)[number]): HmacHash {
-  return `sha${algorithm.slice(-3)}` as HmacHash;
-}
-
-function generateMac(body: Json, call: Call): Json {
-  const key = keyById(body, call, true);
-  const message = reqBlob(body, 'Message', { min: 1, max: 4096 });
-  const algorithm = reqEnum(body, 'MacAlgorithm', MAC_ALGORITHMS);
-  requireUsage(key, 'GENERATE_VERIFY_MAC', call);
-  requireAlgorithm(key, algorithm, MAC_ALGORITHM_BY_SPEC[key.keySpec] ? [MAC_ALGORITHM_BY_SPEC[key.keySpec] as string] : undefined, 'MacAlgorithm');
-  const { material } = call.store.materialForUse(refOf(key));
-  return { Mac: hmac(macHash(algorithm), material, message).toString('base64'), MacAlgorithm: algorithm, KeyId: keyArn(call.region, key.id) };
-}
-
-function verifyMac(body: Json, call: Call): Json {
-  const key = keyById(body, call, true);
-  const message = reqBlob(body, 'Message', { min: 1, max: 4096 });
-  const mac = reqBlob(body, 'Mac', { min: 1, max: 6144 });
-  const algorithm = reqEnum(body, 'MacAlgorithm', MAC_ALGORITHMS);
-  requireUsage(key, 'GENERATE_VERIFY_MAC', call);
-  requireAlgorithm(key, algorithm, MAC_ALGORITHM_BY_SPEC[key.keySpec] ? [MAC_ALGORITHM_BY_SPEC[key.keySpec] as string] : undefined, 'MacAlgorithm');
-  const { material } = call.store.materialForUse(refOf(key));
-  if (!hmacMatches(macHash(algorithm), material, message, mac)) throw new AwsError('KMSInvalidMacException', 'The MAC does not verify with this key, message and algorithm');
-  return { KeyId: keyArn(call.region, key.id), MacValid: true, MacAlgorithm: algorithm };
-}
-
-function getPublicKey(body: Json, call: Call): Json {
-  const key = keyById(body, call, true);
-  if (key.keySpec === 'SYMMETRIC_DEFAULT' || key.keySpec.startsWith('HMAC_')) {
-    throw new AwsError('UnsupportedOperationException', `${keyArn(call.region, key.id)} is a ${key.keySpec} key: it has no public key`);
-  }
-  const { material } = call.store.materialForUse(refOf(key));
-  const result: Json = {
-    KeyId: keyArn(call.region, key.id),
-    PublicKey: publicKeyOfPrivate(material).toString('base64'),
-    CustomerMasterKeySpec: key.keySpec,
-    KeySpec: key.keySpec,
-    KeyUsage: key.keyUsage,
-  };
-  const encryption = encryptionAlgorithms(key);
-  if (encryption) result.EncryptionAlgorithms = encryption;
-  const signing = signingAlgorithms(key);
-  if (signing) result.SigningAlgorithms = signing;
-  if (key.keyUsage === 'KEY_AGREEMENT') result.KeyAgreementAlgorithms = ['ECDH'];
-  return result;
-}
-
-function requireUsage(key: StoredKey, usage: string, call: Call): void {
-  if (key.keyUsage !== usage) {
-    throw new AwsError('InvalidKeyUsageException', `${keyArn(call.region, key.id)} key usage is ${key.keyUsage} which is not valid for this operation (needs ${usage})`);
-  }
-}
-
-function requireAlgorithm(key: StoredKey, algorithm: string, allowed: string[] | undefined, field: string): void {
-  if (!allowed || !allowed.includes(algorithm)) {
-    throw new AwsError('InvalidKeyUsageException', `${field} ${algorithm} is not valid for a ${key.keySpec} key (allowed: ${(allowed ?? []).join(', ') || 'none'})`);
-  }
-}
-
-// ---- pagination ---------------------------------------------------------------------------------
-
-function paginate<T>(items: T[], body: Json, maxLimit: number, field: string): Json {
-  const limit = optInteger(body, 'Limit', 1, maxLimit) ?? maxLimit;
-  const marker = optString(body, 'Marker', { min: 1, max: 1024 });
-  let start = 0;
-  if (marker !== undefined) {
-    const decoded = /^emu-(\d+)$/.exec(Buffer.from(marker, 'base64').toString('utf8'));
-    if (!decoded) throw new AwsError('InvalidMarkerException', 'The Marker is not one this service returned');
-    start = Number(decoded[1]);
-  }
-  const page = items.slice(start, start + limit);
-  const truncated = start + limit < items.length;
-  const result: Json = { [field]: page, Truncated: truncated };
-  if (truncated) result.NextMarker = Buffer.from(`emu-${start + limit}`).toString('base64');
-  return result;
 }
 
 const OPERATIONS: Record<string, Handler> = {
