@@ -1,7 +1,7 @@
 // ImportedKey: the resource users declare. Arguments and outputs are documented in the README.
 
 import * as pulumi from '@pulumi/pulumi';
-import { makeProviderRef, providerModulePath } from './providerRef';
+import { makeProviderRef, providerModuleReference } from './providerRef';
 
 export interface ImportedKeyArgs {
   /** "aws" (and "alicloud", "huaweicloud" where registered). */
@@ -40,7 +40,7 @@ export type ImportedKeyState = Record<string, pulumi.Input<unknown>>;
 // One provider object per process so Pulumi's serialization cache serves every resource.
 let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
 function provider(): pulumi.dynamic.ResourceProvider {
-  return (sharedProvider ??= makeProviderRef(providerModulePath()));
+  return (sharedProvider ??= makeProviderRef(providerModuleReference()));
 }
 
 /** The region argument, else the stack's `<cloud>:region` config (as the clouds' own providers do); the environment is the adapter's last resort. */
