@@ -99,7 +99,8 @@ export function createAlicloudClient(settings: AlicloudClientSettings): Alicloud
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const Kms = require('@alicloud/kms20160120').default as new (config: object) => AlicloudKmsClient;
   // The SDK reads its config fields directly, so a plain object is a valid Config.
-  const base = { endpoint: settings.endpoint, protocol: settings.protocol, regionId: settings.regionId };
+  // The SDK's HTTP layer times out after 3 s by default; HSM-backed import calls can take longer.
+  const base = { endpoint: settings.endpoint, protocol: settings.protocol, regionId: settings.regionId, connectTimeout: 5_000, readTimeout: 20_000 };
   if (settings.accessKey) return new Kms({ ...base, ...settings.accessKey });
   return new Kms({ ...base, credential: defaultCredentialChain() });
 }
