@@ -10,6 +10,7 @@ import * as structproto from 'google-protobuf/google/protobuf/struct_pb';
 import * as provrpc from '@pulumi/pulumi/proto/provider_grpc_pb';
 import * as provproto from '@pulumi/pulumi/proto/provider_pb';
 import * as statusproto from '@pulumi/pulumi/proto/status_pb';
+import { track } from './children';
 import { PropertyMap } from './properties';
 
 export interface HostOptions {
@@ -80,11 +81,11 @@ export class ProviderHost {
     // The CLI runs the host from the program's own @pulumi/pulumi (cwd = program directory).
     const pulumiDir = path.dirname(require.resolve('@pulumi/pulumi/package.json', { paths: [opts.programDir] }));
     const entry = path.join(pulumiDir, 'cmd', 'dynamic-provider', 'index.js');
-    const child = spawn(process.execPath, [entry, opts.engineAddress], {
+    const child = track(spawn(process.execPath, [entry, opts.engineAddress], {
       cwd: opts.programDir,
       env: opts.env,
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }));
     readline.createInterface({ input: child.stderr! }).on('line', (l) => opts.onOutput('stderr', l));
     const port = await new Promise<number>((resolve, reject) => {
       let first = true;

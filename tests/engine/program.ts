@@ -4,6 +4,7 @@
 import { fork } from 'child_process';
 import * as path from 'path';
 import * as readline from 'readline';
+import { track } from './children';
 import { PropertyMap } from './properties';
 
 export interface Registration {
@@ -56,12 +57,12 @@ const runner = path.join(__dirname, 'program-runner.ts');
 export function runProgram(opts: ProgramOptions): Promise<ProgramResult> {
   // ts-node from this repo compiles the program, as `runtime: {name: nodejs, options: {typescript: true}}` does.
   const tsNode = require.resolve('ts-node/register/transpile-only');
-  const child = fork(runner, [], {
+  const child = track(fork(runner, [], {
     cwd: opts.programDir,
     env: { ...opts.env, HARNESS_PROGRAM_MAIN: opts.main },
     execArgv: [...(opts.nodeArgs ?? []), '-r', tsNode],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  }));
   readline.createInterface({ input: child.stdout! }).on('line', (l) => opts.onOutput('stdout', l));
   readline.createInterface({ input: child.stderr! }).on('line', (l) => opts.onOutput('stderr', l));
 
