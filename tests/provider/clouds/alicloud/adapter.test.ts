@@ -175,6 +175,14 @@ describe('provider/clouds/alicloud adapter against the emulator', () => {
       assert.equal(await count('CreateKey'), before + 1);
     });
 
+    it('waits longer than the SDK\'s default 3 s for a slow reply', async () => {
+      const { keyId } = await adapter().createKey({ keySpec: 'Aliyun_AES_256' });
+      await emu.addFault({ target: 'alibaba:DescribeKey', latencyMs: 3_500 });
+      const before = await count('DescribeKey');
+      assert.equal((await adapter().describeKey(keyId))?.keyId, keyId);
+      assert.equal(await count('DescribeKey'), before + 1);
+    });
+
     it('does not retry errors that would fail again', async () => {
       const before = await count('EnableKey');
       await assert.rejects(adapter().enableKey('00000000-0000-0000-0000-000000000000'), (e: unknown) => e instanceof ImportedKeyError && e.code === 'KeyNotFound');
