@@ -27,7 +27,12 @@ export function describeFailure(error: unknown): AlibabaFailure {
     return { code, status, message, requestId };
   }
   const networkCode = typeof e.code === 'string' ? e.code : undefined;
-  return { message: text, networkCode };
+  return { message: withoutQueries(text), networkCode };
+}
+
+/** The SDK's network errors quote the whole request URL: its query holds the import token, the wrapped material, the signature. */
+function withoutQueries(text: string): string {
+  return text.replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1?<query omitted>');
 }
 
 const RETRYABLE_CODES = new Set(['ServiceUnavailableTemporary', 'ServiceUnavailable', 'InternalFailure', 'InternalError']);

@@ -56,6 +56,14 @@ describe('provider/clouds/alicloud/errors', () => {
     assert.match(mapped.message, /CreateKey failed: ECONNREFUSED/);
   });
 
+  it('drops the request query (token, wrapped material, signature) that the SDK quotes in network errors', () => {
+    const e = Object.assign(new Error('ConnectTimeout: Connect http://127.0.0.1:1/?Action=ImportKeyMaterial&ImportToken=SECRET-TOKEN&EncryptedKeyMaterial=WRAPPED&Signature=SIG failed.'),
+      { name: 'RequestTimeoutError', code: 'RequestTimeout' });
+    const mapped = toImportedKeyError('ImportKeyMaterial', 'k', e);
+    assert.match(mapped.message, /Connect http:\/\/127\.0\.0\.1:1\/\?<query omitted> failed/);
+    for (const secret of ['SECRET-TOKEN', 'WRAPPED', 'SIG']) assert.ok(!mapped.message.includes(secret));
+  });
+
   it('retries throttling, 5xx and refused connections, nothing else', () => {
     assert.equal(isRetryable(describeFailure(responseError(400, 'Throttling.User', 'x'))), true);
     assert.equal(isRetryable(describeFailure(responseError(503, 'ServiceUnavailableTemporary', 'x'))), true);
