@@ -240,6 +240,16 @@ describe('alicloud ImportedKey through the engine harness', function () {
     for (const text of [fs.readFileSync(stateFile, 'utf8'), transcript(failed), emulatorLog.join('\n')]) assert.equal(materialSeenIn(text, material), false);
   });
 
+  it('believes DescribeKey when the ImportKeyMaterial reply is lost after the work was done', async () => {
+    emulator.faults.add({ target: 'alibaba:ImportKeyMaterial', dropNext: 1 });
+    const before = emulator.requestCounts();
+    const r = await engine().up();
+    assert.deepEqual(ops(r), ['create']);
+    assert.equal(countsSince(before)['alibaba:ImportKeyMaterial'], 1, 'not sent again');
+    assert.equal((await describe_(r.steps[0].id!)).keyState, 'Enabled');
+    await provesMaterial(r.steps[0].id!, material);
+  });
+
   it('runs examples/alicloud against the emulator: up creates the key with its alias, destroy schedules its deletion', async () => {
     const example = new Engine({
       projectDir: path.join(__dirname, '..', '..', '..', 'examples', 'alicloud'),
