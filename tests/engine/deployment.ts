@@ -282,11 +282,11 @@ export class Deployment {
       }
       const outputs = this.outputsOf(read.properties, res.outputs, res.additionalSecretOutputs);
       const inputs = read.inputs ? annotateSecrets(read.inputs, res.inputs) : res.inputs;
-      // Guess: refresh reports an update when the outputs it read differ from the recorded ones.
+      const changed = await this.refreshChanged(res, read.id, inputs, outputs);
       const keys = changedKeys(res.outputs, outputs);
       Object.assign(res, { id: read.id, outputs, inputs });
       this.result.steps.push({
-        op: keys.length ? 'update' : 'same',
+        op: changed ? 'update' : 'same',
         urn,
         type: res.type,
         name: res.name,
@@ -298,6 +298,21 @@ export class Deployment {
       });
     }
     if (persist) this.save();
+  }
+
+  /**
+   * Whether a refresh changed a resource. As the engine does (step.go, RefreshStep.Apply): external
+   * resources compare outputs; others get the diff an `up` of an unchanged program would see, i.e.
+   * Diff(olds = refreshed outputs, news = the old inputs); DIFF_UNKNOWN falls back to comparing inputs.
+   */
+  private async refreshChanged(res: ResourceState, id: string, inputs: PropertyMap, outputs: PropertyMap): Promise<boolean> {
+    if (res.external) return changedKeys(res.outputs, outputs).length > 0;
+    const urn = res.urn;
+    const diff = await this.rpc('Diff', urn, () =>
+      this.host.diff(urn, id, stripSecrets(outputs), stripSecrets(res.inputs), stripSecrets(inputs), []),
+    ).catch((e: Error) => this.fail(`${urn}: diffing the refreshed state failed: ${e.message}`, urn));
+    if (diff.changes === 'unknown') return changedKeys(inputs, res.inputs).length > 0;
+    return diff.changes === 'some';
   }
 
   /** After the program: delete replaced resources (also those left by a failed run), then those the program no longer declares. */

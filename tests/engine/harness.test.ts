@@ -126,19 +126,23 @@ describe('engine harness (fixture provider)', function () {
   });
 
   it('refresh reads the live state: a changed resource is updated in the state, a vanished one dropped', async () => {
-    const up = await engine([{ name: 'a', value: 'v1' }, { name: 'b', value: 'v1' }]).up();
-    const [a, b] = up.steps.map((s) => s.id!);
+    const up = await engine([{ name: 'a', value: 'v1' }, { name: 'b', value: 'v1' }, { name: 'c', value: 'v1' }]).up();
+    const [a, b, c] = up.steps.map((s) => s.id!);
     const s = store();
     s.things[a].value = 'changed-out-of-band';
     delete s.things[b];
+    // An output the provider's diff ignores: recorded, but not a change (the engine asks Diff).
+    s.things[c].initialized = false;
     fs.writeFileSync(storeFile, JSON.stringify(s));
     const r = await engine([]).refresh();
-    assert.deepStrictEqual(ops(r), ['update(refresh) a', 'delete(refresh) b']);
+    assert.deepStrictEqual(ops(r), ['update(refresh) a', 'delete(refresh) b', 'same(refresh) c']);
     assert.deepStrictEqual(r.steps[0].keys, ['value']);
-    assert.deepStrictEqual(methods(r), ['Configure', 'Read', 'Read']);
+    assert.deepStrictEqual(r.steps[2].keys, ['initialized']);
+    assert.deepStrictEqual(methods(r), ['Configure', 'Read', 'Diff', 'Read', 'Read', 'Diff']);
     const state = engine([]).state();
-    assert.deepStrictEqual(state.resources.map((x) => x.name), ['a']);
+    assert.deepStrictEqual(state.resources.map((x) => x.name), ['a', 'c']);
     assert.strictEqual(state.resources[0].outputs.value, 'changed-out-of-band');
+    assert.strictEqual(state.resources[1].outputs.initialized, false);
   });
 
   it('preview --refresh --expect-no-changes passes on a clean stack and fails on drift', async () => {
