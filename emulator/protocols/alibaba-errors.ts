@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { ProtocolResponse } from './types';
+import { render, type ReplyFormat } from './alibaba-reply';
 import type { StoreError } from '../store-errors';
 
 export class AlibabaError extends Error {
@@ -74,10 +75,6 @@ export function fromStoreError(error: StoreError, keyId: string, stateOf: () => 
   }
 }
 
-export function errorReply(error: AlibabaError, host: string): ProtocolResponse {
-  return jsonReply(error.status, { RequestId: randomUUID().toUpperCase(), HostId: host, Code: error.code, Message: error.message });
-}
-
-export function jsonReply(status: number, body: Record<string, unknown>): ProtocolResponse {
-  return { status, headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body) };
+export function errorReply(error: AlibabaError, host: string, format: ReplyFormat = 'JSON'): ProtocolResponse {
+  return render(error.status, { RequestId: randomUUID().toUpperCase(), HostId: host, Code: error.code, Message: error.message }, format, 'Error');
 }

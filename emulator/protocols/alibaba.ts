@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { isStoreError } from '../store-errors';
 import type { KeyStore } from '../store';
-import { AlibabaError, alibabaErrors, errorReply, fromStoreError, jsonReply } from './alibaba-errors';
+import { AlibabaError, alibabaErrors, errorReply, fromStoreError } from './alibaba-errors';
+import { render, replyFormat } from './alibaba-reply';
 import { ALIBABA_KMS_VERSION, authenticate, isFormBody, NonceCache, readParams, regionOf } from './alibaba-request';
 import { authenticateAcs3, isAcs3 } from './alibaba-acs3';
 import { CLOUD, DEFAULT_REGION, OPERATIONS, type Call } from './alibaba-operations';
@@ -57,19 +58,20 @@ export const alibabaProtocol: Protocol = {
     let nonces = nonceCaches.get(context.store);
     if (!nonces) nonceCaches.set(context.store, (nonces = new NonceCache()));
     const call: Call = { params, region, store: context.store };
+    const format = replyFormat(params);
     try {
       if (isAcs3(request)) authenticateAcs3(request, context.credentials, nonces, Date.now());
       else authenticate(request.method, params, context.credentials, nonces, Date.now());
       const handler = Object.prototype.hasOwnProperty.call(OPERATIONS, params.Action) ? OPERATIONS[params.Action] : undefined;
       if (!handler) throw alibabaErrors.unknownAction(params.Action);
       const body = handler(call);
-      return jsonReply(200, { ...body, RequestId: randomUUID() });
+      return render(200, { ...body, RequestId: randomUUID() }, format, `${params.Action}Response`);
     } catch (error) {
-      if (error instanceof AlibabaError) return errorReply(error, host);
+      if (error instanceof AlibabaError) return errorReply(error, host, format);
       if (isStoreError(error)) {
         const key = call.resolved;
         const stateOf = (): string | undefined => (key ? context.store.findKey(CLOUD, key.namespace, key.id)?.state : undefined);
-        return errorReply(fromStoreError(error, key?.id ?? params.KeyId ?? '', stateOf), host);
+        return errorReply(fromStoreError(error, key?.id ?? params.KeyId ?? '', stateOf), host, format);
       }
       throw error;
     }
@@ -83,6 +85,12 @@ export const alibabaProtocol: Protocol = {
       unavailable: alibabaErrors.unavailable,
       tooLarge: alibabaErrors.tooLarge,
     };
-    return errorReply(errors[kind](), host);
+    let format: 'JSON' | 'XML' = 'JSON';
+    try {
+      format = replyFormat(readCallParams(request));
+    } catch {
+      // an unreadable body: answer in JSON
+    }
+    return errorReply(errors[kind](), host, format);
   },
 };

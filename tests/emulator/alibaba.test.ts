@@ -323,6 +323,31 @@ describe('emulator: Alibaba Cloud KMS protocol', () => {
       assert.deepEqual(Object.keys(unknown.body).sort(), ['Code', 'HostId', 'Message', 'RequestId']);
     });
 
+    it('answers in XML when a client asks with Format=XML (success, error and fault)', async () => {
+      const get = async (action: string, extra: Record<string, string> = {}) => {
+        const params = { ...commonParams(action), Format: 'XML', ...extra };
+        const response = await fetch(`${emu.url}/?${new URLSearchParams({ ...params, Signature: sign('GET', params, 'test') })}`);
+        return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+      };
+      const ok = await get('CreateKey', { Origin: 'EXTERNAL', Description: 'a<b & "c"' });
+      assert.equal(ok.status, 200);
+      assert.match(ok.type ?? '', /xml/);
+      assert.match(ok.text, /^<\?xml version="1\.0" encoding="UTF-8"\?><CreateKeyResponse><KeyMetadata><KeyId>[0-9a-f-]{36}<\/KeyId>/);
+      assert.match(ok.text, /<Description>a&lt;b &amp; &quot;c&quot;<\/Description>/);
+      assert.match(ok.text, /<KeyState>PendingImport<\/KeyState>.*<\/KeyMetadata><RequestId>/);
+      const missing = await get('DescribeKey', { KeyId: '00000000-0000-0000-0000-000000000000' });
+      assert.equal(missing.status, 404);
+      assert.match(missing.text, /<Error><RequestId>[^<]+<\/RequestId><HostId>[^<]+<\/HostId><Code>Forbidden\.KeyNotFound<\/Code><Message>/);
+      await emu.addFault({ target: 'alibaba:ListKeys', throttleRate: 1 });
+      try {
+        assert.match((await get('ListKeys')).text, /<Code>Throttling\.User<\/Code>/);
+      } finally {
+        await emu.clearFaults();
+      }
+      const list = await get('ListKeys', { PageSize: '2' });
+      assert.match(list.text, /<Keys><Key><KeyId>[^<]+<\/KeyId><KeyArn>[^<]+<\/KeyArn><\/Key><Key>/);
+    });
+
     it('names missing and malformed parameters', async () => {
       const missing = await rawCall(emu.url, 'GET', commonParams('DescribeKey'));
       assert.deepEqual([missing.status, missing.body.Code], [400, 'MissingParameter']);
