@@ -140,6 +140,7 @@ export class Engine {
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.opts.env };
     for (const k of Object.keys(env)) if (k.startsWith('PULUMI_NODEJS_')) delete env[k];
     delete env.NODE_OPTIONS;
+    // Guess: PULUMI_NODEJS_PROJECT/STACK for the host too, so its Config qualifies bare keys with the project.
     return {
       ...env,
       PULUMI_CONFIG: JSON.stringify(config),
