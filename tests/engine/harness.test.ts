@@ -17,6 +17,7 @@ interface ThingSpec {
   replaceKey?: string;
   failAfterCreate?: boolean;
   deleteBeforeReplace?: boolean;
+  ignoreValue?: boolean;
 }
 
 interface Store {
@@ -193,6 +194,30 @@ describe('engine harness (fixture provider)', function () {
     assert.deepStrictEqual(ops(d), ['delete a']);
     assert.deepStrictEqual(engine([]).state().resources, []);
     assert.deepStrictEqual(store().things, {});
+  });
+
+  it('keeps the old value of an input named in ignoreChanges', async () => {
+    await engine([{ name: 'a', value: 'v1', ignoreValue: true }]).up();
+    const r = await engine([{ name: 'a', value: 'v2', ignoreValue: true }]).up();
+    assert.deepStrictEqual(ops(r), ['same a']);
+    assert.strictEqual(engine([]).resource('a')!.inputs.value, 'v1');
+  });
+
+  it('reads a resource the stack does not own (Resource.get) and only forgets it on destroy', async () => {
+    const owner = await engine([{ name: 'a', value: 'owned-elsewhere' }]).up();
+    const id = owner.steps[0].id!;
+    fs.rmSync(stateFile);
+    const reader = engine([]);
+    reader.setConfig('things:reads', JSON.stringify([{ name: 'seen', id }]));
+    const r = await reader.up();
+    assert.deepStrictEqual(ops(r), ['read seen']);
+    assert.deepStrictEqual(methods(r), ['Configure', 'Read']);
+    assert.deepStrictEqual(r.outputs.readValues, ['owned-elsewhere']);
+    assert.strictEqual(reader.resource('seen')!.external, true);
+    const d = await reader.destroy();
+    assert.deepStrictEqual(methods(d), ['Configure']);
+    assert.strictEqual(store().things[id].value, 'owned-elsewhere');
+    assert.deepStrictEqual(reader.state().resources, []);
   });
 
   it('refuses to open the state with the wrong passphrase', async () => {
