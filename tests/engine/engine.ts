@@ -7,7 +7,7 @@ import { EngineService, LogMessage, Severity } from './engine-service';
 import { ProviderHost } from './host';
 import { Deployment } from './deployment';
 import { runProgram } from './program';
-import { readProjectFile } from './project';
+import { programLocation, readProjectFile } from './project';
 import { ConfigEntry, ResourceState, StackState, StateFile } from './state';
 import { ConfigValue, DeploymentFailed, Diagnostic, EngineOptions, RunOptions, RunResult, StepFailed, Verb } from './types';
 
@@ -20,12 +20,15 @@ export class Engine {
   readonly project: string;
   readonly stack: string;
   readonly main: string;
+  /** The program's working directory (also the host's) and its entry relative to it. */
+  readonly location: { pwd: string; main: string };
   private readonly store: StateFile;
 
   constructor(private readonly opts: EngineOptions) {
     const projectFile = readProjectFile(opts.projectDir);
     this.project = projectFile.name;
     this.main = projectFile.main;
+    this.location = programLocation(opts.projectDir, projectFile.main);
     this.stack = opts.stack ?? 'dev';
     // Guess: a fixed passphrase when none is set keeps tests simple; the real CLI would ask for one.
     this.store = new StateFile(opts.stateFile, opts.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE ?? 'harness-test-passphrase');
@@ -88,7 +91,7 @@ export class Engine {
     // The host starts while the program loads; registrations wait for it (and for --refresh).
     const hostReady = (async () => {
       host = await ProviderHost.start({
-        programDir: this.opts.projectDir,
+        programDir: this.location.pwd,
         engineAddress: service.address,
         // Guess: the engine passes its address only as argv, which the host ignores; PULUMI_NODEJS_ENGINE
         // lets `pulumi.log` calls in a provider reach the Engine service so they are recorded too.
@@ -107,8 +110,8 @@ export class Engine {
       else {
         run.waitFor(hostReady);
         const program = await runProgram({
-          programDir: this.opts.projectDir,
-          main: this.main,
+          programDir: this.location.pwd,
+          main: this.location.main,
           nodeArgs: this.opts.nodeArgs,
           env: { ...env, PULUMI_NODEJS_DRY_RUN: String(verb === 'preview'), PULUMI_NODEJS_ROOT_DIRECTORY: this.opts.projectDir },
           onRegister: (r) => run.register(r),

@@ -22,3 +22,13 @@ export function readProjectFile(projectDir: string): ProjectFile {
   if (!name) throw new Error(`${file} has no top-level "name"`);
   return { name, main: top('main') ?? '.' };
 }
+
+/**
+ * Where the program runs, as the CLI decides it (pulumi's getPwdMain): a `main` directory becomes the
+ * working directory of the program and of the provider plugins; a `main` file runs from its folder.
+ */
+export function programLocation(projectDir: string, main: string): { pwd: string; main: string } {
+  const target = path.resolve(projectDir, main);
+  if (fs.statSync(target).isDirectory()) return { pwd: target, main: '.' };
+  return { pwd: path.dirname(target), main: path.basename(target) };
+}
