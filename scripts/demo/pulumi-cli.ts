@@ -1,7 +1,7 @@
 // The demo's stack through the real `pulumi` CLI: a local file backend and a throwaway project
-// directory in the demo's temporary folder, so nothing is written into the repository.
-// The project's `main` points back at examples/local; node_modules is linked so the CLI's
-// nodejs plugins find @pulumi/pulumi (the dynamic-provider host runs ./node_modules/... from it).
+// directory in the demo's temporary folder, so no stack file is written into the repository.
+// The project's `main` points back at examples/local, which the CLI then runs from (and starts
+// the dynamic-provider host in), so @pulumi/pulumi resolves from the repository's node_modules.
 
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -32,7 +32,6 @@ export class PulumiCliDriver implements StackDriver {
       path.join(this.projectDir, 'Pulumi.yaml'),
       `name: imported-key-demo\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: ${main}/\n`,
     );
-    fs.symlinkSync(path.join(repoDir, 'node_modules'), path.join(this.projectDir, 'node_modules'), 'dir');
     this.env = {
       ...process.env,
       ...env,
