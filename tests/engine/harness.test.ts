@@ -220,6 +220,15 @@ describe('engine harness (fixture provider)', function () {
     assert.deepStrictEqual(reader.state().resources, []);
   });
 
+  it('calls a program that exports a function and takes its result as the stack outputs', async () => {
+    const e = new Engine({ projectDir: path.join(__dirname, 'fixtures', 'function-program'), stateFile, config: { who: 'harness' } });
+    const r = await e.up();
+    assert.deepStrictEqual(r.steps, []);
+    assert.strictEqual(r.outputs.answer, 42);
+    assert.strictEqual(r.outputs.greeting, 'hello harness');
+    assert.ok(isSecret(r.outputs.hidden));
+  });
+
   it('refuses to open the state with the wrong passphrase', async () => {
     await engine([{ name: 'a', value: 'v1', secretFromConfig: true }]).up();
     const wrong = () => new Engine({ projectDir: fixture, stateFile, passphrase: 'not-the-passphrase' }).state();
