@@ -23,6 +23,8 @@ export class Deployment {
   /** URNs the program registered in this run. */
   private readonly seen = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Resources this run replaced (create-before-delete), deleted once the program is done. */
+  private readonly replacedThisRun = new Set<ResourceState>();
 
   constructor(
     private readonly stackId: StackIdentity,
@@ -242,9 +244,17 @@ export class Deployment {
       this.step({ op: 'replace', urn, type: base.type, name: base.name, id: created.id, oldId: old.id, keys: replaces, outputs: created.outputs });
       return { urn, id: created.id, outputs: created.outputs };
     }
-    // Create before delete: the old resource stays in the state, pending deletion, until the program is done.
+    // Create before delete: the old resource stays in the state, pending deletion, until the program is
+    // done; if the replacement was not made at all, the old one stays as it was.
     old.pendingDelete = true;
-    const created = await this.create(base, checked);
+    this.replacedThisRun.add(old);
+    const created = await this.create(base, checked).catch((e: unknown) => {
+      if (!this.state.resources.some((x) => x.urn === urn && x !== old && !x.pendingDelete)) {
+        delete old.pendingDelete;
+        this.replacedThisRun.delete(old);
+      }
+      throw e;
+    });
     this.step({ op: 'replace', urn, type: base.type, name: base.name, id: created.id, oldId: old.id, keys: replaces, outputs: created.outputs });
     return { urn, id: created.id, outputs: created.outputs };
   }
@@ -320,6 +330,8 @@ export class Deployment {
     for (const res of this.state.resources.filter((r) => r.pendingDelete)) {
       if (this.dryRun) continue;
       await this.deleteOne(res, true);
+      // This run's replacements already have their `replace` step; a leftover from a failed run gets its own.
+      if (!this.replacedThisRun.has(res)) this.step({ op: 'delete', urn: res.urn, type: res.type, name: res.name, id: res.id });
     }
     const leftovers = this.state.resources.filter((r) => !r.pendingDelete && !this.seen.has(r.urn));
     for (const res of leftovers.reverse()) {

@@ -16,6 +16,7 @@ interface ThingSpec {
   secretFromConfig?: boolean;
   replaceKey?: string;
   failAfterCreate?: boolean;
+  failCreate?: boolean;
   deleteBeforeReplace?: boolean;
   ignoreValue?: boolean;
 }
@@ -111,6 +112,33 @@ describe('engine harness (fixture provider)', function () {
     await engine([{ name: 'a', value: 'v1', replaceKey: 'k1', deleteBeforeReplace: true }]).up();
     const r = await engine([{ name: 'a', value: 'v1', replaceKey: 'k2', deleteBeforeReplace: true }]).up();
     assert.deepStrictEqual(methods(r), ['Configure', 'Check', 'Diff', 'Check', 'Delete', 'Create']);
+  });
+
+  it('keeps the old resource as it was when its replacement could not be made', async () => {
+    const first = await engine([{ name: 'a', value: 'v1', replaceKey: 'k1' }]).up();
+    const failed = await failure(engine([{ name: 'a', value: 'v1', replaceKey: 'k2', failCreate: true }]).up());
+    assert.match(failed.error!, /creating failed: the fake cloud refused/);
+    assert.deepStrictEqual(methods(failed), ['Configure', 'Check', 'Diff', 'Check', 'Create']);
+    const state = engine([]).state();
+    assert.deepStrictEqual(state.resources.map((x) => [x.id, x.pendingDelete]), [[first.steps[0].id, undefined]]);
+    const r = await engine([{ name: 'a', value: 'v1', replaceKey: 'k2' }]).up();
+    assert.deepStrictEqual(ops(r), ['replace a']);
+    assert.deepStrictEqual(store().deleted, [first.steps[0].id]);
+  });
+
+  it('deletes on the next up an old resource whose replacement was made but failed to initialize', async () => {
+    const first = await engine([{ name: 'a', value: 'v1', replaceKey: 'k1' }]).up();
+    await failure(engine([{ name: 'a', value: 'v1', replaceKey: 'k2', failAfterCreate: true }]).up());
+    const state = engine([]).state();
+    assert.deepStrictEqual(state.resources.map((x) => [x.id, x.pendingDelete ?? false, x.initErrors ?? []]), [
+      [first.steps[0].id, true, []],
+      ['thing-2', false, ['not initialized']],
+    ]);
+    const r = await engine([{ name: 'a', value: 'v1', replaceKey: 'k2', failAfterCreate: true }]).up();
+    assert.deepStrictEqual(ops(r), ['update a', 'delete a']);
+    assert.deepStrictEqual(r.steps.map((s) => s.id), ['thing-2', first.steps[0].id]);
+    assert.deepStrictEqual(store().deleted, [first.steps[0].id]);
+    assert.deepStrictEqual(engine([]).state().resources.map((x) => x.id), ['thing-2']);
   });
 
   it('previews without changing anything', async () => {
