@@ -14,6 +14,8 @@ const fixture = path.join(__dirname, 'fixtures', 'things');
 const SECRET = 'cli-secret-5d1e7a';
 
 describe('engine harness CLI', function () {
+  // Each run starts real processes (program, host); a loaded CI machine can take a while.
+  this.timeout(180_000);
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-cli-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

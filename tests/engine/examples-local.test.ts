@@ -10,6 +10,8 @@ import { useEmulator } from '../support/emulator';
 import { emulatorStack, stripSecrets, transcript } from '.';
 
 describe('examples/local through the harness (repo sources)', function () {
+  // Each run starts real processes (program, host); a loaded CI machine can take a while.
+  this.timeout(180_000);
   const emulator = useEmulator();
   let dir: string;
   before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-local-'))));

@@ -28,6 +28,8 @@ interface Store {
 }
 
 describe('engine harness (fixture provider)', function () {
+  // Each run starts real processes (program, host); a loaded CI machine can take a while.
+  this.timeout(180_000);
   let dir: string;
   let storeFile: string;
   let stateFile: string;
