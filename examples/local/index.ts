@@ -1,8 +1,10 @@
 // ImportedKey against the local KMS emulator: no cloud account needed. `npm run demo` drives it;
 // by hand (from the repository root, whose Pulumi.yaml points here):
 //
-//   npx kms-emulator --port 4566 --state /tmp/kms.json &       # prints: kms-emulator listening on http://127.0.0.1:4566
+//   npx ts-node emulator/cli.ts --port 4566 --state /tmp/kms.json &   # prints: kms-emulator listening on http://127.0.0.1:4566
 //   export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test    # the emulator's credentials
+//   export NODE_OPTIONS=--conditions=pulumi-imported-key-ts     # in this repo: load the package from its sources
+//   pulumi stack init dev
 //   pulumi config set aws:region us-east-1
 //   pulumi config set endpoint http://127.0.0.1:4566
 //   openssl rand -base64 32 | pulumi config set --secret keyMaterial
