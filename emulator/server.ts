@@ -91,7 +91,8 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
     req.socket.destroy();
     return;
   }
-  send(res, response);
+  // A cloud's replies carry its clock in Date; clients (the AWS SDK, the provider) read the cloud's time from it.
+  send(res, { ...response, headers: { ...(response.headers ?? {}), date: new Date(parts.clock.now()).toUTCString() } });
   parts.log(`${protocol.cloud} ${operation} ${response.status} ${elapsedMs(started)}ms`);
 }
 

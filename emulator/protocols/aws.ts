@@ -35,7 +35,7 @@ export const awsProtocol: Protocol = {
   async handle(request, context) {
     try {
       if (request.method !== 'POST') throw new AwsError('UnknownOperationException', `KMS takes POST requests, not ${request.method}`);
-      const { region } = await verifySigV4(request, context.credentials, 'kms');
+      const { region } = await verifySigV4(request, context.credentials, 'kms', context.clock.offsetsSoFar());
       const operation = (target(request) ?? '').slice(TARGET_PREFIX.length);
       const handler = Object.prototype.hasOwnProperty.call(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
       if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
