@@ -4,6 +4,7 @@
 
 import type { CloudProfile } from './clouds/adapter';
 import { CLOUD_NAMES, findCloudProfile } from './clouds';
+import { describeDuration, parseDuration } from './duration';
 import { ImportedKeyError } from './errors';
 import { isUnknown } from './lifecycle';
 import { ON_DELETE_VALUES, type KeyInputs } from './types';
@@ -18,12 +19,20 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 // Date and time with an explicit zone, as in RFC 3339 (the ISO 8601 profile clouds accept).
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Shortest rolling expiry: material must outlive the runs that renew it, and clouds keep expiry times to the
+ * second with clocks read from Date headers (one-second resolution); an hour keeps both far away.
+ */
+export const MIN_EXPIRES_IN_MS = 60 * 60 * 1000;
 /** Arguments that only make sense for a key the resource creates. */
 const CREATE_ONLY = ['description', 'alias', 'tags', 'keyUsage'] as const;
 const KNOWN_ARGUMENTS = new Set([
   'cloud', 'region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'tags', 'keySpec', 'keyUsage',
-  'keyMaterial', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'onDelete', 'deletionWindowInDays', '__provider',
+  'keyMaterial', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'deletionWindowInDays',
+  'resourceName', '__provider',
 ]);
+/** Arguments the SDK class fills in, not users: not listed in messages. */
+const INTERNAL_ARGUMENTS = new Set(['__provider', 'resourceName']);
 
 /** Decodes the base64 `keyMaterial` argument; the error names the field, never the bytes. */
 export function decodeKeyMaterial(value: unknown): Buffer {
@@ -52,9 +61,9 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
   const inputs = { ...news } as unknown as KeyInputs & Record<string, unknown>;
 
   for (const name of Object.keys(news)) {
-    if (!KNOWN_ARGUMENTS.has(name)) fail(name, `unknown argument; the arguments are ${[...KNOWN_ARGUMENTS].filter((n) => n !== '__provider').join(', ')}`);
+    if (!KNOWN_ARGUMENTS.has(name)) fail(name, `unknown argument; the arguments are ${[...KNOWN_ARGUMENTS].filter((n) => !INTERNAL_ARGUMENTS.has(n)).join(', ')}`);
   }
-  for (const name of ['region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'keySpec', 'keyUsage', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'onDelete'] as const) {
+  for (const name of ['region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'keySpec', 'keyUsage', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'resourceName'] as const) {
     if (known(news[name]) && typeof news[name] !== 'string') fail(name, `must be a string; got ${typeof news[name]}`);
   }
 
@@ -152,6 +161,8 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
     }
   }
 
+  checkRollingExpiry(profile, news, fail);
+
   if (known(news.onDelete) && !ON_DELETE_VALUES.includes(news.onDelete as never)) {
     fail('onDelete', `must be one of: ${ON_DELETE_VALUES.join(', ')}`);
   } else if (news.onDelete === undefined) {
@@ -169,6 +180,40 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
   }
 
   return { inputs, failures };
+}
+
+/** `expiresIn` (a rolling period, not with `expiresAt`) and `renewBefore` (shorter than it). */
+function checkRollingExpiry(profile: CloudProfile | undefined, news: Record<string, unknown>, fail: (property: string, reason: string) => void): void {
+  if (news.expiresIn !== undefined && news.expiresAt !== undefined) {
+    fail('expiresIn', 'cannot be set together with expiresAt: choose a fixed date (expiresAt) or a rolling period (expiresIn), or neither for material that never expires');
+    return;
+  }
+  if (news.renewBefore !== undefined && news.expiresIn === undefined) {
+    fail('renewBefore', 'only applies with expiresIn (a rolling period); remove it, or set expiresIn');
+    return;
+  }
+  if (!known(news.expiresIn) || typeof news.expiresIn !== 'string') return;
+  let periodMs: number;
+  try {
+    periodMs = parseDuration(news.expiresIn);
+  } catch (error) {
+    fail('expiresIn', message(error));
+    return;
+  }
+  const maxDays = profile?.maxExpiryDays;
+  if (periodMs < MIN_EXPIRES_IN_MS) {
+    fail('expiresIn', `must be at least ${describeDuration(MIN_EXPIRES_IN_MS)} (PT1H); it is ${describeDuration(periodMs)}`);
+  } else if (maxDays !== undefined && periodMs > maxDays * DAY_MS) {
+    fail('expiresIn', `${profile!.cloud} accepts an expiry at most ${maxDays} days ahead (P${maxDays}D); it is ${describeDuration(periodMs)}`);
+  }
+  if (!known(news.renewBefore) || typeof news.renewBefore !== 'string') return;
+  try {
+    const renewMs = parseDuration(news.renewBefore);
+    if (renewMs <= 0) fail('renewBefore', 'must be longer than zero (e.g. P7D); without a window the material would lapse before it is renewed');
+    else if (renewMs >= periodMs) fail('renewBefore', `must be shorter than expiresIn (${news.expiresIn}); it is ${describeDuration(renewMs)}, so every run would reimport`);
+  } catch (error) {
+    fail('renewBefore', message(error));
+  }
 }
 
 /** Most bytes plain RSA-OAEP wraps under an RSA_<bits> wrapping key (RFC 8017: k − 2·hLen − 2); undefined when not plain OAEP. */

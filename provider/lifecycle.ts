@@ -4,7 +4,10 @@
 import type { KeyDescription } from './clouds/adapter';
 import { materialMatchesDigest } from './digest';
 import { ImportedKeyError } from './errors';
+import { expiryMatches, expiryPolicy, expirySatisfied, renewalDue, samePolicy, type ExpiryPolicy } from './expiry';
 import type { KeyInputs, KeyOutputs } from './types';
+
+export { expiryMatches } from './expiry';
 
 /** The engine's placeholder for a value not known until apply (pulumi/sdk runtime/rpc `unknownValue`). */
 export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
@@ -30,13 +33,6 @@ export function keyIsGone(live: KeyDescription | undefined): boolean {
   return live === undefined || live.keyState === 'PendingDeletion';
 }
 
-/** Whether the live expiry is the one asked for (clouds round to the second; undefined = never expires). */
-export function expiryMatches(live: KeyDescription, expiresAt: string | undefined): boolean {
-  if (expiresAt === undefined) return !live.validTo && live.expirationModel !== 'KEY_MATERIAL_EXPIRES';
-  if (!live.validTo) return false;
-  return Math.abs(Date.parse(live.validTo) - Date.parse(expiresAt)) < 1000;
-}
-
 /** Whether the key holds material with the expiry asked for. */
 export function materialInPlace(live: KeyDescription, expiresAt: string | undefined): boolean {
   return (live.keyState === 'Enabled' || live.keyState === 'Disabled') && expiryMatches(live, expiresAt);
@@ -60,9 +56,12 @@ function sameInstant(a: string | undefined, b: string | undefined): boolean {
   return Date.parse(a) === Date.parse(b);
 }
 
+const EXPIRY_FIELDS = ['expiresAt', 'expiresIn', 'renewBefore'] as const;
+
 /**
  * The plan for `pulumi preview`/`up`: `olds` are the recorded outputs, `news` the checked arguments,
- * `live` what DescribeKey says now ('unchecked' when the cloud was not asked, e.g. unknown arguments).
+ * `live` what DescribeKey says now ('unchecked' when the cloud was not asked, e.g. unknown arguments),
+ * `now` the cloud's time of that answer (a rolling expiry is renewed against it).
  * Throws for a change the cloud can never carry out (new material into an adopted key).
  */
 export function planDiff(
@@ -70,6 +69,7 @@ export function planDiff(
   news: KeyInputs,
   live: KeyDescription | undefined | 'unchecked',
   material: Buffer | 'unknown',
+  now: Date,
 ): DiffPlan {
   const replaces: string[] = [];
   const reasons: string[] = [];
@@ -96,8 +96,9 @@ export function planDiff(
   if (!olds.adopted && news.keyId === undefined) {
     for (const field of CREATION_FIELDS) {
       const next = news[field];
-      // keySpec/keyUsage left out mean "the cloud's default", which is what the key already has.
-      const leftToCloud = next === undefined && (field === 'keySpec' || field === 'keyUsage');
+      // keySpec/keyUsage left out mean "the cloud's default", which is what the key already has; an alias left
+      // out where the cloud needs one was derived from the resource name at creation and is kept.
+      const leftToCloud = next === undefined && (field === 'keySpec' || field === 'keyUsage' || (field === 'alias' && olds.aliasDerived === true));
       if (isUnknown(next)) replace(field, 'not known until apply');
       else if (!leftToCloud && !sameValue(next, olds[field])) replace(field, 'fixed when the key is created');
     }
@@ -119,7 +120,9 @@ export function planDiff(
     }
   }
 
-  if (isUnknown(news.expiresAt) || !sameInstant(news.expiresAt, olds.expiresAt)) update('expiresAt: changed (reimport)');
+  const expiryKnown = EXPIRY_FIELDS.every((field) => !isUnknown(news[field]));
+  const changedExpiry = EXPIRY_FIELDS.filter((field) => isUnknown(news[field]) || (field === 'expiresAt' ? !sameInstant(news[field], olds[field]) : !sameValue(news[field], olds[field])));
+  if (changedExpiry.length > 0) update(`${changedExpiry.join(', ')}: changed (reimport)`);
 
   for (const field of ['endpoint', 'wrappingAlgorithm', 'wrappingKeySpec', 'onDelete', 'deletionWindowInDays'] as const) {
     if (!sameValue(news[field], olds[field])) update(`${field}: changed (no cloud call)`);
@@ -137,6 +140,8 @@ export function planDiff(
       replace('keyId', `key ${olds.keyId} is gone or pending deletion`);
     } else if (live!.keyState === 'PendingImport') {
       update('keyState: the cloud reports PendingImport (reimport)');
+    } else if (expiryKnown && renewalDue(expiryPolicy(news), live!, now)) {
+      update(`validTo: ${live!.validTo ?? 'never'} is closer than renewBefore (renew: reimport)`);
     }
   }
 
@@ -151,13 +156,20 @@ export type UpdateAction =
   /** Nothing to do in the cloud. */
   | 'none';
 
-/** What an update must do to the key, judged from its live state (not the recorded one). */
-export function planUpdate(live: KeyDescription | undefined, expiresAt: string | undefined): UpdateAction {
+/**
+ * What an update must do to the key, judged from its live state (not the recorded one) at the cloud's `now`.
+ * `previous` is the policy recorded at the last import: a new rolling period is imported even when the live
+ * expiry would still do.
+ */
+export function planUpdate(live: KeyDescription | undefined, policy: ExpiryPolicy, now: Date, previous: ExpiryPolicy = policy): UpdateAction {
   if (keyIsGone(live)) {
     throw new ImportedKeyError('KeyNotFound', `keyId: the key is gone or pending deletion${live ? ` (${live.keyId})` : ''}`);
   }
   if (live!.keyState === 'PendingImport') return 'import';
-  if (live!.keyState === 'Enabled' || live!.keyState === 'Disabled') return expiryMatches(live!, expiresAt) ? 'none' : 'reimport';
+  if (live!.keyState === 'Enabled' || live!.keyState === 'Disabled') {
+    const newPeriod = policy.kind === 'period' && !samePolicy(policy, previous);
+    return expirySatisfied(policy, live!, now) && !newPeriod ? 'none' : 'reimport';
+  }
   throw new ImportedKeyError('InvalidKeyState', `key ${live!.keyId} is ${live!.keyState}; cannot import material in that state`);
 }
 

@@ -4,6 +4,7 @@
 import type { CloudProfile, KeyDescription, KmsAdapter } from './clouds/adapter';
 import { digestMaterial, materialMatchesDigest } from './digest';
 import { ImportedKeyError } from './errors';
+import { expiryPolicy, importExpiry } from './expiry';
 import { importKeyMaterial } from './importMaterial';
 import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate } from './lifecycle';
 import { ECHOED_ARGUMENTS, type KeyInputs, type KeyOutputs, type OnDelete } from './types';
@@ -12,6 +13,29 @@ import { validateKeyMaterial } from './wrapping';
 export interface Cloud {
   profile: CloudProfile;
   adapter: KmsAdapter;
+}
+
+/**
+ * The cloud's time: the Date of its latest reply where the adapter reads it, else the machine's clock. The cloud
+ * decides when material expires, so a rolling expiry is measured on its clock (a skewed machine cannot cut it short).
+ */
+export function cloudNow(adapter: KmsAdapter): Date {
+  return adapter.cloudTime?.() ?? new Date();
+}
+
+/**
+ * The arguments a create works with: where the cloud requires an alias and none is given, one derived from
+ * the resource name (random suffix, so a create-before-delete replacement does not collide), marked as derived.
+ */
+export function withDerivedAlias(profile: CloudProfile, inputs: KeyInputs): KeyInputs {
+  if (inputs.alias !== undefined || inputs.keyId !== undefined || !profile.deriveAlias) return inputs;
+  return { ...inputs, alias: profile.deriveAlias(inputs.resourceName ?? 'imported-key'), aliasDerived: true };
+}
+
+/** An update keeps the alias derived at creation while the `alias` argument stays out (it is the key's name). */
+function keepDerivedAlias(olds: Partial<KeyOutputs>, news: KeyInputs): KeyInputs {
+  if (news.alias !== undefined || !olds.aliasDerived || olds.alias === undefined) return news;
+  return { ...news, alias: olds.alias, aliasDerived: true };
 }
 
 /** The outputs for `live`: the arguments echoed (never the material), what the cloud reports, the digest. */
@@ -85,12 +109,15 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
     live = await adapter.createKey({ keySpec, keyUsage: inputs.keyUsage, description: inputs.description, alias: inputs.alias, tags: inputs.tags });
   }
   const keyId = live.keyId;
+  const policy = expiryPolicy(inputs);
   try {
-    if (!(adopted && materialInPlace(live, inputs.expiresAt))) {
+    // An adopted key already holding the material with the date asked for needs no import; a rolling period starts now.
+    if (!(adopted && policy.kind !== 'period' && materialInPlace(live, inputs.expiresAt))) {
       const materialPresent = live.keyState === 'Enabled' || live.keyState === 'Disabled';
-      await importKeyMaterial(adapter, { keyId, material, expiresAt: inputs.expiresAt, materialPresent, ...wrappingFor(profile, inputs, live.keySpec) });
+      const expiresAt = importExpiry(policy, cloudNow(adapter));
+      await importKeyMaterial(adapter, { keyId, material, expiresAt, materialPresent, ...wrappingFor(profile, inputs, live.keySpec) });
       live = await describeOrFail(adapter, keyId);
-      if (!materialInPlace(live, inputs.expiresAt)) {
+      if (!materialInPlace(live, expiresAt)) {
         throw new ImportedKeyError('ImportFailed', `key ${keyId} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
       }
     }
@@ -125,20 +152,24 @@ export async function readImportedKey({ adapter }: Cloud, id: string, olds: KeyO
 }
 
 /** Imports the same material again when the key lost it or the expiry changed; records the rest. */
-export async function updateImportedKey({ profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, news: KeyInputs, material: Buffer): Promise<KeyOutputs> {
+export async function updateImportedKey({ profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, wanted: KeyInputs, material: Buffer): Promise<KeyOutputs> {
+  const news = keepDerivedAlias(olds, wanted);
   let live = await adapter.describeKey(id);
-  const action = planUpdate(live, news.expiresAt);
+  const now = cloudNow(adapter);
+  const policy = expiryPolicy(news);
+  const action = planUpdate(live, policy, now, expiryPolicy(olds));
   if (action !== 'none') {
     validateKeyMaterial(live!.keySpec, material);
+    const expiresAt = importExpiry(policy, now);
     await importKeyMaterial(adapter, {
       keyId: id,
       material,
-      expiresAt: news.expiresAt,
+      expiresAt,
       materialPresent: action === 'reimport',
       ...wrappingFor(profile, news, live!.keySpec),
     });
     live = await describeOrFail(adapter, id);
-    if (!materialInPlace(live, news.expiresAt)) {
+    if (!materialInPlace(live, expiresAt)) {
       throw new ImportedKeyError('ImportFailed', `key ${id} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
     }
   }

@@ -10,7 +10,7 @@ import type { KmsAdapter } from './clouds/adapter';
 import { digestMaterial } from './digest';
 import { ImportedKeyError } from './errors';
 import { isUnknown, planDiff } from './lifecycle';
-import { createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, type Cloud } from './operations';
+import { cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, type Cloud } from './operations';
 import type { KeyInputs, KeyOutputs } from './types';
 
 type Props = Record<string, any>;
@@ -53,17 +53,21 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const inputs = news as KeyInputs;
   const material = isUnknown(inputs.keyMaterial) ? 'unknown' : decodeKeyMaterial(inputs.keyMaterial);
   // Ask the cloud only about a key that stays: a replacement needs no look at the old one.
-  let plan = planDiff(outputs, inputs, 'unchecked', material);
+  let plan = planDiff(outputs, inputs, 'unchecked', material, new Date());
   const placeUnknown = ['cloud', 'region', 'endpoint', 'projectId'].some((k) => isUnknown(inputs[k as keyof KeyInputs]));
   if (plan.replaces.length === 0 && !placeUnknown && id) {
-    const live = await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, ({ adapter }) => adapter.describeKey(id));
-    plan = planDiff(outputs, inputs, live, material);
+    // The renewal of a rolling expiry is judged on the cloud's clock, as of this answer.
+    const { live, now } = await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, async ({ adapter }) => ({
+      live: await adapter.describeKey(id),
+      now: cloudNow(adapter),
+    }));
+    plan = planDiff(outputs, inputs, live, material, now);
   }
   return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
 }
 
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-  const args = inputs as KeyInputs;
+  const args = withDerivedAlias(getCloudProfile(String(inputs.cloud)), inputs as KeyInputs);
   const material = decodeKeyMaterial(args.keyMaterial);
   try {
     const { id, outs } = await withCloud(args, (cloud) => createImportedKey(cloud, args, material));
@@ -86,10 +90,13 @@ function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Buffe
     projectId: args.projectId,
     description: args.description,
     alias: args.alias,
+    aliasDerived: args.aliasDerived,
     tags: args.tags,
     wrappingAlgorithm: args.wrappingAlgorithm,
     wrappingKeySpec: args.wrappingKeySpec,
     expiresAt: args.expiresAt,
+    expiresIn: args.expiresIn,
+    renewBefore: args.renewBefore,
     onDelete: args.onDelete ?? 'scheduleKeyDeletion',
     deletionWindowInDays: args.deletionWindowInDays,
     adopted: false,

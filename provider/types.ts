@@ -24,10 +24,18 @@ export interface KeyInputs {
   keyMaterial: string;
   wrappingAlgorithm?: string;
   wrappingKeySpec?: string;
-  /** ISO 8601; absent = the material never expires. */
+  /** ISO 8601; absent (and no expiresIn) = the material never expires. */
   expiresAt?: string;
+  /** ISO 8601 duration: each import expires this long after it (not with expiresAt). */
+  expiresIn?: string;
+  /** ISO 8601 duration: renew when the material expires sooner than this (default: half of expiresIn). */
+  renewBefore?: string;
   onDelete?: OnDelete;
   deletionWindowInDays?: number;
+  /** The Pulumi resource name, passed by the SDK class; an alias is derived from it where the cloud needs one. */
+  resourceName?: string;
+  /** Set by the provider (never by users) when `alias` was derived from the resource name. */
+  aliasDerived?: boolean;
 }
 
 /** What the state holds: the arguments minus the material, plus what the cloud reports. */
@@ -42,8 +50,12 @@ export interface KeyOutputs {
   wrappingAlgorithm?: string;
   wrappingKeySpec?: string;
   expiresAt?: string;
+  expiresIn?: string;
+  renewBefore?: string;
   onDelete: OnDelete;
   deletionWindowInDays?: number;
+  /** True when `alias` was derived from the resource name (the cloud needs one and none was given): kept while the argument stays out. */
+  aliasDerived?: boolean;
   /** True when the key was adopted through the `keyId` argument (not created by this resource). */
   adopted: boolean;
   keyId: string;
@@ -71,6 +83,9 @@ export const ECHOED_ARGUMENTS = [
   'wrappingAlgorithm',
   'wrappingKeySpec',
   'expiresAt',
+  'expiresIn',
+  'renewBefore',
   'onDelete',
   'deletionWindowInDays',
+  'aliasDerived',
 ] as const;

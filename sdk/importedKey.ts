@@ -26,8 +26,15 @@ export interface ImportedKeyArgs {
   wrappingAlgorithm?: pulumi.Input<string>;
   /** Default: RSA_2048. */
   wrappingKeySpec?: pulumi.Input<string>;
-  /** ISO 8601 date and time the material expires; leave out for material that never expires. */
+  /** ISO 8601 date and time the material expires; leave out (and expiresIn) for material that never expires. */
   expiresAt?: pulumi.Input<string>;
+  /**
+   * A rolling expiry instead of a date: an ISO 8601 duration (P90D, P2W, PT36H, P1DT12H; no years or months).
+   * Each import expires this long after it; `pulumi up` renews the material once it expires sooner than `renewBefore`.
+   */
+  expiresIn?: pulumi.Input<string>;
+  /** With expiresIn: renew when the material expires sooner than this ISO 8601 duration. Default: half of expiresIn. */
+  renewBefore?: pulumi.Input<string>;
   /** Default: scheduleKeyDeletion for keys the resource creates, deleteMaterial for adopted keys. */
   onDelete?: pulumi.Input<'scheduleKeyDeletion' | 'deleteMaterial' | 'retain'>;
   /** Default: 30 on AWS (7–30). */
@@ -49,9 +56,11 @@ function regionOf(args: ImportedKeyArgs): pulumi.Input<string | undefined> {
   return pulumi.output(args.cloud).apply((cloud) => new pulumi.Config(cloud).get('region'));
 }
 
-const OUTPUT_NAMES = ['keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest'] as const;
+const OUTPUT_NAMES = ['alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest'] as const;
 
 export class ImportedKey extends pulumi.dynamic.Resource {
+  /** The alias given, or on clouds that require one (Huawei) the one derived from the resource name. */
+  declare readonly alias: pulumi.Output<string | undefined>;
   declare readonly keyId: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   declare readonly keyState: pulumi.Output<string>;
@@ -68,7 +77,10 @@ export class ImportedKey extends pulumi.dynamic.Resource {
   /** @internal used by `get` */
   constructor(name: string, args: ImportedKeyArgs | undefined, opts?: pulumi.CustomResourceOptions, state?: ImportedKeyState);
   constructor(name: string, args: ImportedKeyArgs | undefined, opts: pulumi.CustomResourceOptions = {}, state?: ImportedKeyState) {
-    const props: Record<string, unknown> = state ? { ...state } : { ...args, keyMaterial: pulumi.secret(args!.keyMaterial), region: regionOf(args!) };
+    // resourceName: where the cloud requires an alias and none is given, the provider derives it from the name.
+    const props: Record<string, unknown> = state
+      ? { ...state }
+      : { ...args, keyMaterial: pulumi.secret(args!.keyMaterial), region: regionOf(args!), resourceName: name };
     // Outputs are passed as undefined so the engine fills them in (else they would never resolve).
     for (const output of OUTPUT_NAMES) if (props[output] === undefined) props[output] = undefined;
     super(provider(), name, props, {

@@ -79,6 +79,11 @@ export interface KmsAdapter {
   scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void>;
   enableKey(keyId: string): Promise<void>;
   disableKey(keyId: string): Promise<void>;
+  /**
+   * Optional: the cloud's time now, as the Date header of its latest reply told (the clock that decides
+   * when material expires); undefined before any reply. Without it the provider uses the machine's clock.
+   */
+  cloudTime?(): Date | undefined;
 }
 
 /** Where and how to reach a cloud; credentials never pass through here (each cloud's usual chain supplies them). */
@@ -109,5 +114,10 @@ export interface CloudProfile {
   keyUsages?(keySpec: string): readonly string[];
   /** Optional: what a key id (or name the cloud accepts in its place, e.g. an ARN) looks like, for `check`. */
   readonly keyIdPattern?: RegExp;
+  /**
+   * Only for clouds that require an alias (Huawei key_alias): one made from the Pulumi resource name as
+   * Pulumi auto-names (the name made valid, a random suffix), used when the `alias` argument is left out.
+   */
+  deriveAlias?(resourceName: string): string;
   createAdapter(config: AdapterConfig): KmsAdapter;
 }

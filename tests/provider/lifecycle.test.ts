@@ -1,91 +1,97 @@
 import { strict as assert } from 'node:assert';
 import { ImportedKeyError } from '../../provider/errors';
 import { expiryMatches, materialInPlace, planDelete, planDiff, planUpdate, UNKNOWN } from '../../provider/lifecycle';
+import type { ExpiryPolicy } from '../../provider/expiry';
 import { MATERIAL, OTHER_MATERIAL, inFuture, inputs, live, outputs } from './support/fixtures';
+
+/** A fixed "now": lifecycle decisions take the time as an argument. */
+const NOW = new Date();
+const NEVER: ExpiryPolicy = { kind: 'never' };
+const dated = (expiresAt: string): ExpiryPolicy => ({ kind: 'date', expiresAt });
 
 describe('lifecycle: planDiff', () => {
   it('reports no change when arguments, material and the live key all match', () => {
-    const plan = planDiff(outputs(), inputs(), live(), MATERIAL);
+    const plan = planDiff(outputs(), inputs(), live(), MATERIAL, NOW);
     assert.deepEqual(plan, { changes: false, replaces: [], reasons: [] });
   });
 
   it('ignores __provider (a package upgrade is not a change to the key)', () => {
-    const plan = planDiff({ ...outputs(), __provider: 'old code' } as never, { ...inputs(), __provider: 'new code' } as never, live(), MATERIAL);
+    const plan = planDiff({ ...outputs(), __provider: 'old code' } as never, { ...inputs(), __provider: 'new code' } as never, live(), MATERIAL, NOW);
     assert.equal(plan.changes, false);
   });
 
   it('plans an in-place update (no replace) for a new expiresAt', () => {
-    const plan = planDiff(outputs(), inputs({ expiresAt: inFuture(30) }), live(), MATERIAL);
+    const plan = planDiff(outputs(), inputs({ expiresAt: inFuture(30) }), live(), MATERIAL, NOW);
     assert.equal(plan.changes, true);
     assert.deepEqual(plan.replaces, []);
     assert.match(plan.reasons.join(), /expiresAt/);
   });
 
   it('treats the same instant written differently as no change', () => {
-    const plan = planDiff(outputs({ expiresAt: '2030-01-01T00:00:00Z' }), inputs({ expiresAt: '2030-01-01T00:00:00.000+00:00' }), 'unchecked', MATERIAL);
+    const plan = planDiff(outputs({ expiresAt: '2030-01-01T00:00:00Z' }), inputs({ expiresAt: '2030-01-01T00:00:00.000+00:00' }), 'unchecked', MATERIAL, NOW);
     assert.equal(plan.changes, false);
   });
 
   it('replaces a created key when the material changes', () => {
-    const plan = planDiff(outputs(), inputs(), live(), OTHER_MATERIAL);
+    const plan = planDiff(outputs(), inputs(), live(), OTHER_MATERIAL, NOW);
     assert.deepEqual(plan.replaces, ['keyMaterial']);
   });
 
   it('refuses new material for an adopted key, saying to create a new key', () => {
     assert.throws(
-      () => planDiff(outputs({ adopted: true }), inputs({ keyId: live().keyId }), live(), OTHER_MATERIAL),
+      () => planDiff(outputs({ adopted: true }), inputs({ keyId: live().keyId }), live(), OTHER_MATERIAL, NOW),
       (e: unknown) => e instanceof ImportedKeyError && /keyMaterial/.test(e.message) && /create a new key/.test(e.message),
     );
   });
 
   it('replaces when a creation field changes', () => {
     for (const [field, value] of [['description', 'new'], ['alias', 'alias/x'], ['tags', { a: 'b' }], ['keySpec', 'HMAC_256'], ['keyUsage', 'SIGN_VERIFY']] as const) {
-      const plan = planDiff(outputs(), inputs({ [field]: value } as never), live(), MATERIAL);
+      const plan = planDiff(outputs(), inputs({ [field]: value } as never), live(), MATERIAL, NOW);
       assert.deepEqual(plan.replaces, [field], field);
     }
   });
 
   it('replaces when the region or cloud changes, not when only the endpoint does', () => {
-    assert.deepEqual(planDiff(outputs(), inputs({ region: 'eu-west-1' }), live(), MATERIAL).replaces, ['region']);
-    const endpoint = planDiff(outputs(), inputs({ endpoint: 'http://127.0.0.1:9' }), live(), MATERIAL);
+    assert.deepEqual(planDiff(outputs(), inputs({ region: 'eu-west-1' }), live(), MATERIAL, NOW).replaces, ['region']);
+    const endpoint = planDiff(outputs(), inputs({ endpoint: 'http://127.0.0.1:9' }), live(), MATERIAL, NOW);
     assert.deepEqual(endpoint.replaces, []);
     assert.equal(endpoint.changes, true);
   });
 
   it('plans an update when the cloud reports PendingImport (plain `up` heals drift)', () => {
-    const plan = planDiff(outputs(), inputs(), live({ keyState: 'PendingImport' }), MATERIAL);
+    const plan = planDiff(outputs(), inputs(), live({ keyState: 'PendingImport' }), MATERIAL, NOW);
     assert.equal(plan.changes, true);
     assert.deepEqual(plan.replaces, []);
   });
 
   it('plans an update when the refreshed state says PendingImport', () => {
-    assert.equal(planDiff(outputs({ keyState: 'PendingImport' }), inputs(), 'unchecked', MATERIAL).changes, true);
+    assert.equal(planDiff(outputs({ keyState: 'PendingImport' }), inputs(), 'unchecked', MATERIAL, NOW).changes, true);
   });
 
   it('replaces a created key that is gone or pending deletion; errors for an adopted one', () => {
-    assert.deepEqual(planDiff(outputs(), inputs(), undefined, MATERIAL).replaces, ['keyId']);
-    assert.deepEqual(planDiff(outputs(), inputs(), live({ keyState: 'PendingDeletion' }), MATERIAL).replaces, ['keyId']);
-    assert.throws(() => planDiff(outputs({ adopted: true }), inputs({ keyId: live().keyId }), undefined, MATERIAL), /adopted key/);
+    assert.deepEqual(planDiff(outputs(), inputs(), undefined, MATERIAL, NOW).replaces, ['keyId']);
+    assert.deepEqual(planDiff(outputs(), inputs(), live({ keyState: 'PendingDeletion' }), MATERIAL, NOW).replaces, ['keyId']);
+    assert.throws(() => planDiff(outputs({ adopted: true }), inputs({ keyId: live().keyId }), undefined, MATERIAL, NOW), /adopted key/);
   });
 
   it('replaces when switching between adopting and creating', () => {
-    assert.deepEqual(planDiff(outputs(), inputs({ keyId: live().keyId }), live(), MATERIAL).replaces, ['keyId']);
-    assert.deepEqual(planDiff(outputs({ adopted: true }), inputs(), live(), MATERIAL).replaces, ['keyId']);
+    assert.deepEqual(planDiff(outputs(), inputs({ keyId: live().keyId }), live(), MATERIAL, NOW).replaces, ['keyId']);
+    assert.deepEqual(planDiff(outputs({ adopted: true }), inputs(), live(), MATERIAL, NOW).replaces, ['keyId']);
   });
 
   it('accepts the ARN of the adopted key as the same key', () => {
-    assert.equal(planDiff(outputs({ adopted: true, onDelete: 'deleteMaterial' }), inputs({ keyId: live().arn, onDelete: 'deleteMaterial' }), live(), MATERIAL).changes, false);
+    assert.equal(planDiff(outputs({ adopted: true, onDelete: 'deleteMaterial' }), inputs({ keyId: live().arn, onDelete: 'deleteMaterial' }), live(), MATERIAL, NOW).changes, false);
   });
 
   it('plans a replacement when the material is unknown during preview, an update for an adopted key', () => {
-    assert.deepEqual(planDiff(outputs(), inputs({ keyMaterial: UNKNOWN }), 'unchecked', 'unknown').replaces, ['keyMaterial']);
-    const adopted = planDiff(outputs({ adopted: true, onDelete: 'deleteMaterial' }), inputs({ keyId: live().keyId, onDelete: 'deleteMaterial' }), 'unchecked', 'unknown');
+    assert.deepEqual(planDiff(outputs(), inputs({ keyMaterial: UNKNOWN }), 'unchecked', 'unknown', NOW).replaces, ['keyMaterial']);
+    const adopted = planDiff(outputs({ adopted: true, onDelete: 'deleteMaterial' }), inputs({ keyId: live().keyId, onDelete: 'deleteMaterial' }), 'unchecked', 'unknown', NOW);
     assert.deepEqual(adopted.replaces, []);
     assert.equal(adopted.changes, true);
   });
 
   it('records settings that need no cloud call as an update', () => {
-    const plan = planDiff(outputs(), inputs({ onDelete: 'retain' }), live(), MATERIAL);
+    const plan = planDiff(outputs(), inputs({ onDelete: 'retain' }), live(), MATERIAL, NOW);
     assert.deepEqual(plan.replaces, []);
     assert.equal(plan.changes, true);
   });
@@ -93,17 +99,17 @@ describe('lifecycle: planDiff', () => {
 
 describe('lifecycle: planUpdate', () => {
   it('imports into a key pending import', () => {
-    assert.equal(planUpdate(live({ keyState: 'PendingImport' }), undefined), 'import');
+    assert.equal(planUpdate(live({ keyState: 'PendingImport' }), NEVER, NOW), 'import');
   });
   it('reimports when the expiry differs, nothing when it matches (to the second)', () => {
     const at = inFuture(10);
-    assert.equal(planUpdate(live(), at), 'reimport');
-    assert.equal(planUpdate(live({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: at }), at), 'none');
-    assert.equal(planUpdate(live({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: at }), new Date(Date.parse(at) + 400).toISOString()), 'none');
-    assert.equal(planUpdate(live({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: at }), undefined), 'reimport');
+    assert.equal(planUpdate(live(), dated(at), NOW), 'reimport');
+    assert.equal(planUpdate(live({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: at }), dated(at), NOW), 'none');
+    assert.equal(planUpdate(live({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: at }), dated(new Date(Date.parse(at) + 400).toISOString()), NOW), 'none');
+    assert.equal(planUpdate(live({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: at }), NEVER, NOW), 'reimport');
   });
   it('fails for a key that is gone', () => {
-    assert.throws(() => planUpdate(undefined, undefined), (e: unknown) => e instanceof ImportedKeyError && e.code === 'KeyNotFound');
+    assert.throws(() => planUpdate(undefined, NEVER, NOW), (e: unknown) => e instanceof ImportedKeyError && e.code === 'KeyNotFound');
   });
 });
 

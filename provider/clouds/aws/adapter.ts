@@ -197,6 +197,11 @@ export class AwsKmsAdapter implements KmsAdapter {
     }
   }
 
+  /** The SDK keeps AWS's clock as an offset learnt from every reply's Date header (it signs with it): the cloud's time. */
+  cloudTime(): Date {
+    return new Date(Date.now() + (this.client.config.systemClockOffset ?? 0));
+  }
+
   /** Closes the client's sockets (tests, and the provider after each step). */
   destroy(): void {
     this.client.destroy();

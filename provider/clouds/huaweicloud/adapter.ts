@@ -12,7 +12,7 @@ import type {
 } from '../adapter';
 import { HuaweiKmsClient, type ClientOptions } from './client';
 import { toKeyDescription, type HuaweiKeyInfo } from './describe';
-import { huaweicloudProfile, KEY_ID_PATTERN } from './profile';
+import { ALIAS_MAX, huaweicloudProfile, KEY_ID_PATTERN, sanitizeAlias } from './profile';
 import { resolveSettings } from './settings';
 
 /** Our algorithm names → Huawei's wire names (Huawei calls SM2 public-key encryption SM2_ENCRYPT). */
@@ -23,11 +23,9 @@ const WIRE_ALGORITHM: Partial<Record<WrappingAlgorithm, string>> = {
   SM2PKE: 'SM2_ENCRYPT',
 };
 
-const ALIAS_MAX = 255;
-
 /** Huawei's key_alias pattern is ^[a-zA-Z0-9:/_-]{1,255}$: other characters of a resource name become "-". */
 export function keyAliasFor(name: string | undefined): string {
-  const cleaned = (name ?? '').replace(/[^a-zA-Z0-9:/_-]/g, '-').slice(0, ALIAS_MAX);
+  const cleaned = sanitizeAlias(name ?? '', ALIAS_MAX);
   return cleaned !== '' ? cleaned : `imported-key-${Date.now().toString(36)}`;
 }
 
@@ -148,6 +146,10 @@ export class HuaweiKmsAdapter implements KmsAdapter {
       if (error instanceof ImportedKeyError && (error.code === 'KeyNotFound' || error.cloudCode === 'KMS.0210')) return;
       throw error;
     }
+  }
+
+  cloudTime(): Date | undefined {
+    return this.client.cloudTime();
   }
 
   async enableKey(keyId: string): Promise<void> {

@@ -21,12 +21,16 @@ const READ_ONLY = new Set(['describe-key', 'get-parameters-for-import', 'list-ke
 interface RawReply {
   status: number;
   text: string;
+  /** The reply's Date header: the cloud's clock. */
+  date?: string;
 }
 
 export class HuaweiKmsClient {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
+  /** Cloud clock minus machine clock, from the latest reply's Date; undefined before any reply. */
+  private clockOffsetMs: number | undefined;
 
   constructor(private readonly settings: HuaweiSettings, options: ClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -36,6 +40,11 @@ export class HuaweiKmsClient {
 
   get projectId(): string {
     return this.settings.projectId;
+  }
+
+  /** The cloud's time now, as its latest reply's Date header told; undefined before any reply. */
+  cloudTime(): Date | undefined {
+    return this.clockOffsetMs === undefined ? undefined : new Date(Date.now() + this.clockOffsetMs);
   }
 
   /** Calls `operation` and returns its parsed JSON reply; throws ImportedKeyError with Huawei's code on failure. */
@@ -53,6 +62,8 @@ export class HuaweiKmsClient {
         }
         throw new ImportedKeyError('CloudError', `huaweicloud ${operation} failed: ${(cause as Error).message}`, { cause });
       }
+      const serverTime = reply.date === undefined ? NaN : Date.parse(reply.date);
+      if (Number.isFinite(serverTime)) this.clockOffsetMs = serverTime - Date.now();
       if (reply.status >= 200 && reply.status < 300) return parseSuccess<T>(operation, reply.text);
       const error = parseErrorBody(reply.text);
       const retryable = isThrottled(reply.status, error) || (reply.status >= 500 && READ_ONLY.has(operation));
@@ -92,7 +103,7 @@ export class HuaweiKmsClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), date: res.headers.date }));
           res.on('error', reject);
         },
       );
