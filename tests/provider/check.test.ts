@@ -78,6 +78,46 @@ describe('check: arguments validated offline', () => {
     assert.deepEqual(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, expiresAt: inFuture(364) }), {});
   });
 
+  it('checks expiresIn: an ISO 8601 duration without years or months, at least PT1H, at most the cloud maximum', () => {
+    const f = (expiresIn: unknown, cloud = 'aws') => failuresOf({ cloud, keyMaterial: MATERIAL_B64, expiresIn }).expiresIn;
+    assert.equal(f('P90D'), undefined);
+    assert.equal(f('P1DT12H'), undefined);
+    assert.equal(f('PT1H'), undefined, 'the minimum itself');
+    assert.equal(f('P365D'), undefined, "AWS's maximum itself");
+    assert.match(f('P3M'), /years or months, whose length varies/);
+    assert.match(f('90 days'), /ISO 8601 duration/);
+    assert.match(f('PT59M'), /at least 1 hour \(PT1H\)/);
+    assert.match(f('P366D'), /aws accepts an expiry at most 365 days ahead/);
+    assert.match(f('P53W'), /at most 365 days/);
+    assert.equal(f('P1000D', 'alicloud'), undefined, 'no documented maximum');
+    assert.match(f(30), /must be a string/);
+  });
+
+  it('refuses expiresIn with expiresAt, naming both', () => {
+    const failures = checkInputs({ cloud: 'aws', keyMaterial: MATERIAL_B64, expiresIn: 'P30D', expiresAt: inFuture(30) }).failures;
+    assert.equal(failures.length, 1);
+    assert.equal(failures[0].property, 'expiresIn');
+    assert.match(failures[0].reason, /expiresAt/);
+  });
+
+  it('checks renewBefore: only with expiresIn, a positive duration shorter than it', () => {
+    const f = (args: Record<string, unknown>) => failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, ...args }).renewBefore;
+    assert.equal(f({ expiresIn: 'P30D', renewBefore: 'P7D' }), undefined);
+    assert.equal(f({ expiresIn: 'P30D', renewBefore: 'P29DT23H' }), undefined);
+    assert.match(f({ renewBefore: 'P7D' }), /only applies with expiresIn/);
+    assert.match(f({ expiresIn: 'P30D', renewBefore: 'P30D' }), /shorter than expiresIn \(P30D\)/);
+    assert.match(f({ expiresIn: 'P30D', renewBefore: 'P1M' }), /years or months/);
+    assert.match(f({ expiresIn: 'P30D', renewBefore: 'PT0S' }), /longer than zero/);
+    assert.deepEqual(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, expiresIn: UNKNOWN, renewBefore: 'P1D' }), {});
+  });
+
+  it('accepts the resource name the SDK passes, and does not list it among the arguments', () => {
+    assert.deepEqual(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, resourceName: 'payments' }), {});
+    const unknown = failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, aliasDerived: true }).aliasDerived;
+    assert.match(unknown, /unknown argument.*expiresIn, renewBefore/);
+    assert.doesNotMatch(unknown, /resourceName|__provider/);
+  });
+
   it('checks keyId format and refuses creation-only arguments when adopting', () => {
     assert.match(failuresOf({ cloud: 'aws', keyId: 'alias/mine', keyMaterial: MATERIAL_B64 }).keyId, /key id/);
     assert.deepEqual(failuresOf({ cloud: 'aws', keyId: 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555', keyMaterial: MATERIAL_B64 }), {});

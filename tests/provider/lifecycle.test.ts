@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ImportedKeyError } from '../../provider/errors';
 import { expiryMatches, materialInPlace, planDelete, planDiff, planUpdate, UNKNOWN } from '../../provider/lifecycle';
-import type { ExpiryPolicy } from '../../provider/expiry';
+import { expiryPolicy, type ExpiryPolicy } from '../../provider/expiry';
 import { MATERIAL, OTHER_MATERIAL, inFuture, inputs, live, outputs } from './support/fixtures';
 
 /** A fixed "now": lifecycle decisions take the time as an argument. */
@@ -134,5 +134,73 @@ describe('lifecycle: expiry', () => {
   it('counts material in place only for Enabled/Disabled keys', () => {
     assert.equal(materialInPlace(live({ keyState: 'PendingImport' }), undefined), false);
     assert.equal(materialInPlace(live({ keyState: 'Disabled' }), undefined), true);
+  });
+});
+
+describe('lifecycle: a rolling expiry (expiresIn) at a fixed now', () => {
+  const T = new Date('2027-03-01T10:00:00Z');
+  const D = 86_400_000;
+  const validIn = (ms: number) => live({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: new Date(T.getTime() + ms).toISOString() });
+  const rolling = { expiresIn: 'P30D', renewBefore: 'P10D' };
+
+  it('diff: no change while validTo is renewBefore or more ahead; an in-place update (renew) once it is closer', () => {
+    const olds = outputs(rolling);
+    assert.equal(planDiff(olds, inputs(rolling), validIn(20 * D), MATERIAL, T).changes, false);
+    assert.equal(planDiff(olds, inputs(rolling), validIn(10 * D), MATERIAL, T).changes, false, 'exactly renewBefore ahead');
+    const due = planDiff(olds, inputs(rolling), validIn(10 * D - 1000), MATERIAL, T);
+    assert.equal(due.changes, true);
+    assert.deepEqual(due.replaces, []);
+    assert.match(due.reasons.join(), /validTo: .* closer than renewBefore \(renew/);
+  });
+
+  it('diff: the same live key at a later now is due (the decision follows the clock passed in)', () => {
+    const key = validIn(20 * D);
+    assert.equal(planDiff(outputs(rolling), inputs(rolling), key, MATERIAL, new Date(T.getTime() + 10 * D)).changes, false);
+    assert.equal(planDiff(outputs(rolling), inputs(rolling), key, MATERIAL, new Date(T.getTime() + 10 * D + 1000)).changes, true);
+  });
+
+  it('diff: the default renewBefore is half of expiresIn', () => {
+    const olds = outputs({ expiresIn: 'P30D' });
+    assert.equal(planDiff(olds, inputs({ expiresIn: 'P30D' }), validIn(15 * D), MATERIAL, T).changes, false);
+    assert.equal(planDiff(olds, inputs({ expiresIn: 'P30D' }), validIn(15 * D - 1000), MATERIAL, T).changes, true);
+  });
+
+  it('diff: PendingImport heals as before; a key not asked about (unchecked) is not judged', () => {
+    const healed = planDiff(outputs(rolling), inputs(rolling), live({ keyState: 'PendingImport' }), MATERIAL, T);
+    assert.match(healed.reasons.join(), /PendingImport/);
+    assert.equal(planDiff(outputs(rolling), inputs(rolling), 'unchecked', MATERIAL, T).changes, false);
+  });
+
+  it('diff: changing expiresIn, renewBefore, or switching never/date/period is an in-place update', () => {
+    const cases: Array<[Record<string, string>, Record<string, string>, RegExp]> = [
+      [rolling, { ...rolling, expiresIn: 'P60D' }, /expiresIn/],
+      [rolling, { ...rolling, renewBefore: 'P5D' }, /renewBefore/],
+      [{}, { expiresIn: 'P30D' }, /expiresIn/],
+      [{ expiresIn: 'P30D' }, {}, /expiresIn/],
+      [{ expiresAt: '2027-04-01T00:00:00Z' }, { expiresIn: 'P30D' }, /expiresAt, expiresIn/],
+    ];
+    for (const [before, after, reason] of cases) {
+      const plan = planDiff(outputs(before), inputs(after), validIn(25 * D), MATERIAL, T);
+      assert.equal(plan.changes, true, JSON.stringify([before, after]));
+      assert.deepEqual(plan.replaces, []);
+      assert.match(plan.reasons.join(), reason);
+    }
+    assert.match(planDiff(outputs(rolling), inputs({ ...rolling, expiresIn: UNKNOWN }), 'unchecked', MATERIAL, T).reasons.join(), /expiresIn/);
+  });
+
+  it('update: renews due material, imports a new period even when the live expiry would do, otherwise leaves the key', () => {
+    const policy = expiryPolicy(rolling);
+    assert.equal(planUpdate(validIn(20 * D), policy, T), 'none', 'e.g. only the endpoint changed');
+    assert.equal(planUpdate(validIn(5 * D), policy, T), 'reimport');
+    assert.equal(planUpdate(live(), policy, T), 'reimport', 'material that never expires, now under a period');
+    assert.equal(planUpdate(validIn(20 * D), policy, T, expiryPolicy({ expiresIn: 'P60D', renewBefore: 'P10D' })), 'reimport');
+    assert.equal(planUpdate(live({ keyState: 'PendingImport' }), policy, T), 'import');
+  });
+
+  it('an alias derived at creation stays while the argument is left out; setting one replaces', () => {
+    const olds = outputs({ alias: 'payments-key-1a2b3c4', aliasDerived: true });
+    assert.equal(planDiff(olds, inputs(), live(), MATERIAL, T).changes, false);
+    assert.deepEqual(planDiff(olds, inputs({ alias: 'other' }), live(), MATERIAL, T).replaces, ['alias']);
+    assert.deepEqual(planDiff(outputs({ alias: 'given' }), inputs(), live(), MATERIAL, T).replaces, ['alias'], 'a given alias removed');
   });
 });
