@@ -257,4 +257,67 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     assert.equal((await describe_(partial!.id!)).key_state, '2');
     await provesMaterial(partial!.id!, material);
   });
+  it('derives key_alias from the resource name when none is given (name made valid + random suffix), keeps it, and a replacement gets its own', async () => {
+    stateFile = path.join(dir, 'alias-state.json');
+    const first = await engine({ name: 'payments key.v2' }).up();
+    const keyId = first.steps[0].id!;
+    const alias = (await describe_(keyId)).key_alias as string;
+    assert.match(alias, /^payments-key-v2-[0-9a-f]{7}$/);
+    assert.equal(engine({ name: 'payments key.v2' }).resource('payments key.v2')!.outputs.alias, alias, 'recorded in outputs');
+    assert.equal(first.outputs.alias, alias);
+
+    const before = emulator.requestCounts();
+    assert.deepEqual(ops(await engine({ name: 'payments key.v2' }).up()), ['same'], 'the derived alias is not a change');
+    assert.deepEqual(countsSince(before), { 'huawei:describe-key': 1 });
+
+    const replaced = await engine({ name: 'payments key.v2' }, randomBytes(32)).up();
+    assert.deepEqual(ops(replaced), ['replace']);
+    const newAlias = (await describe_(replaced.steps[0].id!)).key_alias as string;
+    assert.match(newAlias, /^payments-key-v2-[0-9a-f]{7}$/);
+    assert.notEqual(newAlias, alias, 'created before the old key is deleted: another suffix');
+    assert.equal((await describe_(keyId)).key_alias, alias);
+  });
+
+  it('a rolling expiry (expiresIn) on the emulator clock: renewed by delete + import past renewBefore, healed by a plain up past expiry', async () => {
+    stateFile = path.join(dir, 'rolling-state.json');
+    emulator.clock.set(Date.now() + 3 * 86_400_000); // apart from the machine's clock: the provider must use the cloud's
+    try {
+      const validIn = (keyInfo: { expiration_time: string }, days: number, at: number) => {
+        const off = Number(keyInfo.expiration_time) - (at + days * 86_400_000);
+        assert.ok(Math.abs(off) < 30_000, `expiration_time is ${off} ms from emulator-now + ${days} days`);
+      };
+      const createdAt = emulator.clock.now();
+      const keyId = (await engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).up()).steps[0].id!;
+      validIn(await describe_(keyId), 30, createdAt);
+
+      emulator.clock.advance(15 * 86_400); // 15 days left > 10
+      const before = emulator.requestCounts();
+      assert.deepEqual(ops(await engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).up()), ['same']);
+      assert.deepEqual(countsSince(before), { 'huawei:describe-key': 1 });
+
+      emulator.clock.advance(6 * 86_400); // 9 days left < 10
+      await failure(engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).preview({ refresh: true, expectNoChanges: true }));
+      const renewedAt = emulator.clock.now();
+      const beforeRenewal = emulator.requestCounts();
+      assert.deepEqual(ops(await engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).up()), ['update']);
+      const renewal = countsSince(beforeRenewal);
+      assert.equal(renewal['huawei:delete-imported-key-material'], 1, 'Huawei reimports delete-first');
+      assert.equal(renewal['huawei:import-key-material'], 1);
+      validIn(await describe_(keyId), 30, renewedAt);
+      await provesMaterial(keyId, material);
+
+      emulator.clock.advance(31 * 86_400);
+      assert.equal((await describe_(keyId)).key_state, '5');
+      const healedAt = emulator.clock.now();
+      const beforeHeal = emulator.requestCounts();
+      assert.deepEqual(ops(await engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).up()), ['update']);
+      assert.equal(countsSince(beforeHeal)['huawei:delete-imported-key-material'], undefined, 'nothing to delete after expiry');
+      const healed = await describe_(keyId);
+      assert.equal(healed.key_state, '2');
+      validIn(healed, 30, healedAt);
+      await provesMaterial(keyId, material);
+    } finally {
+      emulator.clock.reset();
+    }
+  });
 });

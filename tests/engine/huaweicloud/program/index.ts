@@ -11,6 +11,8 @@ const key = new ImportedKey(config.get('name') ?? 'payments-key', {
   projectId: config.require('projectId'),
   keyMaterial: config.requireSecret('keyMaterial'),
   expiresAt: config.get('expiresAt'),
+  expiresIn: config.get('expiresIn'),
+  renewBefore: config.get('renewBefore'),
   keyId: config.get('keyId'),
   alias: config.get('alias'),
   deletionWindowInDays: config.getNumber('deletionWindowInDays'),
@@ -20,3 +22,4 @@ export const keyId = key.keyId;
 export const keyState = key.keyState;
 export const validTo = key.validTo;
 export const expirationModel = key.expirationModel;
+export const alias = key.alias;
