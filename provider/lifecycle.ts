@@ -141,7 +141,7 @@ export function planDiff(
     } else if (live!.keyState === 'PendingImport') {
       update('keyState: the cloud reports PendingImport (reimport)');
     } else if (expiryKnown && renewalDue(expiryPolicy(news), live!, now)) {
-      update(`validTo: ${live!.validTo ?? 'never'} is closer than renewBefore (renew: reimport)`);
+      update(live!.validTo ? `validTo: ${live!.validTo} is closer than renewBefore (renew: reimport)` : 'validTo: the material never expires, expiresIn asks for a rolling period (reimport)');
     }
   }
 

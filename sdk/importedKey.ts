@@ -15,6 +15,7 @@ export interface ImportedKeyArgs {
   /** Adopt this existing EXTERNAL key instead of creating one. */
   keyId?: pulumi.Input<string>;
   description?: pulumi.Input<string>;
+  /** Optional except on Huawei, where one is derived from the resource name (plus a random suffix) when left out. */
   alias?: pulumi.Input<string>;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Default: the cloud's symmetric spec (AWS SYMMETRIC_DEFAULT). */

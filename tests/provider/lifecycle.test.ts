@@ -159,6 +159,12 @@ describe('lifecycle: a rolling expiry (expiresIn) at a fixed now', () => {
     assert.equal(planDiff(outputs(rolling), inputs(rolling), key, MATERIAL, new Date(T.getTime() + 10 * D + 1000)).changes, true);
   });
 
+  it('diff: live material that never expires (e.g. reimported out of band) is renewed under a rolling period', () => {
+    const plan = planDiff(outputs(rolling), inputs(rolling), live(), MATERIAL, T);
+    assert.equal(plan.changes, true);
+    assert.match(plan.reasons.join(), /never expires, expiresIn asks for a rolling period/);
+  });
+
   it('diff: the default renewBefore is half of expiresIn', () => {
     const olds = outputs({ expiresIn: 'P30D' });
     assert.equal(planDiff(olds, inputs({ expiresIn: 'P30D' }), validIn(15 * D), MATERIAL, T).changes, false);
