@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { awsProfile } from '../../provider/clouds/aws/profile';
 import { ImportedKeyError } from '../../provider/errors';
-import { createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey } from '../../provider/operations';
+import { cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey } from '../../provider/operations';
 import { MATERIAL, MATERIAL_B64, OTHER_MATERIAL, inFuture, inputs } from './support/fixtures';
 import { StubAdapter } from './support/stubAdapter';
 
@@ -145,5 +145,50 @@ describe('operations: read and delete', () => {
     await deleteImportedKey(c, id, outs);
     assert.equal(c.adapter.keys.get(id)!.keyState, 'PendingDeletion');
     await deleteImportedKey(c, 'ffffffff-0000-0000-0000-000000000000', { ...outs, onDelete: 'deleteMaterial' });
+  });
+});
+
+describe('operations: a rolling expiry measured on the cloud clock', () => {
+  const DAY = 86_400_000;
+  /** A stub cloud whose clock is `offsetMs` from the machine's, as its Date headers would say. */
+  function skewedCloud(offsetMs: number) {
+    const c = cloud();
+    Object.assign(c.adapter, { cloudTime: () => new Date(Date.now() + offsetMs) });
+    return c;
+  }
+
+  it('cloudNow: the adapter\'s cloud time, else the machine clock', () => {
+    const at = new Date('2030-01-01T00:00:00Z');
+    assert.equal(cloudNow({ cloudTime: () => at } as never).getTime(), at.getTime());
+    assert.ok(Math.abs(cloudNow({ cloudTime: () => undefined } as never).getTime() - Date.now()) < 1000);
+    assert.ok(Math.abs(cloudNow({} as never).getTime() - Date.now()) < 1000);
+  });
+
+  it('create imports with validTo = cloud now + expiresIn', async () => {
+    const c = skewedCloud(5 * DAY);
+    const { outs } = await createImportedKey(c, inputs({ expiresIn: 'P30D' }), MATERIAL);
+    const off = Date.parse(outs.validTo!) - (Date.now() + 35 * DAY);
+    assert.ok(Math.abs(off) < 2000, `${off} ms off`);
+    assert.equal(outs.expiresIn, 'P30D');
+  });
+
+  it('update leaves material outside renewBefore alone, renews it inside, and restarts the period when expiresIn changes', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, inputs({ expiresIn: 'P30D', renewBefore: 'P10D' }), MATERIAL);
+    c.adapter.calls.length = 0;
+    await updateImportedKey(c, id, outs, inputs({ expiresIn: 'P30D', renewBefore: 'P10D', endpoint: 'http://127.0.0.1:1' }), MATERIAL);
+    assert.deepEqual(c.adapter.calls, ['describeKey'], 'nothing to renew: no import');
+
+    // 21 days on by the cloud's clock: 9 days left, inside renewBefore.
+    Object.assign(c.adapter, { cloudTime: () => new Date(Date.now() + 21 * DAY) });
+    const renewed = await updateImportedKey(c, id, outs, inputs({ expiresIn: 'P30D', renewBefore: 'P10D' }), MATERIAL);
+    assert.ok(c.adapter.calls.includes('importMaterial'), 'renewed');
+    assert.ok(Math.abs(Date.parse(renewed.validTo!) - (Date.now() + 51 * DAY)) < 2000);
+
+    Object.assign(c.adapter, { cloudTime: () => undefined });
+    c.adapter.calls.length = 0;
+    const longer = await updateImportedKey(c, id, renewed, inputs({ expiresIn: 'P90D' }), MATERIAL);
+    assert.ok(c.adapter.calls.includes('importMaterial'), 'a new period is imported');
+    assert.ok(Math.abs(Date.parse(longer.validTo!) - (Date.now() + 90 * DAY)) < 2000);
   });
 });
