@@ -31,6 +31,8 @@ export interface KeyDescription {
   keyMaterialId?: string;
   /** ISO 8601 UTC, set when the key is pending deletion. */
   deletionDate?: string;
+  /** Where the cloud reports one (Alibaba ProtectionLevel): SOFTWARE or HSM. */
+  protectionLevel?: string;
 }
 
 export interface CreateKeyRequest {
@@ -39,6 +41,8 @@ export interface CreateKeyRequest {
   description?: string;
   alias?: string;
   tags?: Record<string, string>;
+  /** Alibaba only: SOFTWARE or HSM; undefined = the key spec's default (see CloudProfile.protectionLevels). */
+  protectionLevel?: string;
 }
 
 export interface ImportParameters {
@@ -103,8 +107,11 @@ export interface CloudProfile {
   readonly cloud: string;
   readonly keySpecs: readonly string[];
   readonly defaultKeySpec: string;
-  /** The wrapping algorithms the cloud accepts for a key spec (first = default). */
-  wrappingAlgorithms(keySpec: string): readonly WrappingAlgorithm[];
+  /**
+   * The wrapping algorithms the cloud accepts for a key spec (first = default), for a key of that protection
+   * level where the cloud has them (undefined = the key spec's default level).
+   */
+  wrappingAlgorithms(keySpec: string, protectionLevel?: string): readonly WrappingAlgorithm[];
   /** The wrapping key specs the cloud offers for an algorithm (first = default). */
   wrappingKeySpecs(algorithm: WrappingAlgorithm): readonly string[];
   readonly deletionWindowDays: { min: number; max: number; default: number };
@@ -112,6 +119,13 @@ export interface CloudProfile {
   readonly maxExpiryDays?: number;
   /** Optional: the key usages the cloud accepts for a key spec (first = default); lets `check` name them offline. */
   keyUsages?(keySpec: string): readonly string[];
+  /**
+   * Optional, only for clouds where a created key chooses where it lives (Alibaba SOFTWARE / HSM): the protection
+   * levels a key of this spec can have (first = default). Without it `check` refuses the protectionLevel argument.
+   */
+  protectionLevels?(keySpec: string): readonly string[];
+  /** Optional: what a user-given alias must look like, for `check` (the cloud's own pattern). */
+  readonly aliasPattern?: RegExp;
   /** Optional: what a key id (or name the cloud accepts in its place, e.g. an ARN) looks like, for `check`. */
   readonly keyIdPattern?: RegExp;
   /**

@@ -6,7 +6,8 @@ import type {
   AdapterConfig, CreateKeyRequest, ImportMaterialRequest, ImportParameters, KeyDescription, KeyState, KmsAdapter,
 } from '../adapter';
 import { ImportedKeyError, needs } from '../../errors';
-import { alicloudProfile, protectionLevelFor } from './profile';
+import { ReplyClock } from './clock';
+import { ALIAS_PATTERN, alicloudProfile, protectionLevelFor, protectionLevelsFor } from './profile';
 import { createAlicloudClient, resolveClientSettings, type AlicloudKmsClient } from './client';
 import { describeFailure, isRetryable, toImportedKeyError } from './errors';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry';
@@ -49,6 +50,8 @@ export function toKeyDescription(metadata: Record<string, unknown>): KeyDescript
     description.expirationModel = materialExpireTime ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE';
     if (materialExpireTime) description.validTo = materialExpireTime;
   }
+  const protectionLevel = get('ProtectionLevel', 'protectionLevel');
+  if (typeof protectionLevel === 'string' && protectionLevel !== '') description.protectionLevel = protectionLevel;
   const deletionDate = isoOrUndefined(get('DeleteDate', 'deleteDate'));
   if (keyState === 'PendingDeletion' && deletionDate) description.deletionDate = deletionDate;
   return description;
@@ -64,10 +67,21 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   readonly reimportMode = 'in-place' as const;
   private readonly client: AlicloudKmsClient;
   private readonly retryPolicy: RetryPolicy;
+  private readonly clock = new ReplyClock();
 
   constructor(config: AdapterConfig, options: AlicloudAdapterOptions = {}) {
-    this.client = options.client ?? createAlicloudClient(resolveClientSettings(config));
+    this.client = options.client ?? createAlicloudClient(resolveClientSettings(config), this.clock.userAgent);
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  }
+
+  /** Alibaba's time now, from the Date header of its latest reply to this adapter; undefined before any reply. */
+  cloudTime(): Date | undefined {
+    return this.clock.now();
+  }
+
+  /** Stops reading reply dates (the provider calls this after each step). */
+  destroy(): void {
+    this.clock.stop();
   }
 
   private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {
@@ -83,13 +97,16 @@ export class AlicloudKmsAdapter implements KmsAdapter {
     needs(alicloudProfile.keySpecs.includes(request.keySpec),
       `keySpec "${request.keySpec}" is not an Alibaba Cloud KMS key spec that takes imported material; allowed: ${alicloudProfile.keySpecs.join(', ')}`);
     if (request.alias !== undefined) {
-      needs(/^alias\/[a-zA-Z0-9:/_-]{1,249}$/.test(request.alias), `alias must look like "alias/name" (letters, digits, : / _ -), got "${request.alias}"`);
+      needs(ALIAS_PATTERN.test(request.alias), `alias must look like "alias/name" (letters, digits, : / _ -), got "${request.alias}"`);
     }
+    const levels = protectionLevelsFor(request.keySpec);
+    needs(request.protectionLevel === undefined || levels.includes(request.protectionLevel),
+      `protectionLevel for ${request.keySpec} keys must be ${levels.join(' or ')}, got "${request.protectionLevel}"`);
     const created = await this.call('CreateKey', undefined, (m) => this.client.createKey(new m.CreateKeyRequest({
       origin: 'EXTERNAL',
       keySpec: request.keySpec,
       keyUsage: request.keyUsage ?? 'ENCRYPT/DECRYPT',
-      protectionLevel: protectionLevelFor(request.keySpec),
+      protectionLevel: protectionLevelFor(request.keySpec, request.protectionLevel),
       ...(request.description !== undefined ? { description: request.description } : {}),
     })));
     const key = toKeyDescription(created.keyMetadata ?? {});

@@ -95,12 +95,13 @@ export interface AlicloudKmsClient {
   tagResource(request: object): Promise<unknown>;
 }
 
-export function createAlicloudClient(settings: AlicloudClientSettings): AlicloudKmsClient {
+/** `userAgent` is appended to the SDK's own (the adapter's reply clock recognises its replies by it). */
+export function createAlicloudClient(settings: AlicloudClientSettings, userAgent?: string): AlicloudKmsClient {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const Kms = require('@alicloud/kms20160120').default as new (config: object) => AlicloudKmsClient;
   // The SDK reads its config fields directly, so a plain object is a valid Config.
   // The SDK's HTTP layer times out after 3 s by default; HSM-backed import calls can take longer.
-  const base = { endpoint: settings.endpoint, protocol: settings.protocol, regionId: settings.regionId, connectTimeout: 5_000, readTimeout: 20_000 };
+  const base = { endpoint: settings.endpoint, protocol: settings.protocol, regionId: settings.regionId, connectTimeout: 5_000, readTimeout: 20_000, ...(userAgent ? { userAgent } : {}) };
   if (settings.accessKey) return new Kms({ ...base, ...settings.accessKey });
   return new Kms({ ...base, credential: defaultCredentialChain() });
 }

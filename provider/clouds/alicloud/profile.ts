@@ -7,15 +7,24 @@ import { ImportedKeyError } from '../../errors';
 export const ALICLOUD_KEY_SPECS = ['Aliyun_AES_256', 'Aliyun_SM4'] as const;
 export type AlicloudKeySpec = (typeof ALICLOUD_KEY_SPECS)[number];
 
+/** CreateAlias's AliasName. */
+export const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9:/_-]{1,249}$/;
+
 const RSA_ALGORITHMS: readonly WrappingAlgorithm[] = ['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'RSAES_PKCS1_V1_5'];
 
+export const PROTECTION_LEVELS = ['SOFTWARE', 'HSM'] as const;
+
 /**
- * SM4 exists only in Alibaba's managed HSMs (mainland China), so Aliyun_SM4 keys are created with
- * ProtectionLevel HSM, and only HSM keys take SM2PKE-wrapped material (WrappingKeySpec EC_SM2).
- * Aliyun_AES_256 keys are created SOFTWARE, which takes the RSA algorithms only.
+ * SM4 exists only in Alibaba's managed HSMs (mainland China), so Aliyun_SM4 keys are HSM keys; Aliyun_AES_256
+ * keys are SOFTWARE unless the user asks for HSM. The first level is the default.
  */
-export function protectionLevelFor(keySpec: string): 'HSM' | 'SOFTWARE' {
-  return keySpec === 'Aliyun_SM4' ? 'HSM' : 'SOFTWARE';
+export function protectionLevelsFor(keySpec: string): readonly string[] {
+  return requireKeySpec(keySpec) === 'Aliyun_SM4' ? ['HSM'] : PROTECTION_LEVELS;
+}
+
+/** The level a key of this spec is created with: the one asked for, else the spec's default. */
+export function protectionLevelFor(keySpec: string, asked?: string): string {
+  return asked ?? protectionLevelsFor(keySpec)[0];
 }
 
 function requireKeySpec(keySpec: string): AlicloudKeySpec {
@@ -32,9 +41,11 @@ export const alicloudProfile: CloudProfile = {
   cloud: 'alicloud',
   keySpecs: ALICLOUD_KEY_SPECS,
   defaultKeySpec: 'Aliyun_AES_256',
-  wrappingAlgorithms(keySpec: string): readonly WrappingAlgorithm[] {
-    return protectionLevelFor(requireKeySpec(keySpec)) === 'HSM' ? [...RSA_ALGORITHMS, 'SM2PKE'] : RSA_ALGORITHMS;
+  // Only HSM keys take SM2PKE-wrapped material (WrappingKeySpec EC_SM2); SOFTWARE keys take the RSA algorithms.
+  wrappingAlgorithms(keySpec: string, protectionLevel?: string): readonly WrappingAlgorithm[] {
+    return protectionLevelFor(keySpec, protectionLevel) === 'HSM' ? [...RSA_ALGORITHMS, 'SM2PKE'] : RSA_ALGORITHMS;
   },
+  protectionLevels: protectionLevelsFor,
   wrappingKeySpecs(algorithm: WrappingAlgorithm): readonly string[] {
     if (algorithm === 'SM2PKE') return ['EC_SM2'];
     if (RSA_ALGORITHMS.includes(algorithm)) return ['RSA_2048'];
@@ -48,6 +59,8 @@ export const alicloudProfile: CloudProfile = {
     requireKeySpec(keySpec);
     return ['ENCRYPT/DECRYPT'];
   },
+  // CreateAlias takes AliasName alias/<1–249 of letters, digits, : / _ ->.
+  aliasPattern: ALIAS_PATTERN,
   // A key id (UUID or the newer key-… form), an alias, or an ARN acs:kms:REGION:ACCOUNT:key/ID — all accepted by DescribeKey.
   keyIdPattern:
     /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|key-[a-z0-9]{8,64}|alias\/[a-zA-Z0-9_/-]{1,255}|acs:kms:[a-z0-9-]+:\d+:(?:key\/[a-zA-Z0-9-]+|alias\/[a-zA-Z0-9_/-]+))$/,

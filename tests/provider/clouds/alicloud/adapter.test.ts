@@ -76,6 +76,50 @@ describe('provider/clouds/alicloud adapter against the emulator', () => {
     assert.equal((await a.describeKey(keyId))?.keyState, 'Enabled');
   });
 
+  it('creates an Aliyun_AES_256 key SOFTWARE by default and HSM when asked; the HSM key takes SM2PKE (EC_SM2)', async () => {
+    const a = adapter();
+    const soft = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+    assert.equal(soft.protectionLevel, 'SOFTWARE');
+    await assert.rejects(a.getImportParameters(soft.keyId, 'SM2PKE', 'EC_SM2'), (e: unknown) => e instanceof ImportedKeyError && e.code === 'InvalidArgument');
+    const hsm = await a.createKey({ keySpec: 'Aliyun_AES_256', protectionLevel: 'HSM' });
+    assert.equal(hsm.protectionLevel, 'HSM');
+    assert.equal(emu.running.store.findKey('alibaba', 'cn-hangzhou', hsm.keyId)?.attributes.protectionLevel, 'HSM');
+    const p = await a.getImportParameters(hsm.keyId, 'SM2PKE', 'EC_SM2');
+    await a.importMaterial({ keyId: hsm.keyId, importToken: p.importToken, encryptedKeyMaterial: wrapKeyMaterial({ algorithm: 'SM2PKE', publicKey: p.publicKey, material: randomBytes(32) }) });
+    const live = await a.describeKey(hsm.keyId);
+    assert.deepEqual([live?.keyState, live?.protectionLevel], ['Enabled', 'HSM']);
+  });
+
+  it('refuses an Aliyun_SM4 key with protectionLevel SOFTWARE before calling Alibaba', async () => {
+    const before = await count('CreateKey');
+    await assert.rejects(adapter().createKey({ keySpec: 'Aliyun_SM4', protectionLevel: 'SOFTWARE' }), (e: unknown) =>
+      e instanceof ImportedKeyError && e.code === 'InvalidArgument' && /protectionLevel for Aliyun_SM4 keys must be HSM/.test(e.message));
+    assert.equal(await count('CreateKey'), before);
+  });
+
+  describe('cloudTime: Alibaba\'s clock from the Date header of the replies to this adapter', () => {
+    afterEach(() => emu.setClock(new Date().toISOString()));
+
+    it('is undefined before a reply, then the emulator\'s time (set 5 days off real time), per adapter, also from error replies', async () => {
+      const ahead = Date.now() + 5 * 86_400_000;
+      await emu.setClock(new Date(ahead).toISOString());
+      const a = adapter();
+      const idle = adapter();
+      assert.equal(a.cloudTime(), undefined);
+      assert.equal(await a.describeKey('00000000-0000-0000-0000-000000000000'), undefined); // a 404 reply
+      const told = a.cloudTime()!.getTime();
+      assert.ok(Math.abs(told - emu.running.clock.now()) < 2000, `cloudTime is ${told - emu.running.clock.now()} ms off the emulator clock`);
+      assert.equal(idle.cloudTime(), undefined, 'another adapter\'s replies do not count');
+
+      await emu.setClock(new Date(Date.now() - 2 * 86_400_000).toISOString());
+      await a.createKey({ keySpec: 'Aliyun_AES_256' });
+      assert.ok(Math.abs(a.cloudTime()!.getTime() - emu.running.clock.now()) < 2000, 'the latest reply wins');
+      a.destroy();
+      idle.destroy();
+      assert.equal(a.cloudTime(), undefined, 'stopped');
+    });
+  });
+
   it('sets the alias and tags, and reports a key it made but could not finish with its id', async () => {
     const a = adapter();
     const key = await a.createKey({ keySpec: 'Aliyun_AES_256', alias: 'alias/adapter-test', tags: { team: 'sec' } });
