@@ -25,9 +25,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export const MIN_EXPIRES_IN_MS = 60 * 60 * 1000;
 /** Arguments that only make sense for a key the resource creates. */
-const CREATE_ONLY = ['description', 'alias', 'tags', 'keyUsage'] as const;
+const CREATE_ONLY = ['description', 'alias', 'tags', 'keyUsage', 'protectionLevel'] as const;
 const KNOWN_ARGUMENTS = new Set([
-  'cloud', 'region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'tags', 'keySpec', 'keyUsage',
+  'cloud', 'region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'tags', 'keySpec', 'keyUsage', 'protectionLevel',
   'keyMaterial', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'deletionWindowInDays',
   'resourceName', '__provider',
 ]);
@@ -63,7 +63,7 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
   for (const name of Object.keys(news)) {
     if (!KNOWN_ARGUMENTS.has(name)) fail(name, `unknown argument; the arguments are ${[...KNOWN_ARGUMENTS].filter((n) => !INTERNAL_ARGUMENTS.has(n)).join(', ')}`);
   }
-  for (const name of ['region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'keySpec', 'keyUsage', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'resourceName'] as const) {
+  for (const name of ['region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'keySpec', 'keyUsage', 'protectionLevel', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'resourceName'] as const) {
     if (known(news[name]) && typeof news[name] !== 'string') fail(name, `must be a string; got ${typeof news[name]}`);
   }
 
@@ -89,6 +89,10 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
     }
   }
 
+  if (profile?.aliasPattern && !adopting && known(news.alias) && typeof news.alias === 'string' && !profile.aliasPattern.test(news.alias)) {
+    fail('alias', `${JSON.stringify(news.alias.slice(0, 60))} is not a valid ${profile.cloud} alias; it must match ${profile.aliasPattern.source}`);
+  }
+
   if (known(news.tags)) {
     const tags = news.tags;
     if (typeof tags !== 'object' || tags === null || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
@@ -111,6 +115,8 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
     if (!usages.includes(String(news.keyUsage))) fail('keyUsage', `${keySpec} keys take keyUsage ${usages.join(' or ')}`);
   }
 
+  const protectionLevel = checkProtectionLevel(profile, keySpec, adopting, news, inputs, fail);
+
   let materialLength: number | undefined;
   if (news.keyMaterial === undefined) {
     fail('keyMaterial', 'is required: the key material as a base64 string');
@@ -132,13 +138,14 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
     } catch (error) {
       fail('wrappingAlgorithm', message(error));
     }
-    if (algorithm && keySpec) {
-      const allowed = profile.wrappingAlgorithms(keySpec);
-      if (!allowed.includes(algorithm as never)) fail('wrappingAlgorithm', `${profile.cloud} does not accept ${algorithm} for ${keySpec} keys; one of: ${allowed.join(', ')}`);
+    if (algorithm && keySpec && protectionLevel !== 'invalid') {
+      const allowed = algorithmsFor(profile, keySpec, protectionLevel);
+      const of = protectionLevel ? `${keySpec} keys with protectionLevel ${protectionLevel}` : `${keySpec} keys`;
+      if (!allowed.includes(algorithm as never)) fail('wrappingAlgorithm', `${profile.cloud} does not accept ${algorithm} for ${of}; one of: ${allowed.join(', ')}`);
     }
     if (algorithm) checkWrappingKeySpec(profile, algorithm, news, inputs, fail);
-  } else if (profile && news.wrappingAlgorithm === undefined && keySpec) {
-    const algorithm = profile.wrappingAlgorithms(keySpec)[0];
+  } else if (profile && news.wrappingAlgorithm === undefined && keySpec && protectionLevel !== 'invalid') {
+    const algorithm = algorithmsFor(profile, keySpec, protectionLevel)[0];
     if (algorithm) {
       inputs.wrappingAlgorithm = algorithm;
       checkWrappingKeySpec(profile, algorithm, news, inputs, fail);
@@ -180,6 +187,45 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
   }
 
   return { inputs, failures };
+}
+
+/**
+ * `protectionLevel`, where the cloud has protection levels (Alibaba), for a key the resource creates: one of the
+ * levels for the key spec, else the spec's default is filled in. Returns the level, undefined where none applies
+ * or it is not known offline (an adopted key, a key spec still unknown), 'invalid' after a failure.
+ */
+function checkProtectionLevel(
+  profile: CloudProfile | undefined,
+  keySpec: string | undefined,
+  adopting: boolean,
+  news: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+  fail: (property: string, reason: string) => void,
+): string | undefined | 'invalid' {
+  if (!profile) return undefined;
+  const given = news.protectionLevel;
+  if (!profile.protectionLevels) {
+    if (given === undefined) return undefined;
+    const clouds = CLOUD_NAMES.filter((name) => findCloudProfile(name)?.protectionLevels);
+    fail('protectionLevel', `${profile.cloud} keys have no protection level to choose; it only applies to cloud ${clouds.join(', ')} — remove it`);
+    return 'invalid';
+  }
+  if (adopting || !keySpec || isUnknown(given)) return undefined;
+  const levels = profile.protectionLevels(keySpec);
+  if (given === undefined) {
+    inputs.protectionLevel = levels[0];
+    return levels[0];
+  }
+  if (typeof given !== 'string') return 'invalid';
+  if (levels.includes(given)) return given;
+  fail('protectionLevel', `${JSON.stringify(given.slice(0, 40))} is not allowed for ${keySpec} keys; ${profile.cloud} ${keySpec} keys take ${levels.join(' or ')}`);
+  return 'invalid';
+}
+
+/** The algorithms for a key spec at a level; with the level unknown (an adopted key), those of any level. */
+function algorithmsFor(profile: CloudProfile, keySpec: string, protectionLevel: string | undefined): readonly string[] {
+  if (protectionLevel !== undefined || !profile.protectionLevels) return profile.wrappingAlgorithms(keySpec, protectionLevel);
+  return [...new Set(profile.protectionLevels(keySpec).flatMap((level) => profile.wrappingAlgorithms(keySpec, level)))];
 }
 
 /** `expiresIn` (a rolling period, not with `expiresAt`) and `renewBefore` (shorter than it). */

@@ -124,6 +124,66 @@ describe('check: arguments validated offline', () => {
     assert.match(failuresOf({ cloud: 'aws', keyId: '11111111-2222-3333-4444-555555555555', description: 'd', keyMaterial: MATERIAL_B64 }).description, /creates/);
   });
 
+  describe('protectionLevel (alicloud only)', () => {
+    const ali = (over: Record<string, unknown>) => ({ cloud: 'alicloud', keyMaterial: MATERIAL_B64, ...over });
+
+    it('defaults to the key spec\'s level: SOFTWARE for Aliyun_AES_256 (RSA algorithms), HSM for Aliyun_SM4', () => {
+      const aes = checkInputs(ali({}));
+      assert.deepEqual(aes.failures, []);
+      assert.equal(aes.inputs.protectionLevel, 'SOFTWARE');
+      const sm4 = checkInputs(ali({ keySpec: 'Aliyun_SM4', keyMaterial: randomBytes(16).toString('base64') }));
+      assert.deepEqual(sm4.failures, []);
+      assert.equal(sm4.inputs.protectionLevel, 'HSM');
+      assert.match(failuresOf(ali({ wrappingAlgorithm: 'SM2PKE' })).wrappingAlgorithm, /SM2PKE for Aliyun_AES_256 keys with protectionLevel SOFTWARE; one of: RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5$/);
+    });
+
+    it('offers SM2PKE with EC_SM2 for an HSM Aliyun_AES_256 key', () => {
+      const { inputs, failures } = checkInputs(ali({ protectionLevel: 'HSM', wrappingAlgorithm: 'SM2PKE' }));
+      assert.deepEqual(failures, []);
+      assert.equal(inputs.protectionLevel, 'HSM');
+      assert.equal(inputs.wrappingKeySpec, 'EC_SM2');
+      assert.equal(checkInputs(ali({ protectionLevel: 'HSM' })).inputs.wrappingAlgorithm, 'RSAES_OAEP_SHA_256', 'the default stays RSAES_OAEP_SHA_256');
+    });
+
+    it('refuses SOFTWARE for Aliyun_SM4 and other values, naming the field and what is allowed', () => {
+      const sm4 = failuresOf(ali({ keySpec: 'Aliyun_SM4', keyMaterial: randomBytes(16).toString('base64'), protectionLevel: 'SOFTWARE' }));
+      assert.deepEqual(Object.keys(sm4), ['protectionLevel']);
+      assert.match(sm4.protectionLevel, /"SOFTWARE" is not allowed for Aliyun_SM4 keys; alicloud Aliyun_SM4 keys take HSM$/);
+      assert.match(failuresOf(ali({ protectionLevel: 'hsm' })).protectionLevel, /take SOFTWARE or HSM/);
+      assert.match(failuresOf(ali({ protectionLevel: 2 })).protectionLevel, /must be a string/);
+    });
+
+    it('is refused for other clouds, naming the field and the cloud it applies to', () => {
+      assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, protectionLevel: 'HSM' }).protectionLevel, /aws keys have no protection level to choose; it only applies to cloud alicloud/);
+      assert.match(failuresOf({ cloud: 'huaweicloud', keyMaterial: MATERIAL_B64, protectionLevel: 'SOFTWARE' }).protectionLevel, /huaweicloud keys have no protection level/);
+      assert.equal(checkInputs({ cloud: 'aws', keyMaterial: MATERIAL_B64 }).inputs.protectionLevel, undefined);
+    });
+
+    it('is a creation argument: refused when adopting; an adopted key takes the algorithms of any level (the cloud knows its level)', () => {
+      const keyId = '11111111-2222-3333-4444-555555555555';
+      assert.match(failuresOf(ali({ keyId, protectionLevel: 'HSM' })).protectionLevel, /only applies to a key the resource creates/);
+      const adopted = checkInputs(ali({ keyId, keySpec: 'Aliyun_AES_256', wrappingAlgorithm: 'SM2PKE' }));
+      assert.deepEqual(adopted.failures, []);
+      assert.equal(adopted.inputs.protectionLevel, undefined);
+    });
+
+    it('is not judged while unknown during preview', () => {
+      assert.deepEqual(failuresOf(ali({ protectionLevel: UNKNOWN, wrappingAlgorithm: 'SM2PKE' })), {});
+    });
+  });
+
+  it('refuses a given alias that does not match the cloud\'s pattern (huaweicloud key_alias, alicloud alias/…), naming alias and the pattern', () => {
+    const hw = (alias: unknown) => failuresOf({ cloud: 'huaweicloud', keyMaterial: MATERIAL_B64, alias }).alias;
+    assert.equal(hw('prod/payments:key_1'), undefined);
+    assert.equal(hw('x'.repeat(255)), undefined);
+    for (const bad of ['payments key', 'clé', 'x'.repeat(256), '']) {
+      assert.ok(hw(bad)?.endsWith('is not a valid huaweicloud alias; it must match ^[a-zA-Z0-9:/_-]{1,255}$'), `${bad}: ${hw(bad)}`);
+    }
+    assert.equal(hw(UNKNOWN), undefined);
+    assert.match(failuresOf({ cloud: 'alicloud', keyMaterial: MATERIAL_B64, alias: 'payments' }).alias, /not a valid alicloud alias; it must match \^alias/);
+    assert.equal(failuresOf({ cloud: 'alicloud', keyMaterial: MATERIAL_B64, alias: 'alias/payments' }).alias, undefined);
+  });
+
   it('skips what depends on values unknown during preview', () => {
     assert.deepEqual(failuresOf({ cloud: 'aws', keyMaterial: UNKNOWN, expiresAt: UNKNOWN, keySpec: UNKNOWN }), {});
     assert.deepEqual(failuresOf({ cloud: UNKNOWN, keyMaterial: MATERIAL_B64 }), {});

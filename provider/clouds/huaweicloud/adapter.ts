@@ -12,7 +12,7 @@ import type {
 } from '../adapter';
 import { HuaweiKmsClient, type ClientOptions } from './client';
 import { toKeyDescription, type HuaweiKeyInfo } from './describe';
-import { ALIAS_MAX, huaweicloudProfile, KEY_ID_PATTERN, sanitizeAlias } from './profile';
+import { huaweicloudProfile, KEY_ALIAS_PATTERN, KEY_ID_PATTERN } from './profile';
 import { resolveSettings } from './settings';
 
 /** Our algorithm names → Huawei's wire names (Huawei calls SM2 public-key encryption SM2_ENCRYPT). */
@@ -23,10 +23,14 @@ const WIRE_ALGORITHM: Partial<Record<WrappingAlgorithm, string>> = {
   SM2PKE: 'SM2_ENCRYPT',
 };
 
-/** Huawei's key_alias pattern is ^[a-zA-Z0-9:/_-]{1,255}$: other characters of a resource name become "-". */
-export function keyAliasFor(name: string | undefined): string {
-  const cleaned = sanitizeAlias(name ?? '', ALIAS_MAX);
-  return cleaned !== '' ? cleaned : `imported-key-${Date.now().toString(36)}`;
+/**
+ * The key_alias for create-key: the alias asked for, which must match Huawei's ^[a-zA-Z0-9:/_-]{1,255}$ (check
+ * refuses others at preview; the provider derives a valid one when none is given), else one made up here.
+ */
+export function keyAliasFor(alias: string | undefined): string {
+  if (alias === undefined) return `imported-key-${Date.now().toString(36)}`;
+  needs(KEY_ALIAS_PATTERN.test(alias), `alias ${JSON.stringify(alias.slice(0, 60))} is not a valid huaweicloud key_alias; it must match ${KEY_ALIAS_PATTERN.source}`);
+  return alias;
 }
 
 export class HuaweiKmsAdapter implements KmsAdapter {

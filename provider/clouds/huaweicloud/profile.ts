@@ -12,6 +12,7 @@ export const KEY_ID_PATTERN = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-
 
 /** key_alias is ^[a-zA-Z0-9:/_-]{1,255}$. */
 export const ALIAS_MAX = 255;
+export const KEY_ALIAS_PATTERN = /^[a-zA-Z0-9:/_-]{1,255}$/;
 
 /** A name made valid as a key_alias: other characters become "-", cut to `max`. */
 export function sanitizeAlias(name: string, max: number): string {
@@ -41,6 +42,8 @@ export const huaweicloudProfile: CloudProfile = {
     return (KEY_SPECS as readonly string[]).includes(keySpec) ? ['ENCRYPT_DECRYPT'] : [];
   },
   keyIdPattern: KEY_ID_PATTERN,
+  // A given alias is refused at check when Huawei would refuse it; only a derived one is made valid.
+  aliasPattern: KEY_ALIAS_PATTERN,
   deriveAlias: (resourceName: string) => deriveKeyAlias(resourceName),
   createAdapter(config: AdapterConfig): KmsAdapter {
     // Loaded on use so that `check` never reads credentials.

@@ -125,6 +125,18 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     assert.deepEqual(countsSince(before), {});
   });
 
+  it('refuses a given alias Huawei would refuse at preview, naming alias and the pattern, before any call (a derived one is made valid)', async () => {
+    const before = emulator.requestCounts();
+    const result = await failure(engine({ alias: 'payments key.prod' }).preview());
+    assert.deepEqual(countsSince(before), {});
+    const text = JSON.stringify(result.diagnostics) + result.error;
+    assert.match(text, /alias/);
+    assert.ok(text.includes('^[a-zA-Z0-9:/_-]{1,255}$'), text);
+    stateFile = path.join(dir, 'valid-alias-state.json');
+    const created = await engine({ alias: 'prod/payments:key_1' }).up();
+    assert.equal((await describe_(created.steps[0].id!)).key_alias, 'prod/payments:key_1', 'a valid alias is sent as it is');
+  });
+
   it('heals drift after the material expires and after delete-imported-key-material', async () => {
     const expiresAt = inFuture(1);
     const keyId = (await engine({ expiresAt }).up()).steps[0].id!;

@@ -48,10 +48,10 @@ describe('huaweicloud adapter against the emulator', () => {
   }
 
   it('creates an external key, imports material with an expiry, and describes it like the other clouds', async () => {
-    const created = await adapter.createKey({ keySpec: 'AES_256', alias: 'my key.prod', description: 'test' });
+    const created = await adapter.createKey({ keySpec: 'AES_256', alias: 'my-key:prod', description: 'test' });
     assert.equal(created.keyState, 'PendingImport');
     assert.equal(created.origin, 'EXTERNAL');
-    assert.equal(emulator.store.findKey('huawei', PROJECT, created.keyId)?.attributes.key_alias, 'my-key-prod');
+    assert.equal(emulator.store.findKey('huawei', PROJECT, created.keyId)?.attributes.key_alias, 'my-key:prod');
 
     const { params, encryptedKeyMaterial } = await wrapFor(created.keyId, randomBytes(32));
     assert.equal(createPublicKey({ key: params.publicKey, format: 'der', type: 'spki' }).asymmetricKeyDetails?.modulusLength, 2048);
@@ -242,10 +242,13 @@ describe('huaweicloud adapter against the emulator', () => {
     assert.match((await rejects(adapter.createKey({ keySpec: 'AES_256', tags: { a: 'b' } }))).message, /tags are not supported/);
   });
 
-  it('derives key aliases Huawei accepts from resource names', () => {
+  it('sends a given key alias as it is and refuses one Huawei would refuse (no silent cleaning); makes one up when none is given', async () => {
     assert.equal(keyAliasFor('prod/payments:key_1'), 'prod/payments:key_1');
-    assert.equal(keyAliasFor('my key.é'), 'my-key--');
-    assert.equal(keyAliasFor('x'.repeat(300)).length, 255);
+    assert.equal(keyAliasFor('x'.repeat(255)).length, 255);
+    for (const bad of ['my key.é', 'x'.repeat(256), '']) {
+      assert.throws(() => keyAliasFor(bad), (e: unknown) => e instanceof ImportedKeyError && e.code === 'InvalidArgument' && /alias .*must match \^\[a-zA-Z0-9:\/_-\]\{1,255\}\$/.test(e.message));
+    }
+    assert.match((await rejects(adapter.createKey({ keySpec: 'AES_256', alias: 'my key' }))).message, /not a valid huaweicloud key_alias/);
     assert.match(keyAliasFor(undefined), /^imported-key-[0-9a-z]+$/);
   });
 
