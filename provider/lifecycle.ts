@@ -19,7 +19,7 @@ export function isUnknown(value: unknown): boolean {
 /** Arguments that pick which key this is: any change means another key. */
 const IDENTITY_FIELDS = ['cloud', 'region', 'projectId'] as const;
 /** Arguments fixed when the resource creates the key; the adapters cannot change them afterwards. */
-const CREATION_FIELDS = ['keySpec', 'keyUsage', 'description', 'alias', 'tags'] as const;
+const CREATION_FIELDS = ['keySpec', 'keyUsage', 'protectionLevel', 'description', 'alias', 'tags'] as const;
 
 export interface DiffPlan {
   changes: boolean;
@@ -96,9 +96,9 @@ export function planDiff(
   if (!olds.adopted && news.keyId === undefined) {
     for (const field of CREATION_FIELDS) {
       const next = news[field];
-      // keySpec/keyUsage left out mean "the cloud's default", which is what the key already has; an alias left
-      // out where the cloud needs one was derived from the resource name at creation and is kept.
-      const leftToCloud = next === undefined && (field === 'keySpec' || field === 'keyUsage' || (field === 'alias' && olds.aliasDerived === true));
+      // keySpec/keyUsage/protectionLevel left out mean "the cloud's default", which is what the key already has; an
+      // alias left out where the cloud needs one was derived from the resource name at creation and is kept.
+      const leftToCloud = next === undefined && (['keySpec', 'keyUsage', 'protectionLevel'].includes(field) || (field === 'alias' && olds.aliasDerived === true));
       if (isUnknown(next)) replace(field, 'not known until apply');
       else if (!leftToCloud && !sameValue(next, olds[field])) replace(field, 'fixed when the key is created');
     }

@@ -38,6 +38,15 @@ function keepDerivedAlias(olds: Partial<KeyOutputs>, news: KeyInputs): KeyInputs
   return { ...news, alias: olds.alias, aliasDerived: true };
 }
 
+/**
+ * The recorded outputs as a diff compares them: state written before protection levels were recorded has none,
+ * and its created key has the key spec's default level (what the adapter always created) — not a change.
+ */
+export function withRecordedDefaults(profile: CloudProfile, olds: KeyOutputs): KeyOutputs {
+  if (olds.adopted || olds.protectionLevel !== undefined || !profile.protectionLevels || !profile.keySpecs.includes(olds.keySpec)) return olds;
+  return { ...olds, protectionLevel: profile.protectionLevels(olds.keySpec)[0] };
+}
+
 /** The outputs for `live`: the arguments echoed (never the material), what the cloud reports, the digest. */
 export function buildOutputs(inputs: KeyInputs, live: KeyDescription, adopted: boolean, materialDigest: string): KeyOutputs {
   const echoed: Record<string, unknown> = {};
@@ -53,6 +62,7 @@ export function buildOutputs(inputs: KeyInputs, live: KeyDescription, adopted: b
     origin: live.origin,
     keySpec: live.keySpec,
     keyUsage: live.keyUsage,
+    protectionLevel: live.protectionLevel ?? inputs.protectionLevel,
     expirationModel: live.expirationModel,
     validTo: live.validTo,
     keyMaterialId: live.keyMaterialId,
@@ -60,12 +70,23 @@ export function buildOutputs(inputs: KeyInputs, live: KeyDescription, adopted: b
   };
 }
 
-/** The wrapping algorithm and key spec for a key spec: the arguments, else the cloud's defaults. */
-function wrappingFor(profile: CloudProfile, inputs: KeyInputs, keySpec: string): { wrappingAlgorithm: string; wrappingKeySpec: string } {
-  const wrappingAlgorithm = inputs.wrappingAlgorithm ?? profile.wrappingAlgorithms(keySpec)[0];
+/**
+ * The wrapping algorithm and key spec for the live key: the arguments, else the cloud's defaults. Where the cloud
+ * has protection levels, the key's level decides (an adopted key's level is only known here).
+ */
+function wrappingFor(profile: CloudProfile, inputs: KeyInputs, live: KeyDescription): { wrappingAlgorithm: string; wrappingKeySpec: string } {
+  const level = live.protectionLevel ?? inputs.protectionLevel;
+  const offered = profile.wrappingAlgorithms(live.keySpec, level);
+  const wrappingAlgorithm = inputs.wrappingAlgorithm ?? offered[0];
+  if (profile.protectionLevels && inputs.wrappingAlgorithm !== undefined && !offered.includes(inputs.wrappingAlgorithm as never)) {
+    throw new ImportedKeyError(
+      'InvalidArgument',
+      `wrappingAlgorithm: ${profile.cloud} does not accept ${inputs.wrappingAlgorithm} for key ${live.keyId} (${live.keySpec}, protectionLevel ${level}); one of: ${offered.join(', ')}`,
+    );
+  }
   const wrappingKeySpec = inputs.wrappingKeySpec ?? profile.wrappingKeySpecs(wrappingAlgorithm as never)[0];
   if (!wrappingAlgorithm || !wrappingKeySpec) {
-    throw new ImportedKeyError('InvalidArgument', `keySpec: ${profile.cloud} offers no wrapping algorithm for ${keySpec}`);
+    throw new ImportedKeyError('InvalidArgument', `keySpec: ${profile.cloud} offers no wrapping algorithm for ${live.keySpec}`);
   }
   return { wrappingAlgorithm, wrappingKeySpec };
 }
@@ -106,7 +127,9 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
     live = await describeKeyToAdopt(adapter, inputs.keyId!, inputs, material);
   } else {
     const keySpec = inputs.keySpec ?? profile.defaultKeySpec;
-    live = await adapter.createKey({ keySpec, keyUsage: inputs.keyUsage, description: inputs.description, alias: inputs.alias, tags: inputs.tags });
+    live = await adapter.createKey({
+      keySpec, keyUsage: inputs.keyUsage, protectionLevel: inputs.protectionLevel, description: inputs.description, alias: inputs.alias, tags: inputs.tags,
+    });
   }
   const keyId = live.keyId;
   const policy = expiryPolicy(inputs);
@@ -115,7 +138,7 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
     if (!(adopted && policy.kind !== 'period' && materialInPlace(live, inputs.expiresAt))) {
       const materialPresent = live.keyState === 'Enabled' || live.keyState === 'Disabled';
       const expiresAt = importExpiry(policy, cloudNow(adapter));
-      await importKeyMaterial(adapter, { keyId, material, expiresAt, materialPresent, ...wrappingFor(profile, inputs, live.keySpec) });
+      await importKeyMaterial(adapter, { keyId, material, expiresAt, materialPresent, ...wrappingFor(profile, inputs, live) });
       live = await describeOrFail(adapter, keyId);
       if (!materialInPlace(live, expiresAt)) {
         throw new ImportedKeyError('ImportFailed', `key ${keyId} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
@@ -145,6 +168,7 @@ export async function readImportedKey({ adapter }: Cloud, id: string, olds: KeyO
     origin: live!.origin,
     keySpec: live!.keySpec,
     keyUsage: live!.keyUsage,
+    protectionLevel: live!.protectionLevel ?? olds.protectionLevel,
     expirationModel: live!.expirationModel,
     validTo: live!.validTo,
     keyMaterialId: live!.keyMaterialId,
@@ -166,7 +190,7 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
       material,
       expiresAt,
       materialPresent: action === 'reimport',
-      ...wrappingFor(profile, news, live!.keySpec),
+      ...wrappingFor(profile, news, live!),
     });
     live = await describeOrFail(adapter, id);
     if (!materialInPlace(live, expiresAt)) {

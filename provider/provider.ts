@@ -5,12 +5,14 @@
 
 import type * as pulumi from '@pulumi/pulumi';
 import { checkInputs, decodeKeyMaterial } from './check';
-import { getCloudProfile } from './clouds';
+import { findCloudProfile, getCloudProfile } from './clouds';
 import type { KmsAdapter } from './clouds/adapter';
 import { digestMaterial } from './digest';
 import { ImportedKeyError } from './errors';
 import { isUnknown, planDiff } from './lifecycle';
-import { cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, type Cloud } from './operations';
+import {
+  cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, withRecordedDefaults, type Cloud,
+} from './operations';
 import type { KeyInputs, KeyOutputs } from './types';
 
 type Props = Record<string, any>;
@@ -49,7 +51,8 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
 }
 
 export async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  const outputs = olds as KeyOutputs;
+  const recordedCloud = findCloudProfile(String(olds.cloud));
+  const outputs = recordedCloud ? withRecordedDefaults(recordedCloud, olds as KeyOutputs) : (olds as KeyOutputs);
   const inputs = news as KeyInputs;
   const material = isUnknown(inputs.keyMaterial) ? 'unknown' : decodeKeyMaterial(inputs.keyMaterial);
   // Ask the cloud only about a key that stays: a replacement needs no look at the old one.
@@ -106,6 +109,7 @@ function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Buffe
     origin: 'EXTERNAL',
     keySpec: args.keySpec,
     keyUsage: args.keyUsage,
+    protectionLevel: args.protectionLevel,
     materialDigest: digestMaterial(material),
     // Delete and update of the partial resource deserialize the provider from these properties.
     [PROVIDER_KEY]: provider,

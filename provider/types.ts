@@ -20,6 +20,8 @@ export interface KeyInputs {
   tags?: Record<string, string>;
   keySpec?: string;
   keyUsage?: string;
+  /** Alibaba only: SOFTWARE or HSM (check fills in the key spec's default for a created key). */
+  protectionLevel?: string;
   /** Base64 of the raw material. Never copied to outputs, logs or errors. */
   keyMaterial: string;
   wrappingAlgorithm?: string;
@@ -64,6 +66,8 @@ export interface KeyOutputs {
   origin: string;
   keySpec: string;
   keyUsage: string;
+  /** Alibaba: SOFTWARE or HSM, as DescribeKey reports it (else as created). */
+  protectionLevel?: string;
   expirationModel?: string;
   validTo?: string;
   keyMaterialId?: string;
@@ -80,6 +84,7 @@ export const ECHOED_ARGUMENTS = [
   'description',
   'alias',
   'tags',
+  'protectionLevel',
   'wrappingAlgorithm',
   'wrappingKeySpec',
   'expiresAt',

@@ -15,17 +15,25 @@ export interface ImportedKeyArgs {
   /** Adopt this existing EXTERNAL key instead of creating one. */
   keyId?: pulumi.Input<string>;
   description?: pulumi.Input<string>;
-  /** Optional except on Huawei, where one is derived from the resource name (plus a random suffix) when left out. */
+  /**
+   * Optional except on Huawei, where one is derived from the resource name (plus a random suffix) when left out.
+   * A given alias must match the cloud's pattern (Huawei ^[a-zA-Z0-9:/_-]{1,255}$, Alibaba alias/<name>), checked at preview.
+   */
   alias?: pulumi.Input<string>;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Default: the cloud's symmetric spec (AWS SYMMETRIC_DEFAULT). */
   keySpec?: pulumi.Input<string>;
   keyUsage?: pulumi.Input<string>;
+  /**
+   * Alibaba Cloud only: where the created key lives, SOFTWARE or HSM. Default: SOFTWARE for Aliyun_AES_256, HSM for
+   * Aliyun_SM4 (its only level). HSM keys also take SM2PKE-wrapped material (wrapping key spec EC_SM2). A change replaces the key.
+   */
+  protectionLevel?: pulumi.Input<'SOFTWARE' | 'HSM'>;
   /** Base64 of the raw key material. Always stored as a secret. */
   keyMaterial: pulumi.Input<string>;
   /** Default: RSAES_OAEP_SHA_256 (RSA_AES_KEY_WRAP_SHA_256 for AWS RSA and ECC key specs). */
   wrappingAlgorithm?: pulumi.Input<string>;
-  /** Default: RSA_2048. */
+  /** Default: RSA_2048 (EC_SM2 for SM2PKE on Alibaba, SM2 on Huawei). */
   wrappingKeySpec?: pulumi.Input<string>;
   /** ISO 8601 date and time the material expires; leave out (and expiresIn) for material that never expires. */
   expiresAt?: pulumi.Input<string>;
@@ -57,7 +65,7 @@ function regionOf(args: ImportedKeyArgs): pulumi.Input<string | undefined> {
   return pulumi.output(args.cloud).apply((cloud) => new pulumi.Config(cloud).get('region'));
 }
 
-const OUTPUT_NAMES = ['alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest'] as const;
+const OUTPUT_NAMES = ['alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'protectionLevel', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest'] as const;
 
 export class ImportedKey extends pulumi.dynamic.Resource {
   /** The alias given, or on clouds that require one (Huawei) the one derived from the resource name. */
@@ -68,6 +76,8 @@ export class ImportedKey extends pulumi.dynamic.Resource {
   declare readonly origin: pulumi.Output<string>;
   declare readonly keySpec: pulumi.Output<string>;
   declare readonly keyUsage: pulumi.Output<string>;
+  /** Alibaba Cloud: SOFTWARE or HSM, as DescribeKey reports it; undefined on clouds without protection levels. */
+  declare readonly protectionLevel: pulumi.Output<string | undefined>;
   declare readonly expirationModel: pulumi.Output<string | undefined>;
   declare readonly validTo: pulumi.Output<string | undefined>;
   declare readonly keyMaterialId: pulumi.Output<string | undefined>;

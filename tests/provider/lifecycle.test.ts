@@ -45,10 +45,17 @@ describe('lifecycle: planDiff', () => {
   });
 
   it('replaces when a creation field changes', () => {
-    for (const [field, value] of [['description', 'new'], ['alias', 'alias/x'], ['tags', { a: 'b' }], ['keySpec', 'HMAC_256'], ['keyUsage', 'SIGN_VERIFY']] as const) {
+    for (const [field, value] of [['description', 'new'], ['alias', 'alias/x'], ['tags', { a: 'b' }], ['keySpec', 'HMAC_256'], ['keyUsage', 'SIGN_VERIFY'], ['protectionLevel', 'HSM']] as const) {
       const plan = planDiff(outputs(), inputs({ [field]: value } as never), live(), MATERIAL, NOW);
       assert.deepEqual(plan.replaces, [field], field);
     }
+  });
+
+  it('protectionLevel: the same level is no change, another replaces, left out (no level on this cloud) is no change', () => {
+    const olds = outputs({ cloud: 'alicloud', protectionLevel: 'SOFTWARE' });
+    assert.equal(planDiff(olds, inputs({ cloud: 'alicloud', protectionLevel: 'SOFTWARE' }), live(), MATERIAL, NOW).changes, false);
+    assert.deepEqual(planDiff(olds, inputs({ cloud: 'alicloud', protectionLevel: 'HSM' }), live(), MATERIAL, NOW).replaces, ['protectionLevel']);
+    assert.equal(planDiff(outputs(), inputs(), live(), MATERIAL, NOW).changes, false);
   });
 
   it('replaces when the region or cloud changes, not when only the endpoint does', () => {

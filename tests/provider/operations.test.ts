@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { awsProfile } from '../../provider/clouds/aws/profile';
 import { ImportedKeyError } from '../../provider/errors';
-import { cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey } from '../../provider/operations';
-import { MATERIAL, MATERIAL_B64, OTHER_MATERIAL, inFuture, inputs } from './support/fixtures';
+import { alicloudProfile } from '../../provider/clouds/alicloud/profile';
+import { cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withRecordedDefaults } from '../../provider/operations';
+import { MATERIAL, MATERIAL_B64, OTHER_MATERIAL, inFuture, inputs, outputs } from './support/fixtures';
 import { StubAdapter } from './support/stubAdapter';
 
 function cloud(mode: 'in-place' | 'delete-first' = 'in-place') {
@@ -72,6 +73,38 @@ describe('operations: create', () => {
     assert.equal(outs.onDelete, 'deleteMaterial');
     await assert.rejects(createImportedKey(c, inputs({ keyId: 'ffffffff-0000-0000-0000-000000000000' }), MATERIAL), /does not exist/);
     await assert.rejects(createImportedKey(c, inputs({ keyId: made.keyId, keySpec: 'HMAC_256' }), MATERIAL), /keySpec/);
+  });
+});
+
+describe('operations: protection levels (alicloud)', () => {
+  const ali = () => ({ adapter: new StubAdapter(), profile: alicloudProfile });
+  const aliInputs = (over = {}) => inputs({ cloud: 'alicloud', keySpec: 'Aliyun_AES_256', wrappingAlgorithm: undefined, wrappingKeySpec: undefined, ...over });
+
+  it('creates the key at the level asked for and reports the level the cloud describes', async () => {
+    const c = ali();
+    const { id, outs } = await createImportedKey(c, aliInputs({ protectionLevel: 'HSM' }), MATERIAL);
+    assert.equal(c.adapter.keys.get(id)!.protectionLevel, 'HSM', 'CreateKey got protectionLevel');
+    assert.equal(outs.protectionLevel, 'HSM');
+    const read = await readImportedKey(c, id, { ...outs, protectionLevel: undefined });
+    assert.equal(read!.protectionLevel, 'HSM', 'read takes the level from DescribeKey');
+  });
+
+  it('refuses SM2PKE for an adopted SOFTWARE key before asking for import parameters, naming the field and the key\'s level', async () => {
+    const c = ali();
+    const made = await c.adapter.createKey({ keySpec: 'Aliyun_AES_256', protectionLevel: 'SOFTWARE' });
+    c.adapter.calls = [];
+    await assert.rejects(createImportedKey(c, aliInputs({ keyId: made.keyId, keySpec: undefined, wrappingAlgorithm: 'SM2PKE' }), MATERIAL), (e: unknown) =>
+      e instanceof ImportedKeyError && e.code === 'InvalidArgument' && /^wrappingAlgorithm: alicloud does not accept SM2PKE for key .*protectionLevel SOFTWARE/.test(e.message));
+    assert.deepEqual(c.adapter.calls, ['describeKey']);
+  });
+
+  it('state from before protection levels were recorded compares as the key spec\'s default (what was created)', () => {
+    const old = outputs({ cloud: 'alicloud', keySpec: 'Aliyun_SM4', protectionLevel: undefined });
+    assert.equal(withRecordedDefaults(alicloudProfile, old).protectionLevel, 'HSM');
+    assert.equal(withRecordedDefaults(alicloudProfile, { ...old, keySpec: 'Aliyun_AES_256' }).protectionLevel, 'SOFTWARE');
+    assert.equal(withRecordedDefaults(alicloudProfile, { ...old, adopted: true }).protectionLevel, undefined, 'an adopted key is not ours to judge');
+    assert.equal(withRecordedDefaults(alicloudProfile, { ...old, protectionLevel: 'HSM', keySpec: 'Aliyun_AES_256' }).protectionLevel, 'HSM');
+    assert.equal(withRecordedDefaults(awsProfile, outputs()).protectionLevel, undefined);
   });
 });
 

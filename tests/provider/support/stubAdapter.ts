@@ -47,7 +47,8 @@ export class StubAdapter implements KmsAdapter {
   createKey(request: CreateKeyRequest) {
     return this.step('createKey', () => {
       const keyId = `00000000-0000-0000-0000-${String(this.next++).padStart(12, '0')}`;
-      const key = { keyId, arn: `arn:aws:kms:us-east-1:111122223333:key/${keyId}`, keyState: 'PendingImport' as const, origin: 'EXTERNAL', keySpec: request.keySpec, keyUsage: request.keyUsage ?? 'ENCRYPT_DECRYPT' };
+      const key = { keyId, arn: `arn:aws:kms:us-east-1:111122223333:key/${keyId}`, keyState: 'PendingImport' as const, origin: 'EXTERNAL', keySpec: request.keySpec, keyUsage: request.keyUsage ?? 'ENCRYPT_DECRYPT',
+        ...(request.protectionLevel !== undefined ? { protectionLevel: request.protectionLevel } : {}) };
       this.keys.set(keyId, key);
       return this.view(key);
     });

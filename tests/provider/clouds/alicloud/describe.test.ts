@@ -29,6 +29,12 @@ describe('provider/clouds/alicloud DescribeKey mapping', () => {
     assert.equal(toKeyDescription({ ...base, KeyState: 'Enabled', DeleteDate: '' }).deletionDate, undefined);
   });
 
+  it('reports ProtectionLevel (SOFTWARE or HSM) where the reply gives it', () => {
+    assert.equal(toKeyDescription({ ...base, KeyState: 'Enabled', ProtectionLevel: 'HSM' }).protectionLevel, 'HSM');
+    assert.equal(toKeyDescription({ ...base, KeyState: 'Enabled', protectionLevel: 'SOFTWARE' }).protectionLevel, 'SOFTWARE');
+    assert.equal('protectionLevel' in toKeyDescription({ ...base, KeyState: 'Enabled' }), false);
+  });
+
   it('accepts the SDK model (camelCase) as well as the wire names', () => {
     const d = toKeyDescription({ keyId: 'k-2', arn: 'acs:kms:cn-hangzhou:1:key/k-2', keyState: 'Enabled', origin: 'EXTERNAL', keySpec: 'Aliyun_SM4', keyUsage: 'ENCRYPT/DECRYPT', materialExpireTime: '' });
     assert.equal(d.keyId, 'k-2');

@@ -20,6 +20,14 @@ describe('provider/clouds/alicloud/profile', () => {
     assert.equal(protectionLevelFor('Aliyun_AES_256'), 'SOFTWARE');
   });
 
+  it('lets Aliyun_AES_256 keys be SOFTWARE (default) or HSM, Aliyun_SM4 keys HSM only; SM2PKE follows the level', () => {
+    assert.deepEqual([...alicloudProfile.protectionLevels!('Aliyun_AES_256')], ['SOFTWARE', 'HSM']);
+    assert.deepEqual([...alicloudProfile.protectionLevels!('Aliyun_SM4')], ['HSM']);
+    assert.deepEqual([...alicloudProfile.wrappingAlgorithms('Aliyun_AES_256', 'HSM')], ['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'RSAES_PKCS1_V1_5', 'SM2PKE']);
+    assert.ok(!alicloudProfile.wrappingAlgorithms('Aliyun_AES_256', 'SOFTWARE').includes('SM2PKE'));
+    assert.equal(protectionLevelFor('Aliyun_AES_256', 'HSM'), 'HSM');
+  });
+
   it('never offers the AWS-only key-wrap algorithms', () => {
     for (const spec of alicloudProfile.keySpecs) {
       assert.ok(!alicloudProfile.wrappingAlgorithms(spec).some((a) => a.startsWith('RSA_AES_KEY_WRAP')));
