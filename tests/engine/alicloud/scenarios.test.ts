@@ -192,6 +192,51 @@ describe('alicloud ImportedKey through the engine harness', function () {
     assert.equal((await client().decrypt(new $Kms.DecryptRequest({ ciphertextBlob: sealed.ciphertextBlob }))).plaintext, 'sm4');
   });
 
+  it('creates an HSM Aliyun_AES_256 key (protectionLevel HSM) and imports SM2PKE-wrapped material (EC_SM2)', async () => {
+    const before = emulator.requestCounts();
+    const r = await engine({ protectionLevel: 'HSM', wrappingAlgorithm: 'SM2PKE' }).up();
+    assert.deepEqual(ops(r), ['create']);
+    const keyId = r.steps[0].id!;
+    assert.equal(countsSince(before)['alibaba:ImportKeyMaterial'], 1);
+    const m = await describe_(keyId);
+    assert.deepEqual([m.keySpec, m.protectionLevel, m.keyState], ['Aliyun_AES_256', 'HSM', 'Enabled']);
+    assert.equal(r.outputs.protectionLevel, 'HSM');
+    assert.equal(engine().resource('payments-key')!.outputs.wrappingKeySpec, 'EC_SM2');
+    await provesMaterial(keyId, material);
+    const sealed = await client().encrypt(new $Kms.EncryptRequest({ keyId, plaintext: 'round trip' }));
+    assert.equal((await client().decrypt(new $Kms.DecryptRequest({ ciphertextBlob: sealed.ciphertextBlob }))).plaintext, 'round trip');
+    for (const text of [fs.readFileSync(stateFile, 'utf8'), transcript(r), emulatorLog.join('\n')]) assert.equal(materialSeenIn(text, material), false);
+
+    assert.deepEqual(ops(await engine({ protectionLevel: 'HSM', wrappingAlgorithm: 'SM2PKE' }).up()), ['same']);
+    const replaced = await engine({ protectionLevel: 'SOFTWARE', wrappingAlgorithm: 'RSAES_OAEP_SHA_256' }).up();
+    assert.deepEqual(ops(replaced), ['replace'], 'the level is fixed when the key is created');
+    assert.equal((await describe_(replaced.steps[0].id!)).protectionLevel, 'SOFTWARE');
+    assert.equal((await describe_(keyId)).keyState, 'PendingDeletion');
+  });
+
+  it('reports the default levels: SOFTWARE for Aliyun_AES_256, HSM for Aliyun_SM4; leaving the argument out is no change', async () => {
+    const aes = await engine().up();
+    assert.equal(aes.outputs.protectionLevel, 'SOFTWARE');
+    assert.equal((await describe_(aes.steps[0].id!)).protectionLevel, 'SOFTWARE');
+    assert.deepEqual(ops(await engine({ protectionLevel: 'SOFTWARE' }).up()), ['same'], 'the default written out is the same key');
+    stateFile = path.join(dir, 'sm4.json');
+    const sm4 = await engine({ keySpec: 'Aliyun_SM4' }, randomBytes(16)).up();
+    assert.equal(sm4.outputs.protectionLevel, 'HSM');
+  });
+
+  it('fails in preview, before any call, on a protection level Alibaba would refuse, naming the field and what is allowed', async () => {
+    const before = emulator.requestCounts();
+    const sm4 = await failure(engine({ keySpec: 'Aliyun_SM4', protectionLevel: 'SOFTWARE' }, randomBytes(16)).preview());
+    assert.match(transcript(sm4), /protectionLevel.*"SOFTWARE" is not allowed for Aliyun_SM4 keys; alicloud Aliyun_SM4 keys take HSM/);
+    stateFile = path.join(dir, 'bad-level.json');
+    const bad = await failure(engine({ protectionLevel: 'DEDICATED' }).preview());
+    assert.match(transcript(bad), /protectionLevel.*take SOFTWARE or HSM/);
+    stateFile = path.join(dir, 'software-sm2.json');
+    const software = await failure(engine({ protectionLevel: 'SOFTWARE', wrappingAlgorithm: 'SM2PKE' }).preview());
+    assert.match(transcript(software), /wrappingAlgorithm.*SM2PKE for Aliyun_AES_256 keys with protectionLevel SOFTWARE/);
+    assert.deepEqual(countsSince(before), {});
+  });
+
   it('fails in preview, before any call, on what Alibaba would refuse', async () => {
     const before = emulator.requestCounts();
     for (const [config, field] of [

@@ -10,8 +10,11 @@ const key = new ImportedKey(config.get('name') ?? 'payments-key', {
   endpoint: config.require('endpoint'),
   keyMaterial: config.requireSecret('keyMaterial'),
   keySpec: config.get('keySpec'),
+  protectionLevel: config.get('protectionLevel') as 'SOFTWARE' | 'HSM' | undefined,
   wrappingAlgorithm: config.get('wrappingAlgorithm'),
   expiresAt: config.get('expiresAt'),
+  expiresIn: config.get('expiresIn'),
+  renewBefore: config.get('renewBefore'),
   keyId: config.get('keyId'),
   alias: config.get('alias'),
   deletionWindowInDays: config.getNumber('deletionWindowInDays'),
@@ -21,3 +24,4 @@ export const keyId = key.keyId;
 export const keyState = key.keyState;
 export const validTo = key.validTo;
 export const expirationModel = key.expirationModel;
+export const protectionLevel = key.protectionLevel;
