@@ -3,7 +3,6 @@
 module.exports = {
   require: ['ts-node/register/transpile-only'],
   extension: ['ts'],
-  spec: ['tests/**/*.test.ts'],
   reporter: './tests/support/reporter.js',
   timeout: 60000,
   exit: true,
