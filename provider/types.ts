@@ -1,7 +1,7 @@
 // The resource's arguments after `check` (defaults filled in) and the outputs kept in state.
 // Outputs echo every argument except the key material, so `diff` can compare old outputs with new inputs.
 
-import type { KeyState } from './clouds/adapter';
+import type { KeyDescription } from './clouds/adapter';
 
 export const ON_DELETE_VALUES = ['scheduleKeyDeletion', 'deleteMaterial', 'retain'] as const;
 export type OnDelete = (typeof ON_DELETE_VALUES)[number];
@@ -40,8 +40,8 @@ export interface KeyInputs {
   aliasDerived?: boolean;
 }
 
-/** What the state holds: the arguments minus the material, plus what the cloud reports. */
-export interface KeyOutputs {
+/** What the state holds: the arguments minus the material, plus what the cloud reports (its KeyDescription but the deletion date). */
+export interface KeyOutputs extends Omit<KeyDescription, 'deletionDate'> {
   cloud: string;
   region?: string;
   endpoint?: string;
@@ -60,17 +60,8 @@ export interface KeyOutputs {
   aliasDerived?: boolean;
   /** True when the key was adopted through the `keyId` argument (not created by this resource). */
   adopted: boolean;
-  keyId: string;
-  arn: string;
-  keyState: KeyState;
-  origin: string;
-  keySpec: string;
-  keyUsage: string;
   /** Alibaba: SOFTWARE or HSM, as DescribeKey reports it (else as created). */
   protectionLevel?: string;
-  expirationModel?: string;
-  validTo?: string;
-  keyMaterialId?: string;
   /** Keyed digest of the material (see digest.ts); secret. */
   materialDigest: string;
 }
