@@ -58,6 +58,19 @@ function fromStruct(s: structproto.Struct | undefined): PropertyMap {
 }
 
 /** Decodes the init-failure details the host packs into `grpc-status-details-bin`. */
+/** Diff and Update carry the same fields: filled in here once. */
+function changeRequest<T extends provproto.DiffRequest | provproto.UpdateRequest>(
+  req: T, urn: string, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap, ignoreChanges: string[],
+): T {
+  req.setUrn(urn);
+  req.setId(id);
+  req.setOlds(toStruct(olds));
+  req.setNews(toStruct(news));
+  req.setOldInputs(toStruct(oldInputs));
+  req.setIgnorechangesList(ignoreChanges);
+  return req;
+}
+
 function initFailureOf(err: grpc.ServiceError): InitFailedError | undefined {
   const bin = err.metadata?.get('grpc-status-details-bin')[0];
   if (!bin) return undefined;
@@ -141,13 +154,7 @@ export class ProviderHost {
   }
 
   async diff(urn: string, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap, ignoreChanges: string[]): Promise<DiffResult> {
-    const req = new provproto.DiffRequest();
-    req.setUrn(urn);
-    req.setId(id);
-    req.setOlds(toStruct(olds));
-    req.setNews(toStruct(news));
-    req.setOldInputs(toStruct(oldInputs));
-    req.setIgnorechangesList(ignoreChanges);
+    const req = changeRequest(new provproto.DiffRequest(), urn, id, olds, news, oldInputs, ignoreChanges);
     const res = await this.call<provproto.DiffRequest, provproto.DiffResponse>('diff', req);
     const C = provproto.DiffResponse.DiffChanges;
     const changes = res.getChanges() === C.DIFF_SOME ? 'some' : res.getChanges() === C.DIFF_NONE ? 'none' : 'unknown';
@@ -174,13 +181,7 @@ export class ProviderHost {
   }
 
   async update(urn: string, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap, ignoreChanges: string[]): Promise<PropertyMap> {
-    const req = new provproto.UpdateRequest();
-    req.setUrn(urn);
-    req.setId(id);
-    req.setOlds(toStruct(olds));
-    req.setNews(toStruct(news));
-    req.setOldInputs(toStruct(oldInputs));
-    req.setIgnorechangesList(ignoreChanges);
+    const req = changeRequest(new provproto.UpdateRequest(), urn, id, olds, news, oldInputs, ignoreChanges);
     const res = await this.call<provproto.UpdateRequest, provproto.UpdateResponse>('update', req);
     return fromStruct(res.getProperties());
   }
