@@ -3,13 +3,12 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as $Kms from '@alicloud/kms20160120';
-import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { decryptWithMaterial } from '../../../emulator/key-crypto';
-import { DeploymentFailed, Engine, transcript, type RunResult } from '..';
+import { Engine, transcript } from '..';
 import { sdkClient } from '../../emulator/alibaba-client';
+import { failedRun, materialSeenIn, namespacedConfig, ops, useScenario } from '../../support/scenario';
 
 const AK = 'ali-test-ak';
 const SK = 'ali-test-sk';
@@ -17,54 +16,19 @@ const CREDENTIALS = { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_
 const programDir = path.join(__dirname, 'program');
 const DAY_MS = 86_400_000;
 
-function materialSeenIn(text: string, material: Buffer): boolean {
-  return text.includes(material.toString('base64')) || text.includes(material.toString('hex'));
-}
-
 describe('alicloud ImportedKey through the engine harness', function () {
   this.timeout(120_000);
-  let emulator: RunningEmulator;
-  const emulatorLog: string[] = [];
-  let dir: string;
-  let stateFile: string;
-  let material: Buffer;
-
-  before(async () => {
-    emulator = await startEmulator({ accessKey: AK, secretKey: SK, log: (line) => emulatorLog.push(line) });
+  const scene = useScenario({
+    cloud: 'alibaba',
+    tmpPrefix: 'ali-scenarios-',
+    emulator: { accessKey: AK, secretKey: SK },
+    projectDir: programDir,
+    env: CREDENTIALS,
+    config: (settings, endpoint, material) => namespacedConfig('alitest', { endpoint, ...settings }, material),
   });
-  after(async () => {
-    await emulator.close();
-  });
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ali-scenarios-'));
-    stateFile = path.join(dir, 'state.json');
-    material = randomBytes(32);
-    emulator.faults.clear();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  function engine(config: Record<string, string | undefined> = {}, keyMaterial: Buffer = material): Engine {
-    const values: Record<string, string | { secret: string }> = {
-      'alitest:endpoint': emulator.url,
-      'alitest:keyMaterial': { secret: keyMaterial.toString('base64') },
-    };
-    for (const [k, v] of Object.entries(config)) if (v !== undefined) values[`alitest:${k}`] = v;
-    return new Engine({ projectDir: programDir, stateFile, config: values, env: CREDENTIALS });
-  }
-  const client = () => sdkClient(emulator.url, AK, SK);
+  const { engine, countsSince, inFuture } = scene;
+  const client = () => sdkClient(scene.emulator.url, AK, SK);
   const describe_ = async (keyId: string) => (await client().describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata;
-  const ops = (r: RunResult) => r.steps.map((s) => s.op);
-  function countsSince(before: Record<string, number>): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(emulator.requestCounts())) if (k.startsWith('alibaba:') && v !== (before[k] ?? 0)) out[k] = v - (before[k] ?? 0);
-    return out;
-  }
-  async function failure(p: Promise<unknown>): Promise<RunResult> {
-    const err = await p.then(() => undefined, (e: unknown) => e);
-    assert.ok(err instanceof DeploymentFailed, `expected the run to fail, got ${String(err)}`);
-    return err.result;
-  }
-  const inFuture = (days: number) => new Date(Math.floor(emulator.clock.now() / 1000) * 1000 + days * DAY_MS).toISOString();
   /** Encrypt through Alibaba's API, decrypt locally with the material we hold: the key has exactly that material. */
   async function provesMaterial(keyId: string, m: Buffer): Promise<void> {
     const sealed = await client().encrypt(new $Kms.EncryptRequest({ keyId, plaintext: 'proof' }));
@@ -73,7 +37,7 @@ describe('alicloud ImportedKey through the engine harness', function () {
 
   it('creates a key, imports the material with its expiry, and keeps the material out of state, logs and outputs', async () => {
     const expiresAt = inFuture(30);
-    const before = emulator.requestCounts();
+    const before = scene.emulator.requestCounts();
     const r = await engine({ expiresAt, alias: 'alias/payments' }).up();
     assert.deepEqual(ops(r), ['create']);
     const keyId = r.steps[0].id!;
@@ -88,10 +52,10 @@ describe('alicloud ImportedKey through the engine harness', function () {
     assert.equal(r.outputs.keyState, 'Enabled');
     assert.equal(r.outputs.expirationModel, 'KEY_MATERIAL_EXPIRES');
     assert.equal(r.outputs.validTo, expiresAt);
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
 
-    for (const text of [fs.readFileSync(stateFile, 'utf8'), transcript(r), JSON.stringify(r), emulatorLog.join('\n')]) {
-      assert.equal(materialSeenIn(text, material), false);
+    for (const text of [fs.readFileSync(scene.stateFile, 'utf8'), transcript(r), JSON.stringify(r), scene.log.join('\n')]) {
+      assert.equal(materialSeenIn(text, scene.material), false);
     }
     const resource = engine().resource('payments-key')!;
     assert.ok(JSON.stringify(resource.inputs.__provider ?? '').length < 2048);
@@ -111,9 +75,9 @@ describe('alicloud ImportedKey through the engine harness', function () {
     const expiresAt = inFuture(1);
     const keyId = (await engine({ expiresAt }).up()).steps[0].id!;
 
-    emulator.clock.advance(2 * 86_400);
+    scene.emulator.clock.advance(2 * 86_400);
     assert.equal((await describe_(keyId)).keyState, 'PendingImport');
-    const drifted = await failure(engine({ expiresAt }).preview({ refresh: true, expectNoChanges: true }));
+    const drifted = await failedRun(engine({ expiresAt }).preview({ refresh: true, expectNoChanges: true }));
     assert.equal(drifted.ok, false);
     await engine({ expiresAt }).refresh();
     assert.equal(engine().resource('payments-key')!.outputs.keyState, 'PendingImport');
@@ -122,18 +86,18 @@ describe('alicloud ImportedKey through the engine harness', function () {
     const healed = await engine({ expiresAt: newExpiry }).up();
     assert.deepEqual(ops(healed), ['update']);
     assert.equal((await describe_(keyId)).keyState, 'Enabled');
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
 
     await client().deleteKeyMaterial(new $Kms.DeleteKeyMaterialRequest({ keyId }));
     assert.equal((await describe_(keyId)).keyState, 'PendingImport');
-    const before = emulator.requestCounts();
+    const before = scene.emulator.requestCounts();
     const again = await engine({ expiresAt: newExpiry }).up();
     assert.deepEqual(ops(again), ['update']);
     const counts = countsSince(before);
     assert.equal(counts['alibaba:DeleteKeyMaterial'], undefined, 'Alibaba reimports in place: nothing is deleted');
     assert.equal(counts['alibaba:ImportKeyMaterial'], 1);
     assert.equal((await describe_(keyId)).keyState, 'Enabled');
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
     const quiet = await engine({ expiresAt: newExpiry }).preview({ refresh: true, expectNoChanges: true });
     assert.ok(quiet.ok);
   });
@@ -141,7 +105,7 @@ describe('alicloud ImportedKey through the engine harness', function () {
   it('changes the expiry in place: one import over the live material, no delete, same key', async () => {
     const keyId = (await engine({ expiresAt: inFuture(10) }).up()).steps[0].id!;
     const newExpiry = inFuture(40);
-    const before = emulator.requestCounts();
+    const before = scene.emulator.requestCounts();
     const r = await engine({ expiresAt: newExpiry }).up();
     assert.deepEqual(ops(r), ['update']);
     assert.equal(r.steps[0].id, keyId);
@@ -151,7 +115,7 @@ describe('alicloud ImportedKey through the engine harness', function () {
     assert.equal(counts['alibaba:DeleteKeyMaterial'], undefined);
     assert.equal(counts['alibaba:CreateKey'], undefined);
     assert.equal(Date.parse((await describe_(keyId)).materialExpireTime), Date.parse(newExpiry));
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
   });
 
   it('replaces a created key when the material changes, and schedules the old one for deletion (30 days by default)', async () => {
@@ -164,7 +128,7 @@ describe('alicloud ImportedKey through the engine harness', function () {
     await provesMaterial(newId, next);
     const old = await describe_(oldId);
     assert.equal(old.keyState, 'PendingDeletion');
-    const days = (Date.parse(old.deleteDate) - emulator.clock.now()) / DAY_MS;
+    const days = (Date.parse(old.deleteDate) - scene.emulator.clock.now()) / DAY_MS;
     assert.ok(days > 29.99 && days <= 30, String(days));
   });
 
@@ -174,8 +138,8 @@ describe('alicloud ImportedKey through the engine harness', function () {
     const r = await engine({ keyId }).up();
     assert.deepEqual(ops(r), ['create']);
     assert.equal(r.steps[0].id, keyId);
-    await provesMaterial(keyId, material);
-    const refused = await failure(engine({ keyId }, randomBytes(32)).up());
+    await provesMaterial(keyId, scene.material);
+    const refused = await failedRun(engine({ keyId }, randomBytes(32)).up());
     assert.match(refused.error ?? JSON.stringify(refused.diagnostics), /new key|adopted/i);
     const destroyed = await engine({ keyId }).destroy();
     assert.deepEqual(ops(destroyed), ['delete']);
@@ -193,7 +157,7 @@ describe('alicloud ImportedKey through the engine harness', function () {
   });
 
   it('creates an HSM Aliyun_AES_256 key (protectionLevel HSM) and imports SM2PKE-wrapped material (EC_SM2)', async () => {
-    const before = emulator.requestCounts();
+    const before = scene.emulator.requestCounts();
     const r = await engine({ protectionLevel: 'HSM', wrappingAlgorithm: 'SM2PKE' }).up();
     assert.deepEqual(ops(r), ['create']);
     const keyId = r.steps[0].id!;
@@ -202,10 +166,10 @@ describe('alicloud ImportedKey through the engine harness', function () {
     assert.deepEqual([m.keySpec, m.protectionLevel, m.keyState], ['Aliyun_AES_256', 'HSM', 'Enabled']);
     assert.equal(r.outputs.protectionLevel, 'HSM');
     assert.equal(engine().resource('payments-key')!.outputs.wrappingKeySpec, 'EC_SM2');
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
     const sealed = await client().encrypt(new $Kms.EncryptRequest({ keyId, plaintext: 'round trip' }));
     assert.equal((await client().decrypt(new $Kms.DecryptRequest({ ciphertextBlob: sealed.ciphertextBlob }))).plaintext, 'round trip');
-    for (const text of [fs.readFileSync(stateFile, 'utf8'), transcript(r), emulatorLog.join('\n')]) assert.equal(materialSeenIn(text, material), false);
+    for (const text of [fs.readFileSync(scene.stateFile, 'utf8'), transcript(r), scene.log.join('\n')]) assert.equal(materialSeenIn(text, scene.material), false);
 
     assert.deepEqual(ops(await engine({ protectionLevel: 'HSM', wrappingAlgorithm: 'SM2PKE' }).up()), ['same']);
     const replaced = await engine({ protectionLevel: 'SOFTWARE', wrappingAlgorithm: 'RSAES_OAEP_SHA_256' }).up();
@@ -219,26 +183,26 @@ describe('alicloud ImportedKey through the engine harness', function () {
     assert.equal(aes.outputs.protectionLevel, 'SOFTWARE');
     assert.equal((await describe_(aes.steps[0].id!)).protectionLevel, 'SOFTWARE');
     assert.deepEqual(ops(await engine({ protectionLevel: 'SOFTWARE' }).up()), ['same'], 'the default written out is the same key');
-    stateFile = path.join(dir, 'sm4.json');
+    scene.stateFile = path.join(scene.dir, 'sm4.json');
     const sm4 = await engine({ keySpec: 'Aliyun_SM4' }, randomBytes(16)).up();
     assert.equal(sm4.outputs.protectionLevel, 'HSM');
   });
 
   it('fails in preview, before any call, on a protection level Alibaba would refuse, naming the field and what is allowed', async () => {
-    const before = emulator.requestCounts();
-    const sm4 = await failure(engine({ keySpec: 'Aliyun_SM4', protectionLevel: 'SOFTWARE' }, randomBytes(16)).preview());
+    const before = scene.emulator.requestCounts();
+    const sm4 = await failedRun(engine({ keySpec: 'Aliyun_SM4', protectionLevel: 'SOFTWARE' }, randomBytes(16)).preview());
     assert.match(transcript(sm4), /protectionLevel.*"SOFTWARE" is not allowed for Aliyun_SM4 keys; alicloud Aliyun_SM4 keys take HSM/);
-    stateFile = path.join(dir, 'bad-level.json');
-    const bad = await failure(engine({ protectionLevel: 'DEDICATED' }).preview());
+    scene.stateFile = path.join(scene.dir, 'bad-level.json');
+    const bad = await failedRun(engine({ protectionLevel: 'DEDICATED' }).preview());
     assert.match(transcript(bad), /protectionLevel.*take SOFTWARE or HSM/);
-    stateFile = path.join(dir, 'software-sm2.json');
-    const software = await failure(engine({ protectionLevel: 'SOFTWARE', wrappingAlgorithm: 'SM2PKE' }).preview());
+    scene.stateFile = path.join(scene.dir, 'software-sm2.json');
+    const software = await failedRun(engine({ protectionLevel: 'SOFTWARE', wrappingAlgorithm: 'SM2PKE' }).preview());
     assert.match(transcript(software), /wrappingAlgorithm.*SM2PKE for Aliyun_AES_256 keys with protectionLevel SOFTWARE/);
     assert.deepEqual(countsSince(before), {});
   });
 
   it('fails in preview, before any call, on what Alibaba would refuse', async () => {
-    const before = emulator.requestCounts();
+    const before = scene.emulator.requestCounts();
     for (const [config, field] of [
       [{ keySpec: 'SYMMETRIC_DEFAULT' }, /keySpec/],
       [{ wrappingAlgorithm: 'SM2PKE' }, /wrappingAlgorithm/],
@@ -246,12 +210,12 @@ describe('alicloud ImportedKey through the engine harness', function () {
       [{ deletionWindowInDays: '400' }, /deletionWindowInDays/],
       [{ expiresAt: new Date(Date.now() - DAY_MS).toISOString() }, /expiresAt/], // check uses this machine's clock
     ] as Array<[Record<string, string>, RegExp]>) {
-      stateFile = path.join(dir, `${Object.keys(config)[0]}.json`); // the harness keeps stack config in the state
-      const result = await failure(engine(config).preview());
+      scene.stateFile = path.join(scene.dir, `${Object.keys(config)[0]}.json`); // the harness keeps stack config in the state
+      const result = await failedRun(engine(config).preview());
       assert.match(transcript(result), field, `${JSON.stringify(config)}: ${transcript(result)}`);
     }
-    stateFile = path.join(dir, 'short-material.json');
-    const short = await failure(engine({}, randomBytes(16)).preview());
+    scene.stateFile = path.join(scene.dir, 'short-material.json');
+    const short = await failedRun(engine({}, randomBytes(16)).preview());
     assert.match(transcript(short), /keyMaterial/);
     assert.deepEqual(countsSince(before), {});
   });
@@ -262,46 +226,46 @@ describe('alicloud ImportedKey through the engine harness', function () {
     assert.deepEqual(ops(r), ['delete']);
     const m = await describe_(keyId);
     assert.equal(m.keyState, 'PendingDeletion');
-    assert.ok(Math.abs(Date.parse(m.deleteDate) - (emulator.clock.now() + 7 * DAY_MS)) < 2000);
+    assert.ok(Math.abs(Date.parse(m.deleteDate) - (scene.emulator.clock.now() + 7 * DAY_MS)) < 2000);
     assert.equal(engine().state().resources.filter((x) => x.type !== 'pulumi:pulumi:Stack').length, 0);
   });
 
   it('finishes a partly created key on the next up instead of creating another', async () => {
     // More failures than the adapter's retries: the import fails for good this time.
-    emulator.faults.add({ target: 'alibaba:ImportKeyMaterial', failNext: 50, failStatus: 503 });
-    const before = emulator.requestCounts();
-    const failed = await failure(engine().up());
+    scene.emulator.faults.add({ target: 'alibaba:ImportKeyMaterial', failNext: 50, failStatus: 503 });
+    const before = scene.emulator.requestCounts();
+    const failed = await failedRun(engine().up());
     assert.match(failed.error ?? transcript(failed), /ServiceUnavailableTemporary/);
     const partial = engine().resource('payments-key');
     assert.ok(partial?.id, 'the key is in the state');
     assert.equal((await describe_(partial!.id!)).keyState, 'PendingImport');
-    emulator.faults.clear();
+    scene.emulator.faults.clear();
 
     const r = await engine().up();
     assert.equal(r.steps[0].id, partial!.id);
     assert.equal(countsSince(before)['alibaba:CreateKey'], 1);
     assert.equal((await describe_(partial!.id!)).keyState, 'Enabled');
-    await provesMaterial(partial!.id!, material);
-    for (const text of [fs.readFileSync(stateFile, 'utf8'), transcript(failed), emulatorLog.join('\n')]) assert.equal(materialSeenIn(text, material), false);
+    await provesMaterial(partial!.id!, scene.material);
+    for (const text of [fs.readFileSync(scene.stateFile, 'utf8'), transcript(failed), scene.log.join('\n')]) assert.equal(materialSeenIn(text, scene.material), false);
   });
 
   it('believes DescribeKey when the ImportKeyMaterial reply is lost after the work was done', async () => {
-    emulator.faults.add({ target: 'alibaba:ImportKeyMaterial', dropNext: 1 });
-    const before = emulator.requestCounts();
+    scene.emulator.faults.add({ target: 'alibaba:ImportKeyMaterial', dropNext: 1 });
+    const before = scene.emulator.requestCounts();
     const r = await engine().up();
     assert.deepEqual(ops(r), ['create']);
     assert.equal(countsSince(before)['alibaba:ImportKeyMaterial'], 1, 'not sent again');
     assert.equal((await describe_(r.steps[0].id!)).keyState, 'Enabled');
-    await provesMaterial(r.steps[0].id!, material);
+    await provesMaterial(r.steps[0].id!, scene.material);
   });
 
   it('runs examples/alicloud against the emulator: up creates the key with its alias, destroy schedules its deletion', async () => {
     const example = new Engine({
       projectDir: path.join(__dirname, '..', '..', '..', 'examples', 'alicloud'),
-      stateFile,
+      stateFile: scene.stateFile,
       config: {
-        'imported-key-alicloud:endpoint': emulator.url,
-        'imported-key-alicloud:keyMaterial': { secret: material.toString('base64') },
+        'imported-key-alicloud:endpoint': scene.emulator.url,
+        'imported-key-alicloud:keyMaterial': { secret: scene.material.toString('base64') },
         'imported-key-alicloud:expiresAt': inFuture(90),
         'imported-key-alicloud:alias': 'alias/example-payments',
       },
@@ -311,7 +275,7 @@ describe('alicloud ImportedKey through the engine harness', function () {
     const keyId = up.steps.find((s) => s.op === 'create')!.id!;
     assert.equal((await describe_('alias/example-payments')).keyId, keyId);
     assert.equal((await describe_(keyId)).keyState, 'Enabled');
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
     await example.destroy();
     assert.equal((await describe_(keyId)).keyState, 'PendingDeletion');
   });
