@@ -3,18 +3,13 @@
 import { strict as assert } from 'node:assert';
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../../emulator';
-import { DeploymentFailed, Engine, transcript, type RunResult } from '..';
+import { Engine, transcript, type RunResult } from '..';
 import { huaweiCall } from '../../emulator/huawei-client';
+import { failedRun, materialSeenIn, namespacedConfig, ops, useScenario } from '../../support/scenario';
 
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const programDir = path.join(__dirname, 'program');
-
-function materialSeenIn(text: string, material: Buffer): boolean {
-  return text.includes(material.toString('base64')) || text.includes(material.toString('hex'));
-}
 
 /** AES-GCM open of an encrypt-data blob with the material we hold: proves the emulator's key has exactly it. */
 function decryptLocally(cipherTextB64: string, material: Buffer): string {
@@ -29,54 +24,17 @@ function decryptLocally(cipherTextB64: string, material: Buffer): string {
 
 describe('huaweicloud ImportedKey through the engine harness', function () {
   this.timeout(120_000);
-  let emulator: RunningEmulator;
-  const emulatorLog: string[] = [];
-  let dir: string;
-  let stateFile: string;
-  let material: Buffer;
-
-  before(async () => {
-    emulator = await startEmulator({ accessKey: 'hw-test-ak', secretKey: 'hw-test-sk', log: (line) => emulatorLog.push(line) });
+  const scene = useScenario({
+    cloud: 'huawei',
+    tmpPrefix: 'hw-scenarios-',
+    emulator: { accessKey: 'hw-test-ak', secretKey: 'hw-test-sk' },
+    projectDir: programDir,
+    env: { HUAWEICLOUD_SDK_AK: 'hw-test-ak', HUAWEICLOUD_SDK_SK: 'hw-test-sk' },
+    config: (settings, endpoint, material) => namespacedConfig('hwtest', { endpoint, projectId: PROJECT, ...settings }, material),
   });
-  after(async () => {
-    await emulator.close();
-  });
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-scenarios-'));
-    stateFile = path.join(dir, 'state.json');
-    material = randomBytes(32);
-    emulator.faults.clear();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  function engine(config: Record<string, string | undefined> = {}, keyMaterial: Buffer = material): Engine {
-    const values: Record<string, string | { secret: string }> = {
-      'hwtest:endpoint': emulator.url,
-      'hwtest:projectId': PROJECT,
-      'hwtest:keyMaterial': { secret: keyMaterial.toString('base64') },
-    };
-    for (const [k, v] of Object.entries(config)) if (v !== undefined) values[`hwtest:${k}`] = v;
-    return new Engine({
-      projectDir: programDir,
-      stateFile,
-      config: values,
-      env: { HUAWEICLOUD_SDK_AK: 'hw-test-ak', HUAWEICLOUD_SDK_SK: 'hw-test-sk' },
-    });
-  }
-  const call = (op: string, body: unknown) => huaweiCall(emulator.url, PROJECT, op, body, { accessKey: 'hw-test-ak', secretKey: 'hw-test-sk' });
+  const { engine, countsSince, inFuture } = scene;
+  const call = (op: string, body: unknown) => huaweiCall(scene.emulator.url, PROJECT, op, body, { accessKey: 'hw-test-ak', secretKey: 'hw-test-sk' });
   const describe_ = async (keyId: string) => (await call('describe-key', { key_id: keyId })).body.key_info;
-  const ops = (r: RunResult) => r.steps.map((s) => s.op);
-  function countsSince(before: Record<string, number>): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(emulator.requestCounts())) if (k.startsWith('huawei:') && v !== (before[k] ?? 0)) out[k] = v - (before[k] ?? 0);
-    return out;
-  }
-  async function failure(p: Promise<unknown>): Promise<RunResult> {
-    const err = await p.then(() => undefined, (e: unknown) => e);
-    assert.ok(err instanceof DeploymentFailed, `expected the run to fail, got ${String(err)}`);
-    return err.result;
-  }
-  const inFuture = (days: number) => new Date(Math.floor(emulator.clock.now() / 1000) * 1000 + days * 86_400_000).toISOString();
   async function provesMaterial(keyId: string, m: Buffer): Promise<void> {
     const sealed = await call('encrypt-data', { key_id: keyId, plain_text: 'proof' });
     assert.equal(sealed.status, 200, sealed.text);
@@ -85,7 +43,7 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
 
   it('creates a key, imports the material with its expiry, and keeps the material out of state, logs and outputs', async () => {
     const expiresAt = inFuture(30);
-    const before = emulator.requestCounts();
+    const before = scene.emulator.requestCounts();
     const r = await engine({ expiresAt }).up();
     assert.deepEqual(ops(r), ['create']);
     const keyId = r.steps[0].id!;
@@ -98,41 +56,41 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     assert.equal(info.expiration_time, String(Date.parse(expiresAt)));
     assert.equal(r.outputs.keyState, 'Enabled');
     assert.equal(r.outputs.validTo, expiresAt.replace(/\.\d{3}Z$/, '.000Z'));
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
 
-    for (const text of [fs.readFileSync(stateFile, 'utf8'), transcript(r), JSON.stringify(r), emulatorLog.join('\n')]) {
-      assert.equal(materialSeenIn(text, material), false);
+    for (const text of [fs.readFileSync(scene.stateFile, 'utf8'), transcript(r), JSON.stringify(r), scene.log.join('\n')]) {
+      assert.equal(materialSeenIn(text, scene.material), false);
     }
     const resource = engine().resource('payments-key')!;
     assert.ok((JSON.stringify(resource.inputs.__provider ?? '').length) < 2048);
 
-    const beforeSecond = emulator.requestCounts();
+    const beforeSecond = scene.emulator.requestCounts();
     const second = await engine({ expiresAt }).up();
     assert.deepEqual(ops(second), ['same']);
     assert.deepEqual(countsSince(beforeSecond), { 'huawei:describe-key': 1 });
   });
 
   it('fails preview before any call on what Huawei would refuse, naming the field', async () => {
-    const before = emulator.requestCounts();
-    const result = await failure(engine({ deletionWindowInDays: '1100', keyId: 'alias/not-a-huawei-id' }, randomBytes(16)).preview());
+    const before = scene.emulator.requestCounts();
+    const result = await failedRun(engine({ deletionWindowInDays: '1100', keyId: 'alias/not-a-huawei-id' }, randomBytes(16)).preview());
     assert.deepEqual(countsSince(before), {});
     const text = JSON.stringify(result.diagnostics) + result.error;
     assert.match(text, /deletionWindowInDays/);
     assert.match(text, /keyId/);
-    stateFile = path.join(dir, 'fresh-state.json'); // the config above is kept in the first state file
-    const wrongLength = await failure(engine({}, randomBytes(16)).preview());
+    scene.stateFile = path.join(scene.dir, 'fresh-state.json'); // the config above is kept in the first state file
+    const wrongLength = await failedRun(engine({}, randomBytes(16)).preview());
     assert.match(JSON.stringify(wrongLength.diagnostics) + wrongLength.error, /keyMaterial/);
     assert.deepEqual(countsSince(before), {});
   });
 
   it('refuses a given alias Huawei would refuse at preview, naming alias and the pattern, before any call (a derived one is made valid)', async () => {
-    const before = emulator.requestCounts();
-    const result = await failure(engine({ alias: 'payments key.prod' }).preview());
+    const before = scene.emulator.requestCounts();
+    const result = await failedRun(engine({ alias: 'payments key.prod' }).preview());
     assert.deepEqual(countsSince(before), {});
     const text = JSON.stringify(result.diagnostics) + result.error;
     assert.match(text, /alias/);
     assert.ok(text.includes('^[a-zA-Z0-9:/_-]{1,255}$'), text);
-    stateFile = path.join(dir, 'valid-alias-state.json');
+    scene.stateFile = path.join(scene.dir, 'valid-alias-state.json');
     const created = await engine({ alias: 'prod/payments:key_1' }).up();
     assert.equal((await describe_(created.steps[0].id!)).key_alias, 'prod/payments:key_1', 'a valid alias is sent as it is');
   });
@@ -141,9 +99,9 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     const expiresAt = inFuture(1);
     const keyId = (await engine({ expiresAt }).up()).steps[0].id!;
 
-    emulator.clock.advance(2 * 86_400);
+    scene.emulator.clock.advance(2 * 86_400);
     assert.equal((await describe_(keyId)).key_state, '5');
-    const drifted = await failure(engine({ expiresAt: inFuture(30) }).preview({ refresh: true, expectNoChanges: true }));
+    const drifted = await failedRun(engine({ expiresAt: inFuture(30) }).preview({ refresh: true, expectNoChanges: true }));
     assert.equal(drifted.ok, false);
     const refreshed = await engine({ expiresAt }).refresh();
     assert.equal(engine().resource('payments-key')!.outputs.keyState, 'PendingImport', JSON.stringify(refreshed.steps));
@@ -152,16 +110,16 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     const healed = await engine({ expiresAt: newExpiry }).up();
     assert.deepEqual(ops(healed), ['update']);
     assert.equal((await describe_(keyId)).key_state, '2');
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
 
     // Out-of-band delete of the material: the next up imports the same material again.
     assert.equal((await call('delete-imported-key-material', { key_id: keyId })).status, 200);
-    const before = emulator.requestCounts();
+    const before = scene.emulator.requestCounts();
     const again = await engine({ expiresAt: newExpiry }).up();
     assert.deepEqual(ops(again), ['update']);
     assert.equal(countsSince(before)['huawei:delete-imported-key-material'], undefined, 'nothing left to delete');
     assert.equal((await describe_(keyId)).key_state, '2');
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
     const quiet = await engine({ expiresAt: newExpiry }).preview({ refresh: true, expectNoChanges: true });
     assert.ok(quiet.ok);
   });
@@ -169,9 +127,9 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
   it('changes the expiry by deleting the material and importing it again, parameters fetched first', async () => {
     const keyId = (await engine({ expiresAt: inFuture(10) }).up()).steps[0].id!;
     const newExpiry = inFuture(40);
-    const before = emulator.requestCounts();
+    const before = scene.emulator.requestCounts();
     // Instrumentation only (the real store methods run): the order of the import steps and when the key had no material.
-    const store = emulator.store;
+    const store = scene.emulator.store;
     const originals = { params: store.createImportParameters.bind(store), del: store.deleteMaterial.bind(store), imp: store.importMaterial.bind(store) };
     const events: Array<[string, bigint]> = [];
     store.createImportParameters = (...a) => { const out = originals.params(...a); events.push(['parameters', process.hrtime.bigint()]); return out; };
@@ -195,7 +153,7 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     assert.equal(counts['huawei:import-key-material'], 1);
     assert.equal(counts['huawei:create-key'], undefined);
     assert.equal((await describe_(keyId)).expiration_time, String(Date.parse(newExpiry)));
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
   });
 
   it('replaces a created key when the material changes, and schedules the old one for deletion in 7 days', async () => {
@@ -208,7 +166,7 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     await provesMaterial(newId, next);
     const old = await describe_(oldId);
     assert.equal(old.key_state, '4');
-    const days = (Number(old.scheduled_deletion_date) - emulator.clock.now()) / 86_400_000;
+    const days = (Number(old.scheduled_deletion_date) - scene.emulator.clock.now()) / 86_400_000;
     assert.ok(days > 6.99 && days <= 7, String(days));
   });
 
@@ -218,7 +176,7 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     const r = await engine({ keyId }).up();
     assert.deepEqual(ops(r), ['create']);
     assert.equal(r.steps[0].id, keyId);
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
     const destroyed = await engine({ keyId }).destroy();
     assert.deepEqual(ops(destroyed), ['delete']);
     assert.equal((await describe_(keyId)).key_state, '5');
@@ -235,11 +193,11 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
   it('runs examples/huaweicloud against the emulator: up creates the key with the alias, destroy schedules its deletion', async () => {
     const example = new Engine({
       projectDir: path.join(__dirname, '..', '..', '..', 'examples', 'huaweicloud'),
-      stateFile,
+      stateFile: scene.stateFile,
       config: {
-        'imported-key-huaweicloud:endpoint': emulator.url,
+        'imported-key-huaweicloud:endpoint': scene.emulator.url,
         'imported-key-huaweicloud:projectId': PROJECT,
-        'imported-key-huaweicloud:keyMaterial': { secret: material.toString('base64') },
+        'imported-key-huaweicloud:keyMaterial': { secret: scene.material.toString('base64') },
         'imported-key-huaweicloud:expiresAt': inFuture(90),
       },
       env: { HUAWEICLOUD_SDK_AK: 'hw-test-ak', HUAWEICLOUD_SDK_SK: 'hw-test-sk' },
@@ -249,15 +207,15 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     const info = await describe_(keyId);
     assert.equal(info.key_alias, 'payments-key');
     assert.equal(info.key_state, '2');
-    await provesMaterial(keyId, material);
+    await provesMaterial(keyId, scene.material);
     await example.destroy();
     assert.equal((await describe_(keyId)).key_state, '4');
   });
 
   it('finishes a partly created key on the next up instead of creating another', async () => {
-    emulator.faults.add({ target: 'huawei:import-key-material', failNext: 1, failStatus: 500 });
-    const before = emulator.requestCounts();
-    const failed = await failure(engine().up());
+    scene.emulator.faults.add({ target: 'huawei:import-key-material', failNext: 1, failStatus: 500 });
+    const before = scene.emulator.requestCounts();
+    const failed = await failedRun(engine().up());
     assert.match(failed.error ?? '', /KMS\.0105|was created but/);
     const partial = engine().resource('payments-key');
     assert.ok(partial?.id, 'the key is in the state');
@@ -267,10 +225,10 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     assert.equal(r.steps[0].id, partial!.id);
     assert.equal(countsSince(before)['huawei:create-key'], 1);
     assert.equal((await describe_(partial!.id!)).key_state, '2');
-    await provesMaterial(partial!.id!, material);
+    await provesMaterial(partial!.id!, scene.material);
   });
   it('derives key_alias from the resource name when none is given (name made valid + random suffix), keeps it, and a replacement gets its own', async () => {
-    stateFile = path.join(dir, 'alias-state.json');
+    scene.stateFile = path.join(scene.dir, 'alias-state.json');
     const first = await engine({ name: 'payments key.v2' }).up();
     const keyId = first.steps[0].id!;
     const alias = (await describe_(keyId)).key_alias as string;
@@ -278,7 +236,7 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     assert.equal(engine({ name: 'payments key.v2' }).resource('payments key.v2')!.outputs.alias, alias, 'recorded in outputs');
     assert.equal(first.outputs.alias, alias);
 
-    const before = emulator.requestCounts();
+    const before = scene.emulator.requestCounts();
     assert.deepEqual(ops(await engine({ name: 'payments key.v2' }).up()), ['same'], 'the derived alias is not a change');
     assert.deepEqual(countsSince(before), { 'huawei:describe-key': 1 });
 
@@ -291,45 +249,45 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
   });
 
   it('a rolling expiry (expiresIn) on the emulator clock: renewed by delete + import past renewBefore, healed by a plain up past expiry', async () => {
-    stateFile = path.join(dir, 'rolling-state.json');
-    emulator.clock.set(Date.now() + 3 * 86_400_000); // apart from the machine's clock: the provider must use the cloud's
+    scene.stateFile = path.join(scene.dir, 'rolling-state.json');
+    scene.emulator.clock.set(Date.now() + 3 * 86_400_000); // apart from the machine's clock: the provider must use the cloud's
     try {
       const validIn = (keyInfo: { expiration_time: string }, days: number, at: number) => {
         const off = Number(keyInfo.expiration_time) - (at + days * 86_400_000);
         assert.ok(Math.abs(off) < 30_000, `expiration_time is ${off} ms from emulator-now + ${days} days`);
       };
-      const createdAt = emulator.clock.now();
+      const createdAt = scene.emulator.clock.now();
       const keyId = (await engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).up()).steps[0].id!;
       validIn(await describe_(keyId), 30, createdAt);
 
-      emulator.clock.advance(15 * 86_400); // 15 days left > 10
-      const before = emulator.requestCounts();
+      scene.emulator.clock.advance(15 * 86_400); // 15 days left > 10
+      const before = scene.emulator.requestCounts();
       assert.deepEqual(ops(await engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).up()), ['same']);
       assert.deepEqual(countsSince(before), { 'huawei:describe-key': 1 });
 
-      emulator.clock.advance(6 * 86_400); // 9 days left < 10
-      await failure(engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).preview({ refresh: true, expectNoChanges: true }));
-      const renewedAt = emulator.clock.now();
-      const beforeRenewal = emulator.requestCounts();
+      scene.emulator.clock.advance(6 * 86_400); // 9 days left < 10
+      await failedRun(engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).preview({ refresh: true, expectNoChanges: true }));
+      const renewedAt = scene.emulator.clock.now();
+      const beforeRenewal = scene.emulator.requestCounts();
       assert.deepEqual(ops(await engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).up()), ['update']);
       const renewal = countsSince(beforeRenewal);
       assert.equal(renewal['huawei:delete-imported-key-material'], 1, 'Huawei reimports delete-first');
       assert.equal(renewal['huawei:import-key-material'], 1);
       validIn(await describe_(keyId), 30, renewedAt);
-      await provesMaterial(keyId, material);
+      await provesMaterial(keyId, scene.material);
 
-      emulator.clock.advance(31 * 86_400);
+      scene.emulator.clock.advance(31 * 86_400);
       assert.equal((await describe_(keyId)).key_state, '5');
-      const healedAt = emulator.clock.now();
-      const beforeHeal = emulator.requestCounts();
+      const healedAt = scene.emulator.clock.now();
+      const beforeHeal = scene.emulator.requestCounts();
       assert.deepEqual(ops(await engine({ expiresIn: 'P30D', renewBefore: 'P10D' }).up()), ['update']);
       assert.equal(countsSince(beforeHeal)['huawei:delete-imported-key-material'], undefined, 'nothing to delete after expiry');
       const healed = await describe_(keyId);
       assert.equal(healed.key_state, '2');
       validIn(healed, 30, healedAt);
-      await provesMaterial(keyId, material);
+      await provesMaterial(keyId, scene.material);
     } finally {
-      emulator.clock.reset();
+      scene.emulator.clock.reset();
     }
   });
 });
