@@ -3,11 +3,11 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeploymentFailed, Engine, isSecret, type RunResult } from '../engine';
+import { Engine, isSecret, type RunResult } from '../engine';
 import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
-import { EMULATOR_CREDENTIALS, useEmulator } from '../support/emulator';
+import { EMULATOR_CREDENTIALS } from '../support/emulator';
+import { changeOps, failedRun, useScenario } from '../support/scenario';
 import { useAwsEnvironment } from '../provider/support/awsEnvironment';
 
 const program = path.join(__dirname, 'fixtures', 'aws-key');
@@ -15,20 +15,23 @@ const DAY = 86_400_000;
 
 describe('ImportedKey on AWS through the engine harness and the emulator', function () {
   this.timeout(180_000);
-  const emulatorLog: string[] = [];
-  const emu = useEmulator({ log: (line) => emulatorLog.push(line) });
+  const scene = useScenario({
+    cloud: 'aws',
+    tmpPrefix: 'imported-key-',
+    projectDir: program,
+    env: { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' },
+    config: (settings, endpoint, material) => ({ args: JSON.stringify({ endpoint, ...settings }), material: { secret: material } }),
+  });
+  const { emu, engine, configure, calls } = scene;
   useAwsEnvironment();
-  let dir: string;
   let adapter: AwsKmsAdapter;
   const seen: string[] = [];
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imported-key-'));
     adapter = new AwsKmsAdapter({ region: 'us-east-1', endpoint: emu.url });
   });
   afterEach(() => {
     adapter.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   function newMaterial(): string {
@@ -37,35 +40,6 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     return material;
   }
 
-  function engine(args: Record<string, unknown>, material: string): Engine {
-    const e = new Engine({
-      projectDir: program,
-      stateFile: path.join(dir, 'state.json'),
-      env: { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' },
-    });
-    configure(e, args, material);
-    return e;
-  }
-
-  function configure(e: Engine, args: Record<string, unknown>, material: string): void {
-    e.setConfig('args', JSON.stringify({ endpoint: emu.url, ...args }));
-    e.setConfig('material', { secret: material });
-  }
-
-  async function calls(work: () => Promise<unknown>): Promise<Record<string, number>> {
-    const before = await emu.requestCounts();
-    await work();
-    const after = await emu.requestCounts();
-    return Object.fromEntries(Object.entries(after).filter(([op, n]) => op.startsWith('aws:') && n > (before[op] ?? 0)).map(([op, n]) => [op.slice(4), n - (before[op] ?? 0)]));
-  }
-
-  async function failed(p: Promise<unknown>): Promise<RunResult> {
-    const error = await p.then(() => undefined, (e: unknown) => e);
-    assert.ok(error instanceof DeploymentFailed, `expected the run to fail, got ${String(error)}`);
-    return error.result;
-  }
-
-  const ops = (r: RunResult) => r.steps.filter((s) => !s.refresh).map((s) => s.op);
   const stateOf = (e: Engine) => e.resource('key')!;
   const output = (e: Engine, name: string) => {
     const value = stateOf(e).outputs[name] as unknown;
@@ -74,9 +48,9 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
 
   /** No run output, state file or emulator log line may contain any material used in these tests. */
   function assertNoMaterial(results: RunResult[], e?: Engine): void {
-    const texts = [...results.map((r) => JSON.stringify(r)), emulatorLog.join('\n')];
+    const texts = [...results.map((r) => JSON.stringify(r)), scene.log.join('\n')];
     if (e) {
-      texts.push(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
+      texts.push(fs.readFileSync(path.join(scene.dir, 'state.json'), 'utf8'));
       // Decrypted: only the keyMaterial input (a secret) may hold it; every output must not.
       texts.push(JSON.stringify(e.state().resources.map((r) => r.outputs)));
     }
@@ -90,7 +64,7 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     const e = engine({}, newMaterial());
     let up: RunResult | undefined;
     const created = await calls(async () => (up = await e.up()));
-    assert.deepEqual(ops(up!), ['create']);
+    assert.deepEqual(changeOps(up!), ['create']);
     assert.deepEqual(created, { CreateKey: 1, GetParametersForImport: 1, ImportKeyMaterial: 1, DescribeKey: 1 });
     const state = stateOf(e);
     assert.equal(output(e, 'keyState'), 'Enabled');
@@ -104,7 +78,7 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
 
     let again: RunResult | undefined;
     assert.deepEqual(await calls(async () => (again = await e.up())), { DescribeKey: 1 });
-    assert.deepEqual(ops(again!), ['same']);
+    assert.deepEqual(changeOps(again!), ['same']);
     const preview = await e.preview({ refresh: true, expectNoChanges: true });
     assert.ok(preview.ok);
     assertNoMaterial([up!, again!, preview], e);
@@ -113,7 +87,7 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
   it('check failures stop preview before anything is created, naming the field', async () => {
     const e = engine({ deletionWindowInDays: 3, expiresAt: new Date(Date.now() + 400 * DAY).toISOString() }, newMaterial());
     let result: RunResult | undefined;
-    const made = await calls(async () => (result = await failed(e.preview())));
+    const made = await calls(async () => (result = await failedRun(e.preview())));
     assert.deepEqual(made, {});
     const text = JSON.stringify(result!.diagnostics) + result!.error;
     assert.match(text, /deletionWindowInDays/);
@@ -125,11 +99,11 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     await e.up();
     const keyId = output(e, 'keyId') as string;
     await adapter.deleteMaterial(keyId);
-    const preview = await failed(e.preview({ refresh: true, expectNoChanges: true }));
+    const preview = await failedRun(e.preview({ refresh: true, expectNoChanges: true }));
     assert.match(preview.error ?? '', /no changes were expected/);
     let up: RunResult | undefined;
     const healed = await calls(async () => (up = await e.up()));
-    assert.deepEqual(ops(up!), ['update']);
+    assert.deepEqual(changeOps(up!), ['update']);
     assert.equal(healed.CreateKey, undefined);
     assert.equal(healed.ImportKeyMaterial, 1);
     assert.equal((await adapter.describeKey(keyId))!.keyState, 'Enabled');
@@ -146,10 +120,10 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
       const refreshed = await e.refresh();
       assert.ok(refreshed.ok);
       assert.equal(output(e, 'keyState'), 'PendingImport');
-      await failed(e.preview({ refresh: true, expectNoChanges: true }));
+      await failedRun(e.preview({ refresh: true, expectNoChanges: true }));
       configure(e, { expiresAt: new Date(Date.now() + 30 * DAY).toISOString() }, material);
       const up = await e.up();
-      assert.deepEqual(ops(up), ['update']);
+      assert.deepEqual(changeOps(up), ['update']);
       assert.equal(output(e, 'keyState'), 'Enabled');
       assert.equal(output(e, 'keyId'), keyId);
     } finally {
@@ -166,7 +140,7 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     configure(e, { expiresAt }, material);
     let up: RunResult | undefined;
     const made = await calls(async () => (up = await e.up()));
-    assert.deepEqual(ops(up!), ['update']);
+    assert.deepEqual(changeOps(up!), ['update']);
     assert.deepEqual(made, { DescribeKey: 3, GetParametersForImport: 1, ImportKeyMaterial: 1 });
     assert.equal(output(e, 'keyId'), keyId);
     assert.ok(Math.abs(Date.parse(output(e, 'validTo') as string) - Date.parse(expiresAt)) < 1000);
@@ -178,7 +152,7 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     const oldId = output(e, 'keyId') as string;
     configure(e, {}, newMaterial());
     const up = await e.up();
-    assert.deepEqual(ops(up), ['replace']);
+    assert.deepEqual(changeOps(up), ['replace']);
     const newId = output(e, 'keyId') as string;
     assert.notEqual(newId, oldId);
     assert.equal((await adapter.describeKey(oldId))!.keyState, 'PendingDeletion');
@@ -191,12 +165,12 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     const e = engine({ keyId: made.keyId }, newMaterial());
     let up: RunResult | undefined;
     const adopted = await calls(async () => (up = await e.up()));
-    assert.deepEqual(ops(up!), ['create']);
+    assert.deepEqual(changeOps(up!), ['create']);
     assert.equal(adopted.CreateKey, undefined);
     assert.equal((await adapter.describeKey(made.keyId))!.keyState, 'Enabled');
 
     configure(e, { keyId: made.keyId }, newMaterial());
-    const refused = await failed(e.up());
+    const refused = await failedRun(e.up());
     assert.match(JSON.stringify(refused.diagnostics) + refused.error, /create a new key/);
     assert.equal((await adapter.describeKey(made.keyId))!.keyState, 'Enabled', 'the refused change did not touch the key');
     assertNoMaterial([up!, refused], e);
@@ -225,7 +199,7 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     await emu.addFault({ target: 'aws:ImportKeyMaterial', failNext: 3, failStatus: 500 });
     let first: RunResult | undefined;
     try {
-      first = await failed(e.up());
+      first = await failedRun(e.up());
     } finally {
       await emu.clearFaults();
     }
@@ -235,7 +209,7 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     assert.ok((partial.initErrors ?? []).length > 0, 'marked as not initialised');
     let second: RunResult | undefined;
     const made = await calls(async () => (second = await e.up()));
-    assert.deepEqual(ops(second!), ['update']);
+    assert.deepEqual(changeOps(second!), ['update']);
     assert.equal(made.CreateKey, undefined, 'no second key');
     assert.equal(stateOf(e).id, partial.id);
     assert.equal((await adapter.describeKey(partial.id!))!.keyState, 'Enabled');
