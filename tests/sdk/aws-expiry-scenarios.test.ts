@@ -5,11 +5,11 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DeploymentFailed, Engine, type RunResult } from '../engine';
-import { EMULATOR_CREDENTIALS, useEmulator } from '../support/emulator';
+import { type Engine, type RunResult } from '../engine';
+import { EMULATOR_CREDENTIALS } from '../support/emulator';
+import { changeOps, failedRun, useScenario } from '../support/scenario';
 import { useAwsEnvironment } from '../provider/support/awsEnvironment';
 
 const program = path.join(__dirname, 'fixtures', 'aws-key');
@@ -18,14 +18,18 @@ const DAY = DAY_S * 1000;
 
 describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engine harness', function () {
   this.timeout(180_000);
-  const emulatorLog: string[] = [];
-  const emu = useEmulator({ log: (line) => emulatorLog.push(line) });
+  const scene = useScenario({
+    cloud: 'aws',
+    tmpPrefix: 'imported-key-expiry-',
+    projectDir: program,
+    env: { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' },
+    config: (settings, endpoint, material) => ({ args: JSON.stringify({ endpoint, ...settings }), material: { secret: material } }),
+  });
+  const { emu, engine, calls } = scene;
   useAwsEnvironment();
-  let dir: string;
   let kms: KMSClient;
 
   beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imported-key-expiry-'));
     kms = new KMSClient({ endpoint: emu.url, region: 'us-east-1', credentials: EMULATOR_CREDENTIALS });
     // 3 days ahead of the machine: a provider on the machine's clock would be 3 days off in every check below.
     await emu.setClock(new Date(Date.now() + 3 * DAY).toISOString());
@@ -33,34 +37,8 @@ describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engin
   afterEach(async () => {
     await emu.setClock(new Date().toISOString());
     kms.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function engine(args: Record<string, unknown>, material: string): Engine {
-    const e = new Engine({
-      projectDir: program,
-      stateFile: path.join(dir, 'state.json'),
-      env: { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' },
-    });
-    e.setConfig('args', JSON.stringify({ endpoint: emu.url, ...args }));
-    e.setConfig('material', { secret: material });
-    return e;
-  }
-
-  async function calls(work: () => Promise<unknown>): Promise<Record<string, number>> {
-    const before = await emu.requestCounts();
-    await work();
-    const after = await emu.requestCounts();
-    return Object.fromEntries(Object.entries(after).filter(([op, n]) => op.startsWith('aws:') && n > (before[op] ?? 0)).map(([op, n]) => [op.slice(4), n - (before[op] ?? 0)]));
-  }
-
-  async function failed(p: Promise<unknown>): Promise<RunResult> {
-    const error = await p.then(() => undefined, (e: unknown) => e);
-    assert.ok(error instanceof DeploymentFailed, `expected the run to fail, got ${String(error)}`);
-    return error.result;
-  }
-
-  const ops = (r: RunResult) => r.steps.filter((s) => !s.refresh).map((s) => s.op);
   const output = (e: Engine, name: string) => e.resource('key')!.outputs[name] as string;
   const emulatorNow = () => emu.running.clock.now();
   /** validTo is `days` after the emulator's now, to the few seconds a run takes. */
@@ -75,7 +53,7 @@ describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engin
 
     const createdAt = emulatorNow();
     const created = await e.up();
-    assert.deepEqual(ops(created), ['create']);
+    assert.deepEqual(changeOps(created), ['create']);
     const keyId = output(e, 'keyId');
     assertValidIn(output(e, 'validTo'), 30, createdAt);
     assert.equal(output(e, 'expirationModel'), 'KEY_MATERIAL_EXPIRES');
@@ -85,36 +63,36 @@ describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engin
     await emu.advanceClock(10 * DAY_S);
     let quiet: RunResult | undefined;
     assert.deepEqual(await calls(async () => (quiet = await e.up())), { DescribeKey: 1 });
-    assert.deepEqual(ops(quiet!), ['same']);
+    assert.deepEqual(changeOps(quiet!), ['same']);
     assert.ok((await e.preview({ refresh: true, expectNoChanges: true })).ok);
 
     // 16 days after the import: 14 days left, closer than renewBefore → drift for the pipeline, renewal by up.
     await emu.advanceClock(6 * DAY_S);
-    const drift = await failed(e.preview({ refresh: true, expectNoChanges: true }));
+    const drift = await failedRun(e.preview({ refresh: true, expectNoChanges: true }));
     assert.match(drift.error ?? '', /no changes were expected/);
     const renewedAt = emulatorNow();
     let renewal: RunResult | undefined;
     const renewCalls = await calls(async () => (renewal = await e.up()));
-    assert.deepEqual(ops(renewal!), ['update']);
+    assert.deepEqual(changeOps(renewal!), ['update']);
     assert.equal(renewCalls.ImportKeyMaterial, 1);
     assert.equal(renewCalls.CreateKey, undefined);
     assert.equal(output(e, 'keyId'), keyId);
     assertValidIn(output(e, 'validTo'), 30, renewedAt);
     const opened = await kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
     assert.equal(Buffer.from(opened.Plaintext!).toString(), 'made before any renewal', 'the same material was imported again');
-    assert.deepEqual(ops(await e.up()), ['same'], 'a renewed key is quiet again');
+    assert.deepEqual(changeOps(await e.up()), ['same'], 'a renewed key is quiet again');
 
     // Past the renewed expiry with no run in between: the key is PendingImport, and a plain up (no --refresh) heals it.
     await emu.advanceClock(31 * DAY_S);
     const healedAt = emulatorNow();
     const healed = await e.up();
-    assert.deepEqual(ops(healed), ['update']);
+    assert.deepEqual(changeOps(healed), ['update']);
     assert.equal(output(e, 'keyState'), 'Enabled');
     assertValidIn(output(e, 'validTo'), 30, healedAt);
     const again = await kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
     assert.equal(Buffer.from(again.Plaintext!).toString(), 'made before any renewal');
 
-    for (const text of [fs.readFileSync(path.join(dir, 'state.json'), 'utf8'), JSON.stringify([created, quiet, renewal, healed]), emulatorLog.join('\n')]) {
+    for (const text of [fs.readFileSync(path.join(scene.dir, 'state.json'), 'utf8'), JSON.stringify([created, quiet, renewal, healed]), scene.log.join('\n')]) {
       assert.ok(!text.includes(material) && !text.includes(Buffer.from(material, 'base64').toString('hex')), 'key material leaked');
     }
   });
@@ -126,21 +104,21 @@ describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engin
     const keyId = output(e, 'keyId');
 
     await emu.advanceClock(20 * DAY_S); // 10 days left > 5 days
-    assert.deepEqual(ops(await e.up()), ['same']);
+    assert.deepEqual(changeOps(await e.up()), ['same']);
 
     e.setConfig('args', JSON.stringify({ endpoint: emu.url, expiresIn: 'P60D', renewBefore: 'P5D' }));
     const longerAt = emulatorNow();
     const longer = await e.up();
-    assert.deepEqual(ops(longer), ['update']);
+    assert.deepEqual(changeOps(longer), ['update']);
     assertValidIn(output(e, 'validTo'), 60, longerAt);
 
     const date = new Date(Date.now() + 100 * DAY).toISOString().replace(/\.\d+Z$/, 'Z');
     e.setConfig('args', JSON.stringify({ endpoint: emu.url, expiresAt: date }));
-    assert.deepEqual(ops(await e.up()), ['update']);
+    assert.deepEqual(changeOps(await e.up()), ['update']);
     assert.equal(Date.parse(output(e, 'validTo')), Date.parse(date));
 
     e.setConfig('args', JSON.stringify({ endpoint: emu.url }));
-    assert.deepEqual(ops(await e.up()), ['update']);
+    assert.deepEqual(changeOps(await e.up()), ['update']);
     assert.equal(output(e, 'expirationModel'), 'KEY_MATERIAL_DOES_NOT_EXPIRE');
     assert.equal(output(e, 'keyId'), keyId);
   });
@@ -148,13 +126,13 @@ describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engin
   it('check failures stop preview before any AWS call, naming the fields', async () => {
     const e = engine({ expiresIn: 'P400D', renewBefore: 'P1Y' }, randomBytes(32).toString('base64'));
     let result: RunResult | undefined;
-    assert.deepEqual(await calls(async () => (result = await failed(e.preview()))), {});
+    assert.deepEqual(await calls(async () => (result = await failedRun(e.preview()))), {});
     const text = JSON.stringify(result!.diagnostics) + result!.error;
     assert.match(text, /expiresIn.*365 days/);
     assert.match(text, /renewBefore.*years or months/);
 
     const both = engine({ expiresIn: 'P30D', expiresAt: new Date(Date.now() + 30 * DAY).toISOString() }, randomBytes(32).toString('base64'));
-    const refused = await failed(both.preview());
+    const refused = await failedRun(both.preview());
     assert.match(JSON.stringify(refused.diagnostics) + refused.error, /expiresIn.*cannot be set together with expiresAt/);
   });
 });
