@@ -2,22 +2,16 @@
 // so the scenario tests change one value between runs the way a user edits a program.
 import * as pulumi from '@pulumi/pulumi';
 import { ImportedKey } from '../../../../sdk';
+import { commonKeyArgs } from '../../../support/key-program';
 
 const config = new pulumi.Config('alitest');
 
 const key = new ImportedKey(config.get('name') ?? 'payments-key', {
   cloud: 'alicloud',
-  endpoint: config.require('endpoint'),
-  keyMaterial: config.requireSecret('keyMaterial'),
+  ...commonKeyArgs(config),
   keySpec: config.get('keySpec'),
   protectionLevel: config.get('protectionLevel') as 'SOFTWARE' | 'HSM' | undefined,
   wrappingAlgorithm: config.get('wrappingAlgorithm'),
-  expiresAt: config.get('expiresAt'),
-  expiresIn: config.get('expiresIn'),
-  renewBefore: config.get('renewBefore'),
-  keyId: config.get('keyId'),
-  alias: config.get('alias'),
-  deletionWindowInDays: config.getNumber('deletionWindowInDays'),
 });
 
 export const keyId = key.keyId;

@@ -2,20 +2,14 @@
 // so the scenario tests change one value between runs the way a user edits a program.
 import * as pulumi from '@pulumi/pulumi';
 import { ImportedKey } from '../../../../sdk';
+import { commonKeyArgs } from '../../../support/key-program';
 
 const config = new pulumi.Config('hwtest');
 
 const key = new ImportedKey(config.get('name') ?? 'payments-key', {
   cloud: 'huaweicloud',
-  endpoint: config.require('endpoint'),
+  ...commonKeyArgs(config),
   projectId: config.require('projectId'),
-  keyMaterial: config.requireSecret('keyMaterial'),
-  expiresAt: config.get('expiresAt'),
-  expiresIn: config.get('expiresIn'),
-  renewBefore: config.get('renewBefore'),
-  keyId: config.get('keyId'),
-  alias: config.get('alias'),
-  deletionWindowInDays: config.getNumber('deletionWindowInDays'),
 });
 
 export const keyId = key.keyId;
