@@ -3,20 +3,14 @@
 
 import assert from 'node:assert/strict';
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { EMULATOR_CREDENTIALS, useEmulator } from '../support/emulator';
-import { expectAwsError, kmsClient } from './aws-helpers';
+import { EMULATOR_CREDENTIALS } from '../support/emulator';
+import { expectAwsError, useKmsOnEmulator } from './aws-helpers';
 
 const DAY_MS = 86_400_000;
 
 describe('emulator / AWS: the clock in Date headers', () => {
-  const emu = useEmulator();
-  let kms: KMSClient;
-  before(() => {
-    kms = kmsClient(emu.url, { maxAttempts: 1 });
-  });
-  afterEach(async () => {
-    await emu.reset();
-  });
+  const aws = useKmsOnEmulator();
+  const { emu } = aws;
 
   async function dateHeader(): Promise<number> {
     const reply = await fetch(`${emu.url}/`, { method: 'POST', headers: { 'x-amz-target': 'TrentService.ListKeys', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
@@ -31,14 +25,14 @@ describe('emulator / AWS: the clock in Date headers', () => {
   });
 
   it('the AWS SDK learns the moved clock from Date and keeps working, also after the clock jumps back', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }));
+    const { KeyMetadata } = await aws.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }));
     await emu.advanceClock(10 * 86_400);
-    await kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId }));
-    const offset = (await kms.config.systemClockOffset) ?? 0;
+    await aws.kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId }));
+    const offset = (await aws.kms.config.systemClockOffset) ?? 0;
     assert.ok(Math.abs(offset - 10 * DAY_MS) < 2000, `the SDK's clock offset is ${offset} ms`);
-    await kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId })); // signed 10 days ahead: on the emulator's time
+    await aws.kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId })); // signed 10 days ahead: on the emulator's time
     await emu.setClock(new Date().toISOString());
-    await kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId })); // still signed with the time shown before the jump
+    await aws.kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId })); // still signed with the time shown before the jump
   });
 
   it('a signature far from every time the clock has shown is still refused', async () => {

@@ -5,26 +5,20 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
   CreateKeyCommand, DescribeKeyCommand, EncryptCommand, DecryptCommand, GetParametersForImportCommand, ImportKeyMaterialCommand,
-  ScheduleKeyDeletionCommand, ListKeysCommand, type KMSClient,
+  ScheduleKeyDeletionCommand, ListKeysCommand,
 } from '@aws-sdk/client-kms';
 import { wrapKeyMaterial } from '../../provider/wrapping';
-import { useEmulator, control } from '../support/emulator';
-import { expectAwsError, kmsClient } from './aws-helpers';
+import { control } from '../support/emulator';
+import { expectAwsError, useKmsOnEmulator } from './aws-helpers';
 
 describe('emulator / AWS: expiry by moving the clock', () => {
-  const emu = useEmulator();
-  let kms: KMSClient;
-  before(() => {
-    kms = kmsClient(emu.url, { maxAttempts: 1 });
-  });
-  afterEach(async () => {
-    await emu.reset();
-  });
+  const aws = useKmsOnEmulator();
+  const { emu } = aws;
 
   async function importInto(keyId: string, material: Buffer, validTo?: Date): Promise<void> {
-    const p = await kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }));
+    const p = await aws.kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }));
     const wrapped = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: Buffer.from(p.PublicKey!), material });
-    await kms.send(
+    await aws.kms.send(
       new ImportKeyMaterialCommand({
         KeyId: keyId,
         ImportToken: p.ImportToken,
@@ -51,40 +45,40 @@ describe('emulator / AWS: expiry by moving the clock', () => {
   });
 
   it('material expires when the clock passes ValidTo: PendingImport, Encrypt refused; the same material brings the key back', async () => {
-    const keyId = (await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
+    const keyId = (await aws.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
     const material = randomBytes(32);
     const validTo = new Date(Math.floor(Date.now() / 1000) * 1000 + 2 * 86_400_000);
     await importInto(keyId, material, validTo);
-    const encrypted = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('before expiry') }));
-    const live = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
+    const encrypted = await aws.kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('before expiry') }));
+    const live = (await aws.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
     assert.equal(live.KeyState, 'Enabled');
     assert.equal(live.ExpirationModel, 'KEY_MATERIAL_EXPIRES');
     assert.equal(live.ValidTo?.getTime(), validTo.getTime());
 
     await emu.advanceClock(86_400); // one day: still valid
-    assert.equal((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState, 'Enabled');
+    assert.equal((await aws.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState, 'Enabled');
 
     await emu.advanceClock(86_400 + 60); // past ValidTo
-    const expired = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
+    const expired = (await aws.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
     assert.equal(expired.KeyState, 'PendingImport');
     assert.equal(expired.Enabled, false);
     assert.equal(expired.ValidTo, undefined);
-    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob })), 'KMSInvalidStateException', 409);
+    await expectAwsError(aws.kms.send(new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob })), 'KMSInvalidStateException', 409);
 
     // Different material is still refused after expiry; the same material works.
-    const p = await kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }));
+    const p = await aws.kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }));
     await expectAwsError(
-      kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: Buffer.from(p.PublicKey!), material: randomBytes(32) }), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' })),
+      aws.kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: Buffer.from(p.PublicKey!), material: randomBytes(32) }), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' })),
       'IncorrectKeyMaterialException',
       400,
     );
     await importInto(keyId, material);
-    const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob }));
+    const decrypted = await aws.kms.send(new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob }));
     assert.equal(Buffer.from(decrypted.Plaintext!).toString(), 'before expiry');
   });
 
   it('ValidTo is judged against the emulator clock (365 days from the moved clock)', async () => {
-    const keyId = (await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
+    const keyId = (await aws.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
     await emu.advanceClock(400 * 86_400);
     // 380 days after real time is in the emulator's past now.
     await assert.rejects(importInto(keyId, randomBytes(32), new Date(Date.now() + 380 * 86_400_000)), (e: Error) => e.name === 'ValidationException');
@@ -92,12 +86,12 @@ describe('emulator / AWS: expiry by moving the clock', () => {
   });
 
   it('a key past its deletion date is gone: NotFoundException and absent from ListKeys', async () => {
-    const keyId = (await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
-    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+    const keyId = (await aws.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
+    await aws.kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
     await emu.advanceClock(6 * 86_400);
-    assert.equal((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState, 'PendingDeletion');
+    assert.equal((await aws.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState, 'PendingDeletion');
     await emu.advanceClock(86_400 + 60);
-    await expectAwsError(kms.send(new DescribeKeyCommand({ KeyId: keyId })), 'NotFoundException', 404);
-    assert.ok(!(await kms.send(new ListKeysCommand({}))).Keys!.some((k) => k.KeyId === keyId));
+    await expectAwsError(aws.kms.send(new DescribeKeyCommand({ KeyId: keyId })), 'NotFoundException', 404);
+    assert.ok(!(await aws.kms.send(new ListKeysCommand({}))).Keys!.some((k) => k.KeyId === keyId));
   });
 });

@@ -7,7 +7,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { EMULATOR_CREDENTIALS } from '../support/emulator';
+import { EMULATOR_CREDENTIALS, useEmulator, type EmulatorHandle } from '../support/emulator';
 
 export const REGION = 'us-east-1';
 
@@ -21,6 +21,29 @@ export function kmsClient(url: string, options: { secretAccessKey?: string; acce
     },
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
   });
+}
+
+/** For one describe(): the emulator, an SDK client on it that tries each call once, and an emulator reset after every test. */
+export function useKmsOnEmulator(): { readonly emu: EmulatorHandle; readonly kms: KMSClient } {
+  const emu = useEmulator();
+  let kms: KMSClient | undefined;
+  before(() => {
+    kms = kmsClient(emu.url, { maxAttempts: 1 });
+  });
+  afterEach(async () => {
+    await emu.reset();
+  });
+  after(() => {
+    kms?.destroy();
+    kms = undefined;
+  });
+  return {
+    emu,
+    get kms() {
+      if (!kms) throw new Error('the KMS client exists inside tests only: call useKmsOnEmulator() inside describe()');
+      return kms;
+    },
+  };
 }
 
 export interface RawResponse {
