@@ -9,22 +9,16 @@ import * as path from 'node:path';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { type Engine, type RunResult } from '../engine';
 import { EMULATOR_CREDENTIALS } from '../support/emulator';
-import { changeOps, failedRun, useScenario } from '../support/scenario';
+import { changeOps, failedRun } from '../support/scenario';
+import { useAwsKeyScenario } from './aws-key-scenario';
 import { useAwsEnvironment } from '../provider/support/awsEnvironment';
 
-const program = path.join(__dirname, 'fixtures', 'aws-key');
 const DAY_S = 86_400;
 const DAY = DAY_S * 1000;
 
 describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engine harness', function () {
   this.timeout(180_000);
-  const scene = useScenario({
-    cloud: 'aws',
-    tmpPrefix: 'imported-key-expiry-',
-    projectDir: program,
-    env: { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' },
-    config: (settings, endpoint, material) => ({ args: JSON.stringify({ endpoint, ...settings }), material: { secret: material } }),
-  });
+  const scene = useAwsKeyScenario('imported-key-expiry-');
   const { emu, engine, calls } = scene;
   useAwsEnvironment();
   let kms: KMSClient;

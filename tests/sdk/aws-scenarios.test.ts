@@ -6,22 +6,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine, isSecret, type RunResult } from '../engine';
 import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
-import { EMULATOR_CREDENTIALS } from '../support/emulator';
-import { changeOps, failedRun, useScenario } from '../support/scenario';
+import { changeOps, failedRun } from '../support/scenario';
+import { useAwsKeyScenario } from './aws-key-scenario';
 import { useAwsEnvironment } from '../provider/support/awsEnvironment';
 
-const program = path.join(__dirname, 'fixtures', 'aws-key');
 const DAY = 86_400_000;
 
 describe('ImportedKey on AWS through the engine harness and the emulator', function () {
   this.timeout(180_000);
-  const scene = useScenario({
-    cloud: 'aws',
-    tmpPrefix: 'imported-key-',
-    projectDir: program,
-    env: { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' },
-    config: (settings, endpoint, material) => ({ args: JSON.stringify({ endpoint, ...settings }), material: { secret: material } }),
-  });
+  const scene = useAwsKeyScenario('imported-key-');
   const { emu, engine, configure, calls } = scene;
   useAwsEnvironment();
   let adapter: AwsKmsAdapter;

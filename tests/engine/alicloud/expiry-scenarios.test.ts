@@ -9,24 +9,17 @@ import * as $Kms from '@alicloud/kms20160120';
 import { decryptWithMaterial } from '../../../emulator/key-crypto';
 import { transcript, type RunResult } from '..';
 import { sdkClient } from '../../emulator/alibaba-client';
-import { changeOps, failedRun, namespacedConfig, useScenario } from '../../support/scenario';
+import { changeOps, failedRun } from '../../support/scenario';
+import { useAlitestScenario } from './alitest-scenario';
 
 const AK = 'ali-expiry-ak';
 const SK = 'ali-expiry-sk';
-const programDir = path.join(__dirname, 'program');
 const DAY_S = 86_400;
 const DAY = DAY_S * 1000;
 
 describe('alicloud ImportedKey with a rolling expiry (expiresIn) through the engine harness', function () {
   this.timeout(180_000);
-  const scene = useScenario({
-    cloud: 'alibaba',
-    tmpPrefix: 'ali-expiry-',
-    emulator: { accessKey: AK, secretKey: SK },
-    projectDir: programDir,
-    env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SK },
-    config: (settings, endpoint, material) => namespacedConfig('alitest', { endpoint, ...settings }, material),
-  });
+  const scene = useAlitestScenario('ali-expiry-', AK, SK);
   const { engine, calls } = scene;
 
   beforeEach(() => {

@@ -8,24 +8,17 @@ import * as $Kms from '@alicloud/kms20160120';
 import { decryptWithMaterial } from '../../../emulator/key-crypto';
 import { Engine, transcript } from '..';
 import { sdkClient } from '../../emulator/alibaba-client';
-import { failedRun, materialSeenIn, namespacedConfig, ops, useScenario } from '../../support/scenario';
+import { failedRun, materialSeenIn, ops } from '../../support/scenario';
+import { useAlitestScenario } from './alitest-scenario';
 
 const AK = 'ali-test-ak';
 const SK = 'ali-test-sk';
 const CREDENTIALS = { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SK };
-const programDir = path.join(__dirname, 'program');
 const DAY_MS = 86_400_000;
 
 describe('alicloud ImportedKey through the engine harness', function () {
   this.timeout(120_000);
-  const scene = useScenario({
-    cloud: 'alibaba',
-    tmpPrefix: 'ali-scenarios-',
-    emulator: { accessKey: AK, secretKey: SK },
-    projectDir: programDir,
-    env: CREDENTIALS,
-    config: (settings, endpoint, material) => namespacedConfig('alitest', { endpoint, ...settings }, material),
-  });
+  const scene = useAlitestScenario('ali-scenarios-', AK, SK);
   const { engine, countsSince, inFuture } = scene;
   const client = () => sdkClient(scene.emulator.url, AK, SK);
   const describe_ = async (keyId: string) => (await client().describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata;
