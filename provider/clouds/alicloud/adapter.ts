@@ -10,7 +10,7 @@ import { ReplyClock } from './clock';
 import { ALIAS_PATTERN, alicloudProfile, protectionLevelFor, protectionLevelsFor } from './profile';
 import { createAlicloudClient, resolveClientSettings, type AlicloudKmsClient } from './client';
 import { describeFailure, isRetryable, toImportedKeyError } from './errors';
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../retry';
 
 export interface AlicloudAdapterOptions {
   /** Another client of the same shape; default: the SDK client built from `config` and the environment. */

@@ -1,9 +1,11 @@
 // A minimal Huawei KMS client: POST a JSON body to /v1.0/{project_id}/kms/<operation>, signed with SDK-HMAC-SHA256,
-// on node:http/https (no SDK exists on npm). Retries throttling always, and transient failures only for reads.
+// on node:http/https (no SDK exists on npm). Retries throttling always, and transient failures only for reads,
+// with the backoff and jitter all our clients share (../retry).
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { ImportedKeyError } from '../../errors';
 import { isThrottled, parseErrorBody, toImportedKeyError } from './errors';
+import { withRetries, type RetryPolicy } from '../retry';
 import type { HuaweiSettings } from './settings';
 import { signRequest } from './signer';
 
@@ -11,9 +13,11 @@ export interface ClientOptions {
   /** Per attempt: the longest the socket may stay silent before the call fails. */
   timeoutMs?: number;
   maxAttempts?: number;
-  /** First backoff; doubles on each retry. */
+  /** Ceiling of the first backoff; doubles on each retry (full jitter below it, as for Alibaba). */
   retryDelayMs?: number;
 }
+
+const MAX_RETRY_DELAY_MS = 5000;
 
 /** Operations that change nothing, so a lost or failed reply can simply be asked again. */
 const READ_ONLY = new Set(['describe-key', 'get-parameters-for-import', 'list-keys']);
@@ -50,29 +54,25 @@ export class HuaweiKmsClient {
   /** Calls `operation` and returns its parsed JSON reply; throws ImportedKeyError with Huawei's code on failure. */
   async call<T = Record<string, unknown>>(operation: string, body: Record<string, unknown>): Promise<T> {
     const payload = JSON.stringify(body);
-    for (let attempt = 1; ; attempt++) {
-      const last = attempt >= this.maxAttempts;
-      let reply: RawReply;
-      try {
-        reply = await this.send(operation, payload);
-      } catch (cause) {
-        if (!last && READ_ONLY.has(operation)) {
-          await delay(this.retryDelayMs * 2 ** (attempt - 1));
-          continue;
-        }
-        throw new ImportedKeyError('CloudError', `huaweicloud ${operation} failed: ${(cause as Error).message}`, { cause });
-      }
-      const serverTime = reply.date === undefined ? NaN : Date.parse(reply.date);
-      if (Number.isFinite(serverTime)) this.clockOffsetMs = serverTime - Date.now();
-      if (reply.status >= 200 && reply.status < 300) return parseSuccess<T>(operation, reply.text);
-      const error = parseErrorBody(reply.text);
-      const retryable = isThrottled(reply.status, error) || (reply.status >= 500 && READ_ONLY.has(operation));
-      if (retryable && !last) {
-        await delay(this.retryDelayMs * 2 ** (attempt - 1));
-        continue;
-      }
-      throw toImportedKeyError(operation, reply.status, error);
+    const policy: RetryPolicy = { maxAttempts: this.maxAttempts, baseDelayMs: this.retryDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS };
+    return withRetries(() => this.attempt<T>(operation, payload), (error) => retryable.has(error as object), policy);
+  }
+
+  /** One request; a failure worth another attempt is marked in `retryable`. */
+  private async attempt<T>(operation: string, payload: string): Promise<T> {
+    let reply: RawReply;
+    try {
+      reply = await this.send(operation, payload);
+    } catch (cause) {
+      const error = new ImportedKeyError('CloudError', `huaweicloud ${operation} failed: ${(cause as Error).message}`, { cause });
+      throw markRetryable(error, READ_ONLY.has(operation));
     }
+    const serverTime = reply.date === undefined ? NaN : Date.parse(reply.date);
+    if (Number.isFinite(serverTime)) this.clockOffsetMs = serverTime - Date.now();
+    if (reply.status >= 200 && reply.status < 300) return parseSuccess<T>(operation, reply.text);
+    const error = parseErrorBody(reply.text);
+    const worthRetrying = isThrottled(reply.status, error) || (reply.status >= 500 && READ_ONLY.has(operation));
+    throw markRetryable(toImportedKeyError(operation, reply.status, error), worthRetrying);
   }
 
   private send(operation: string, payload: string): Promise<RawReply> {
@@ -122,6 +122,10 @@ function parseSuccess<T>(operation: string, text: string): T {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Errors of one attempt that another attempt may cure (throttling always; transient failures of reads). */
+const retryable = new WeakSet<object>();
+
+function markRetryable(error: ImportedKeyError, worthRetrying: boolean): ImportedKeyError {
+  if (worthRetrying) retryable.add(error);
+  return error;
 }

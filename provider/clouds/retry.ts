@@ -1,4 +1,4 @@
-// Retries with exponential backoff and full jitter: @alicloud/kms20160120 does not retry by itself.
+// Retries with exponential backoff and full jitter, for cloud clients that do not retry by themselves (Alibaba's SDK, our Huawei client).
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
