@@ -7,9 +7,9 @@ import type { Credentials, ProtocolRequest } from './types';
 import { alibabaErrors } from './alibaba-errors';
 import { percentEncode } from './alibaba-signature';
 import type { NonceCache } from './alibaba-request';
+import { signedWithinWindow } from './signing-window';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
-const TIMESTAMP_SKEW_MS = 15 * 60 * 1000;
 const DATE_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 /** Headers that must be signed when present (Alibaba: every common header but Authorization). */
 const MUST_SIGN = ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
@@ -57,7 +57,7 @@ export function authenticateAcs3(request: ProtocolRequest, credentials: Credenti
   const date = header(request, 'x-acs-date');
   if (!date) throw alibabaErrors.missingParameter('x-acs-date');
   if (!DATE_FORMAT.test(date) || Number.isNaN(Date.parse(date))) throw alibabaErrors.badTimestamp();
-  if (Math.abs(Date.parse(date) - now) > TIMESTAMP_SKEW_MS) throw alibabaErrors.expiredTimestamp();
+  if (!signedWithinWindow(Date.parse(date), now)) throw alibabaErrors.expiredTimestamp();
   if (auth.credential !== credentials.accessKey) throw alibabaErrors.unknownAccessKey();
   const sorted = [...auth.signedHeaders].sort();
   for (const name of MUST_SIGN) {

@@ -5,9 +5,9 @@
 import type { Credentials, ProtocolRequest } from './types';
 import { alibabaErrors } from './alibaba-errors';
 import { signatureMatches } from './alibaba-signature';
+import { signedWithinWindow } from './signing-window';
 
 export const ALIBABA_KMS_VERSION = '2016-01-20';
-const TIMESTAMP_SKEW_MS = 15 * 60 * 1000;
 // Alibaba's gateway refuses a nonce again for about 31 minutes; by then the Timestamp check refuses the replay anyway.
 const NONCE_MEMORY_MS = 31 * 60 * 1000;
 const TIMESTAMP_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
@@ -53,7 +53,7 @@ export function authenticate(method: string, params: Record<string, string>, cre
   const timestamp = params.Timestamp;
   if (!timestamp) throw alibabaErrors.missingTimestamp();
   if (!TIMESTAMP_FORMAT.test(timestamp) || Number.isNaN(Date.parse(timestamp))) throw alibabaErrors.badTimestamp();
-  if (Math.abs(Date.parse(timestamp) - now) > TIMESTAMP_SKEW_MS) throw alibabaErrors.expiredTimestamp();
+  if (!signedWithinWindow(Date.parse(timestamp), now)) throw alibabaErrors.expiredTimestamp();
   if (params.AccessKeyId !== credentials.accessKey) throw alibabaErrors.unknownAccessKey();
   if (!params.Signature) throw alibabaErrors.missingParameter('Signature');
   if (!signatureMatches(method, params, credentials.secretKey)) throw alibabaErrors.signatureMismatch();

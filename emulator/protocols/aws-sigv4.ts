@@ -9,9 +9,9 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Credentials, ProtocolRequest } from './types';
 import { AwsError } from './aws-errors';
+import { signedWithinWindow } from './signing-window';
 
 const AUTH = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
-const MAX_SKEW_MS = 15 * 60 * 1000;
 
 export interface VerifiedSignature {
   region: string;
@@ -37,7 +37,7 @@ export async function verifySigV4(request: ProtocolRequest, credentials: Credent
   const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
   // Replies carry the emulator clock in Date and the AWS SDK signs with the time it learnt there (as against AWS);
   // a fresh client signs with real time. Within 15 minutes of real time or of any time the clock has shown is on time.
-  const onTime = clockOffsetsMs.some((offset) => Math.abs(Date.now() + offset - signingDate.getTime()) <= MAX_SKEW_MS);
+  const onTime = clockOffsetsMs.some((offset) => signedWithinWindow(signingDate.getTime(), Date.now() + offset));
   if (!onTime) {
     throw new AwsError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier or later than the allowed 15 minutes.`);
   }

@@ -11,9 +11,7 @@ import {
   stringToSign,
 } from '../../provider/clouds/huaweicloud/signer';
 import type { Credentials, ProtocolRequest } from './types';
-
-/** Huawei's API gateway refuses requests whose X-Sdk-Date is more than 15 minutes off (checked on real time). */
-const MAX_SKEW_MS = 15 * 60 * 1000;
+import { signedWithinWindow } from './signing-window';
 
 /** Undefined when the signature is good; otherwise why not, for the APIGW.0301 message (no secrets in it). */
 export function signatureProblem(request: ProtocolRequest, credentials: Credentials, nowMs: number = Date.now()): string | undefined {
@@ -26,7 +24,8 @@ export function signatureProblem(request: ProtocolRequest, credentials: Credenti
   if (!auth.signedHeaders.includes(DATE_HEADER) || !auth.signedHeaders.includes('host')) {
     return 'SignedHeaders must include host and x-sdk-date';
   }
-  if (Math.abs(nowMs - date.getTime()) > MAX_SKEW_MS) return 'X-Sdk-Date is more than 15 minutes from the server time';
+  // Huawei's API gateway refuses an X-Sdk-Date more than 15 minutes off (checked on real time).
+  if (!signedWithinWindow(date.getTime(), nowMs)) return 'X-Sdk-Date is more than 15 minutes from the server time';
   const headers: Record<string, string> = {};
   for (const name of auth.signedHeaders) {
     const value = header(request.headers, name);
