@@ -6,20 +6,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DeploymentFailed, Engine, isSecret, RunResult, SECRET_SIG, SPECIAL_SIG_KEY, transcript } from '.';
+// Type only: the fixture is a Pulumi program, run by the harness, never loaded here.
+import type { ThingSpec } from './fixtures/things';
 
 const fixture = path.join(__dirname, 'fixtures', 'things');
 const SECRET = 'fixture-secret-b9f0c2e4';
-
-interface ThingSpec {
-  name: string;
-  value: string;
-  secretFromConfig?: boolean;
-  replaceKey?: string;
-  failAfterCreate?: boolean;
-  failCreate?: boolean;
-  deleteBeforeReplace?: boolean;
-  ignoreValue?: boolean;
-}
 
 interface Store {
   things: Record<string, { value: string; initialized: boolean }>;
