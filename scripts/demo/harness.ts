@@ -3,7 +3,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { DeploymentFailed, Engine, IN_REPO_NODE_ARGS, maskSecrets, RunResult, transcript } from '../../tests/engine';
+import { DeploymentFailed, Engine, IN_REPO_NODE_ARGS, maskSecrets, RunResult, transcript } from '../../harness';
 import type { StackDriver, VerbOutcome } from './driver';
 
 export class HarnessDriver implements StackDriver {

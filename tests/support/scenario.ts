@@ -13,8 +13,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator';
-import { DeploymentFailed, Engine, type ConfigValue, type RunResult } from '../engine';
+import { DeploymentFailed, type ConfigValue, type RunResult } from '../../harness';
 import { useEmulator, type EmulatorHandle } from './emulator';
+import { makeEngine, storedText, type EngineKind, type StackEngine } from './engines';
 
 export interface ScenarioOptions {
   /** The prefix of this cloud's request counts in the emulator: `aws`, `alibaba`, `huawei`. */
@@ -29,6 +30,8 @@ export interface ScenarioOptions {
   env: Record<string, string>;
   /** The stack config for one run: the test's settings, the emulator's URL and the material (base64, to be marked secret). */
   config(settings: Record<string, unknown>, endpoint: string, material: string): Record<string, ConfigValue>;
+  /** Which engine runs the program: the real Pulumi CLI or the harness (default). See forEachEngine. */
+  kind?: EngineKind;
 }
 
 export interface Scenario {
@@ -44,10 +47,16 @@ export interface Scenario {
   stateFile: string;
   /** This test's key material: 32 fresh random bytes. */
   readonly material: Buffer;
+  /** The engine kind this describe() runs on. */
+  readonly kind: EngineKind;
   /** An engine on the test program and the current state file, configured with `settings` and `material` (bytes, or their base64). */
-  engine(settings?: Record<string, unknown>, material?: Buffer | string): Engine;
+  engine(settings?: Record<string, unknown>, material?: Buffer | string): StackEngine;
+  /** An engine on another program (e.g. an example), with this scene's state file and environment. */
+  engineFor(projectDir: string, env?: Record<string, string>, nodeArgs?: string[]): StackEngine;
   /** Sets the stack config of an existing engine, as `engine()` does. */
-  configure(e: Engine, settings: Record<string, unknown>, material: Buffer | string): Engine;
+  configure(e: StackEngine, settings: Record<string, unknown>, material: Buffer | string): StackEngine;
+  /** Everything the last engine keeps on disk for the current state file (harness state file; CLI backend, workspace files). */
+  storedText(): string;
   /** The calls to this cloud since the `before` snapshot of `emulator.requestCounts()`, keyed `cloud:Operation`. */
   countsSince(before: Record<string, number>): Record<string, number>;
   /** The calls to this cloud while `work` ran, keyed by the bare operation name. */
@@ -62,6 +71,8 @@ export function useScenario(options: ScenarioOptions): Scenario {
   let dir: string | undefined;
   let stateFile: string | undefined;
   let material: Buffer | undefined;
+  let last: StackEngine | undefined;
+  const kind = options.kind ?? 'harness';
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), options.tmpPrefix));
@@ -71,7 +82,7 @@ export function useScenario(options: ScenarioOptions): Scenario {
   });
   afterEach(() => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    dir = stateFile = material = undefined;
+    dir = stateFile = material = last = undefined;
   });
 
   const inTest = <T>(value: T | undefined, name: string): T => {
@@ -96,8 +107,15 @@ export function useScenario(options: ScenarioOptions): Scenario {
     get material() {
       return inTest(material, 'material');
     },
+    kind,
     engine(settings = {}, keyMaterial = scene.material) {
-      return scene.configure(new Engine({ projectDir: options.projectDir, stateFile: scene.stateFile, env: options.env }), settings, keyMaterial);
+      return scene.configure(scene.engineFor(options.projectDir), settings, keyMaterial);
+    },
+    engineFor(projectDir, env = options.env, nodeArgs) {
+      return (last = makeEngine(kind, { projectDir, stateFile: scene.stateFile, env, nodeArgs }));
+    },
+    storedText() {
+      return last ? storedText(last, scene.stateFile) : '';
     },
     configure(e, settings, keyMaterial) {
       const base64 = typeof keyMaterial === 'string' ? keyMaterial : keyMaterial.toString('base64');

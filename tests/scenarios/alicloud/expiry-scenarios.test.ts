@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as $Kms from '@alicloud/kms20160120';
 import { decryptWithMaterial } from '../../../emulator/key-crypto';
-import { transcript, type RunResult } from '..';
+import { transcript, type RunResult } from '../../../harness';
 import { sdkClient } from '../../emulator/alibaba-client';
 import { changeOps, failedRun } from '../../support/scenario';
 import { useAlitestScenario } from './alitest-scenario';

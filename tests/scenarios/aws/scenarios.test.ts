@@ -4,17 +4,18 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Engine, isSecret, type RunResult } from '../engine';
-import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
-import { changeOps, failedRun } from '../support/scenario';
-import { useAwsKeyScenario } from './aws-key-scenario';
-import { useAwsEnvironment } from '../provider/support/awsEnvironment';
+import { isSecret, type RunResult } from '../../../harness';
+import { forEachEngine, type StackEngine } from '../../support/engines';
+import { AwsKmsAdapter } from '../../../provider/clouds/aws/adapter';
+import { changeOps, failedRun } from '../../support/scenario';
+import { useAwsKeyScenario } from './key-scenario';
+import { useAwsEnvironment } from '../../provider/support/awsEnvironment';
 
 const DAY = 86_400_000;
 
-describe('ImportedKey on AWS through the engine harness and the emulator', function () {
+forEachEngine((kind) => describe(`ImportedKey on AWS against the emulator (${kind})`, function () {
   this.timeout(180_000);
-  const scene = useAwsKeyScenario('imported-key-');
+  const scene = useAwsKeyScenario('imported-key-', kind);
   const { emu, engine, configure, calls } = scene;
   useAwsEnvironment();
   let adapter: AwsKmsAdapter;
@@ -33,17 +34,17 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     return material;
   }
 
-  const stateOf = (e: Engine) => e.resource('key')!;
-  const output = (e: Engine, name: string) => {
+  const stateOf = (e: StackEngine) => e.resource('key')!;
+  const output = (e: StackEngine, name: string) => {
     const value = stateOf(e).outputs[name] as unknown;
     return isSecret(value) ? (value as { value: unknown }).value : value;
   };
 
   /** No run output, state file or emulator log line may contain any material used in these tests. */
-  function assertNoMaterial(results: RunResult[], e?: Engine): void {
+  function assertNoMaterial(results: RunResult[], e?: StackEngine): void {
     const texts = [...results.map((r) => JSON.stringify(r)), scene.log.join('\n')];
     if (e) {
-      texts.push(fs.readFileSync(path.join(scene.dir, 'state.json'), 'utf8'));
+      texts.push(scene.storedText());
       // Decrypted: only the keyMaterial input (a secret) may hold it; every output must not.
       texts.push(JSON.stringify(e.state().resources.map((r) => r.outputs)));
     }
@@ -208,4 +209,4 @@ describe('ImportedKey on AWS through the engine harness and the emulator', funct
     assert.equal((await adapter.describeKey(partial.id!))!.keyState, 'Enabled');
     assertNoMaterial([first!, second!], e);
   });
-});
+}));

@@ -4,8 +4,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SECRET_SIG, SPECIAL_SIG_KEY } from './properties';
-import { StackState, StateFile } from './state';
+import { SECRET_SIG, SPECIAL_SIG_KEY } from '../../harness/properties';
+import { StackState, StateFile } from '../../harness/state';
 
 describe('engine harness state file', () => {
   let dir: string;

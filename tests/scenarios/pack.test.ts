@@ -12,7 +12,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
 import { EMULATOR_CREDENTIALS, useEmulator } from '../support/emulator';
-import { Engine, PROVIDER_KEY, stripSecrets, transcript } from '.';
+import { Engine, PROVIDER_KEY, stripSecrets, transcript } from '../../harness';
 
 const exec = promisify(execFile);
 const repo = path.resolve(__dirname, '..', '..');

@@ -3,7 +3,7 @@
 // (IN_REPO_NODE_ARGS) and the host gets the emulator's credentials from the environment.
 
 import * as path from 'path';
-import { ConfigValue, Engine, IN_REPO_NODE_ARGS } from './engine';
+import { ConfigValue, Engine, IN_REPO_NODE_ARGS } from '../../harness';
 
 export interface EmulatorStackOptions {
   emulatorUrl: string;

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { programLocation, readProjectFile } from './project';
+import { programLocation, readProjectFile } from '../../harness/project';
 
 describe('engine harness project files', () => {
   let dir: string;

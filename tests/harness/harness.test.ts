@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DeploymentFailed, Engine, isSecret, RunResult, SECRET_SIG, SPECIAL_SIG_KEY, transcript } from '.';
+import { DeploymentFailed, Engine, isSecret, RunResult, SECRET_SIG, SPECIAL_SIG_KEY, transcript } from '../../harness';
 // Type only: the fixture is a Pulumi program, run by the harness, never loaded here.
 import type { ThingSpec } from './fixtures/things';
 

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Engine, transcript, type RunResult } from '..';
+import { Engine, transcript, type RunResult } from '../../../harness';
 import { huaweiCall } from '../../emulator/huawei-client';
 import { failedRun, materialSeenIn, namespacedConfig, ops, useScenario } from '../../support/scenario';
 

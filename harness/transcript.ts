@@ -2,8 +2,10 @@
 
 import type { RunResult } from './engine';
 
-export function transcript(result: Pick<RunResult, 'diagnostics' | 'error'>): string {
+export function transcript(result: Pick<RunResult, 'diagnostics' | 'error'> & { cliOutput?: string }): string {
   const lines = result.diagnostics.map((d) => `[${d.source}:${d.severity}] ${d.message}`);
+  // A run through the real CLI: everything it printed.
+  if (result.cliOutput) lines.push(result.cliOutput);
   if (result.error) lines.push(`[result] ${result.error}`);
   return lines.join('\n');
 }

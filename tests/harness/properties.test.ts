@@ -11,7 +11,7 @@ import {
   SECRET_SIG,
   SPECIAL_SIG_KEY,
   stripSecrets,
-} from './properties';
+} from '../../harness/properties';
 
 const secret = (value: any) => ({ [SPECIAL_SIG_KEY]: SECRET_SIG, value });
 

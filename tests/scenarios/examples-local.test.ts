@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { useEmulator } from '../support/emulator';
-import { emulatorStack, stripSecrets, transcript } from '.';
+import { stripSecrets, transcript } from '../../harness';
+import { emulatorStack } from '../support/emulator-stack';
 
 describe('examples/local through the harness (repo sources)', function () {
   // Each run starts real processes (program, host); a loaded CI machine can take a while.

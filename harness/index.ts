@@ -4,5 +4,3 @@ export type { EngineOptions, RunOptions, RunResult, Step, StepOp, Diagnostic, Co
 export type { ResourceState, StackState } from './state';
 export { isSecret, stripSecrets, maskSecrets, SPECIAL_SIG_KEY, SECRET_SIG, UNKNOWN, PROVIDER_KEY } from './properties';
 export { transcript } from './transcript';
-export { emulatorStack } from './emulator-stack';
-export type { EmulatorStackOptions } from './emulator-stack';

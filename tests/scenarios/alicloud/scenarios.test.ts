@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as $Kms from '@alicloud/kms20160120';
 import { decryptWithMaterial } from '../../../emulator/key-crypto';
-import { Engine, transcript } from '..';
+import { Engine, transcript } from '../../../harness';
 import { sdkClient } from '../../emulator/alibaba-client';
 import { failedRun, materialSeenIn, ops } from '../../support/scenario';
 import { useAlitestScenario } from './alitest-scenario';

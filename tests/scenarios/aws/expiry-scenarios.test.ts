@@ -7,18 +7,19 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { type Engine, type RunResult } from '../engine';
-import { EMULATOR_CREDENTIALS } from '../support/emulator';
-import { changeOps, failedRun } from '../support/scenario';
-import { useAwsKeyScenario } from './aws-key-scenario';
-import { useAwsEnvironment } from '../provider/support/awsEnvironment';
+import { type RunResult } from '../../../harness';
+import { forEachEngine, type StackEngine } from '../../support/engines';
+import { EMULATOR_CREDENTIALS } from '../../support/emulator';
+import { changeOps, failedRun } from '../../support/scenario';
+import { useAwsKeyScenario } from './key-scenario';
+import { useAwsEnvironment } from '../../provider/support/awsEnvironment';
 
 const DAY_S = 86_400;
 const DAY = DAY_S * 1000;
 
-describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engine harness', function () {
+forEachEngine((kind) => describe(`ImportedKey on AWS with a rolling expiry (expiresIn) (${kind})`, function () {
   this.timeout(180_000);
-  const scene = useAwsKeyScenario('imported-key-expiry-');
+  const scene = useAwsKeyScenario('imported-key-expiry-', kind);
   const { emu, engine, calls } = scene;
   useAwsEnvironment();
   let kms: KMSClient;
@@ -33,7 +34,7 @@ describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engin
     kms.destroy();
   });
 
-  const output = (e: Engine, name: string) => e.resource('key')!.outputs[name] as string;
+  const output = (e: StackEngine, name: string) => e.resource('key')!.outputs[name] as string;
   const emulatorNow = () => emu.running.clock.now();
   /** validTo is `days` after the emulator's now, to the few seconds a run takes. */
   function assertValidIn(validTo: string, days: number, at: number): void {
@@ -86,7 +87,7 @@ describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engin
     const again = await kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
     assert.equal(Buffer.from(again.Plaintext!).toString(), 'made before any renewal');
 
-    for (const text of [fs.readFileSync(path.join(scene.dir, 'state.json'), 'utf8'), JSON.stringify([created, quiet, renewal, healed]), scene.log.join('\n')]) {
+    for (const text of [scene.storedText(), JSON.stringify([created, quiet, renewal, healed]), scene.log.join('\n')]) {
       assert.ok(!text.includes(material) && !text.includes(Buffer.from(material, 'base64').toString('hex')), 'key material leaked');
     }
   });
@@ -129,4 +130,4 @@ describe('ImportedKey on AWS with a rolling expiry (expiresIn) through the engin
     const refused = await failedRun(both.preview());
     assert.match(JSON.stringify(refused.diagnostics) + refused.error, /expiresIn.*cannot be set together with expiresAt/);
   });
-});
+}));
