@@ -57,8 +57,12 @@ export class Engine {
     return this.run('preview', opts);
   }
 
-  up(opts: RunOptions = {}): Promise<RunResult> {
-    return this.run('up', opts);
+  /** `pulumi up --yes --skip-preview`; with `previewFirst`, `pulumi up --yes` (a preview pass, then the update). */
+  async up(opts: RunOptions & { previewFirst?: boolean } = {}): Promise<RunResult> {
+    if (!opts.previewFirst) return this.run('up', opts);
+    const preview = await this.run('preview', { refresh: opts.refresh });
+    const up = await this.run('up', opts);
+    return { ...up, diagnostics: [...preview.diagnostics, ...up.diagnostics] };
   }
 
   refresh(opts: RunOptions = {}): Promise<RunResult> {
