@@ -20,6 +20,10 @@ export async function startEmulatorProcess(repoDir: string, stateFile: string): 
     ['-r', 'ts-node/register/transpile-only', path.join(repoDir, 'emulator', 'cli.ts'), '--port', '0', '--state', stateFile],
     { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Should the demo die without its finally blocks running (a crash, process.exit), the emulator goes with it.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const log: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (l) => log.push(l));
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,111 +1,110 @@
-// The demo's stack through the real `pulumi` CLI: a local file backend and a throwaway project
-// directory in the demo's temporary folder, so no stack file is written into the repository.
-// The project's `main` points back at examples/local, which the CLI then runs from (and starts
-// the dynamic-provider host in), so @pulumi/pulumi resolves from the repository's node_modules.
+// The demo's stack through the real Pulumi CLI: scripts/pulumi-cli's CliEngine, which runs the project's
+// program (Pulumi.yaml at the repository root → examples/local) as an Automation API inline program against
+// `pulumi` with a file backend and passphrase secrets, everything in the demo's temporary folder. No Node.js
+// language host is needed (the inline program connects to the CLI itself).
 
-import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { StackDriver, VerbOutcome } from './driver';
+import { IN_REPO_NODE_ARGS, type RunResult } from '../../harness';
+import { CliEngine, type CliRunOptions, type CliRunResult } from '../pulumi-cli/engine';
+import type { PulumiCli } from '../pulumi-cli/locate';
+import { EngineDriver, type VerbOutcome } from './driver';
 
-/** The installed CLI's version, or undefined when there is none. */
-export function pulumiCliVersion(): string | undefined {
-  const r = spawnSync('pulumi', ['version'], { encoding: 'utf8', env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true' } });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+export class CliDriver extends EngineDriver<CliEngine> {
+  readonly engine = 'cli' as const;
+  readonly description: string;
+
+  constructor(projectDir: string, workDir: string, env: NodeJS.ProcessEnv, cli: PulumiCli) {
+    super(
+      new CliEngine({
+        projectDir,
+        stateFile: path.join(workDir, 'stack-state.json'),
+        stack: 'demo',
+        passphrase: 'demo-passphrase',
+        env,
+        nodeArgs: IN_REPO_NODE_ARGS,
+        cli,
+      }),
+    );
+    this.description = `the real Pulumi CLI ${cli.version} (${cli.bin}; file backend in ${this.stack.backendDir})`;
+  }
+
+  /** `pulumi up --yes`: the preview pass, then the update. */
+  protected upOptions(): CliRunOptions {
+    return { previewFirst: true };
+  }
+
+  protected summarise(result: RunResult): VerbOutcome {
+    const output = (result as CliRunResult).cliOutput ?? '';
+    const summary = cliSummary(output);
+    const errors = summary.filter((l) => l.startsWith('error:'));
+    const error = result.ok ? undefined : errors.length ? errors.join(' ') : (result.error ?? 'failed').split('\n')[0];
+    return { ok: result.ok, summary: summary.filter((l) => !l.startsWith('error:')), error };
+  }
+
+  /**
+   * What the CLI keeps for the stack, as stored: the file backend (checkpoint, history, backups; secrets encrypted
+   * with the passphrase), the workspace's Pulumi.yaml / Pulumi.demo.yaml, PULUMI_HOME. Not CliEngine's
+   * export.json: that is `stack export --show-secrets`, decrypted on purpose for the tests.
+   */
+  storedState(): string {
+    const texts: string[] = [];
+    const walk = (dir: string) => {
+      if (!fs.existsSync(dir)) return;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (entry.isFile()) texts.push(fs.readFileSync(file, 'utf8'));
+      }
+    };
+    walk(this.stack.backendDir);
+    walk(path.join(this.stack.root, 'home'));
+    const work = path.join(this.stack.root, 'work');
+    for (const name of fs.readdirSync(work)) if (name.endsWith('.yaml')) texts.push(fs.readFileSync(path.join(work, name), 'utf8'));
+    // A plain `stack export` (secrets encrypted), should CliEngine keep one.
+    const plainExport = path.join(this.stack.root, 'stack-export.json');
+    if (fs.existsSync(plainExport)) texts.push(fs.readFileSync(plainExport, 'utf8'));
+    if (!texts.some((t) => t.includes('"checkpoint"'))) throw new Error(`no stack checkpoint under ${this.stack.backendDir}`);
+    return texts.join('\n');
+  }
 }
 
-export class PulumiCliDriver implements StackDriver {
-  readonly description: string;
-  private readonly projectDir: string;
-  private readonly env: NodeJS.ProcessEnv;
-  private readonly log: string[] = [];
-  private readonly stack = 'demo';
+const PASS = /^(Previewing update|Updating|Refreshing|Previewing refresh|Destroying|Previewing destroy) \(/;
+/** A resource's line once its step is decided or done (not the "creating…" progress lines), stack resource left out. */
+const RESOURCE = /^ ?(\+|~|-|\+-|-\+|\+\+|--|<=|=>)\s+(\S+)\s+\S+\s+(create|created|update|updated|delete|deleted|replace|replaced|refresh|read|import|imported|discard|discarded)( |$)/;
 
-  constructor(repoDir: string, workDir: string, env: NodeJS.ProcessEnv, version: string) {
-    this.description = `the pulumi CLI ${version} (local file backend in ${workDir})`;
-    this.projectDir = path.join(workDir, 'project');
-    const backend = path.join(workDir, 'backend');
-    fs.mkdirSync(this.projectDir, { recursive: true });
-    fs.mkdirSync(backend, { recursive: true });
-    const main = path.relative(this.projectDir, path.join(repoDir, 'examples', 'local'));
-    fs.writeFileSync(
-      path.join(this.projectDir, 'Pulumi.yaml'),
-      `name: imported-key-demo\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: ${main}/\n`,
-    );
-    this.env = {
-      ...process.env,
-      ...env,
-      PULUMI_BACKEND_URL: `file://${backend}`,
-      PULUMI_CONFIG_PASSPHRASE: 'demo-passphrase',
-      PULUMI_SKIP_UPDATE_CHECK: 'true',
-      PULUMI_HOME: path.join(workDir, 'pulumi-home'),
-      // `import 'pulumi-imported-key'` loads this repo's sources (package.json exports condition).
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=pulumi-imported-key-ts`.trim(),
-    };
+/**
+ * The CLI's own summary of each pass in its output: the pass's title ("Updating (demo):"), each resource's
+ * `+`/`~`/`-` line, the `Resources:` block, the duration, and any `error:` line, verbatim but for spacing.
+ */
+export function cliSummary(output: string): string[] {
+  const lines: string[] = [];
+  let passLines = new Set<string>();
+  let inResources = false;
+  for (const raw of output.split('\n')) {
+    const line = raw.replace(/\s+$/, '');
+    if (inResources && /^\s+\S/.test(line)) {
+      lines.push(`    ${line.trim()}`);
+      continue;
+    }
+    inResources = false;
+    if (PASS.test(line)) {
+      passLines = new Set();
+      lines.push(line);
+    } else if (line === 'Resources:') {
+      lines.push(line);
+      inResources = true;
+    } else if (/^Duration: /.test(line)) {
+      lines.push(line);
+    } else if (/^error: /.test(line)) {
+      if (!lines.includes(line)) lines.push(line);
+    } else {
+      const m = RESOURCE.exec(line);
+      if (!m || m[2] === 'pulumi:pulumi:Stack') continue;
+      const shown = `${m[1]} ${line.slice(line.indexOf(m[2])).replace(/\s+/g, ' ')}`;
+      if (!passLines.has(shown)) lines.push(shown);
+      passLines.add(shown);
+    }
   }
-
-  private pulumi(args: string[], input?: string): Promise<{ code: number; out: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('pulumi', [...args, '--non-interactive', '--color', 'never'], { cwd: this.projectDir, env: this.env });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        this.log.push(`$ pulumi ${args.join(' ')}\n${out}`);
-        resolve({ code: code ?? 1, out });
-      });
-      child.stdin.end(input ?? '');
-    });
-  }
-
-  private async verb(args: string[]): Promise<VerbOutcome> {
-    const r = await this.pulumi(args);
-    const summary = r.out.split('\n').filter((l) => /^\s*[+~-]{1,2}\s|Resources:|\d+ (created|updated|deleted|replaced|unchanged)|error:/.test(l)).map((l) => l.trim());
-    return { ok: r.code === 0, summary, error: r.code === 0 ? undefined : summary.filter((l) => l.startsWith('error:')).join(' ') || `exit ${r.code}` };
-  }
-
-  async init(): Promise<void> {
-    const r = await this.pulumi(['stack', 'init', this.stack]);
-    if (r.code !== 0) throw new Error(`pulumi stack init failed:\n${r.out}`);
-  }
-
-  async setConfig(key: string, value: string, secret = false): Promise<void> {
-    // The value goes through stdin, never the command line (where `ps` would show it).
-    const r = await this.pulumi(['config', 'set', key, ...(secret ? ['--secret'] : [])], value);
-    if (r.code !== 0) throw new Error(`pulumi config set ${key} failed:\n${r.out}`);
-  }
-
-  up(): Promise<VerbOutcome> {
-    return this.verb(['up', '--yes', '--skip-preview']);
-  }
-  refresh(): Promise<VerbOutcome> {
-    return this.verb(['refresh', '--yes', '--skip-preview']);
-  }
-  previewExpectingNoChanges(): Promise<VerbOutcome> {
-    return this.verb(['preview', '--refresh', '--expect-no-changes']);
-  }
-  destroy(): Promise<VerbOutcome> {
-    return this.verb(['destroy', '--yes', '--skip-preview']);
-  }
-
-  async resourceOutputs(name: string): Promise<Record<string, unknown>> {
-    const r = await this.pulumi(['stack', 'export']);
-    if (r.code !== 0) throw new Error(`pulumi stack export failed:\n${r.out}`);
-    const deployment = JSON.parse(r.out) as { deployment: { resources?: Array<{ urn: string; outputs?: Record<string, unknown> }> } };
-    const res = (deployment.deployment.resources ?? []).find((x) => x.urn.endsWith(`::${name}`));
-    return res?.outputs ?? {};
-  }
-
-  async storedState(): Promise<string> {
-    return (await this.pulumi(['stack', 'export'])).out;
-  }
-
-  transcript(): string {
-    return this.log.join('\n');
-  }
-
-  async dispose(): Promise<void> {
-    await this.pulumi(['stack', 'rm', this.stack, '--yes', '--force']);
-  }
+  return lines;
 }
