@@ -117,6 +117,8 @@ export class Deployment {
       custom: true,
       parent: r.parent || undefined,
       deleteBeforeReplace: r.deleteBeforeReplace,
+      protect: r.protect,
+      retainOnDelete: r.retainOnDelete,
       additionalSecretOutputs: r.additionalSecretOutputs.length ? r.additionalSecretOutputs : undefined,
     };
 
@@ -232,6 +234,9 @@ export class Deployment {
     deleteBeforeReplace: boolean,
   ): Promise<RegistrationAnswer> {
     const urn = base.urn;
+    if (old.protect || base.protect) {
+      this.fail(`${urn}: unable to replace resource "${urn}" as it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\``, urn);
+    }
     // The engine checks the goal again without the old inputs: the replacement is a fresh resource.
     const checked = await this.check(urn, {}, goal);
     if (this.dryRun) {
@@ -349,7 +354,11 @@ export class Deployment {
 
   /** Deletes one resource through the provider (external reads are only forgotten) and drops it from the state. */
   private async deleteOne(res: ResourceState, replaced = false): Promise<void> {
-    if (res.custom && res.id && !res.external && !this.dryRun) {
+    if (res.protect) {
+      this.fail(`${res.urn}: resource "${res.urn}" cannot be deleted because it is protected. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\``, res.urn);
+    }
+    // retainOnDelete: the engine drops the resource from the state without asking the provider.
+    if (res.custom && res.id && !res.external && !res.retainOnDelete && !this.dryRun) {
       await this.rpc('Delete', res.urn, () => this.host.delete(res.urn, res.id!, stripSecrets(res.outputs), stripSecrets(res.inputs))).catch(
         (e: Error) => this.fail(`${res.urn}: deleting ${replaced ? 'the replaced resource ' : ''}${res.id} failed: ${e.message}`, res.urn),
       );

@@ -75,6 +75,8 @@ async function run(): Promise<void> {
       custom: req.getCustom(),
       inputs: req.getObject()?.toJavaScript() ?? {},
       deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+      protect: req.getProtect() || undefined,
+      retainOnDelete: req.getRetainondelete() || undefined,
       ignoreChanges: req.getIgnorechangesList(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       importId: req.getImportid(),

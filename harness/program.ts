@@ -14,6 +14,9 @@ export interface Registration {
   custom: boolean;
   inputs: PropertyMap;
   deleteBeforeReplace?: boolean;
+  /** Resource options the engine itself enforces: no delete or replacement; delete only from the state. */
+  protect?: boolean;
+  retainOnDelete?: boolean;
   ignoreChanges: string[];
   additionalSecretOutputs: string[];
   importId: string;

@@ -20,6 +20,10 @@ export interface ResourceState {
   parent?: string;
   /** Set on a resource whose create failed after the provider made it (pulumi's InitErrors). */
   initErrors?: string[];
+  /** The `protect` option: the engine refuses to delete or replace it. */
+  protect?: boolean;
+  /** The `retainOnDelete` option: deleting it only drops it from the state. */
+  retainOnDelete?: boolean;
   /** Read with `Resource.get`: the stack does not own it, so destroy does not delete it. */
   external?: boolean;
   deleteBeforeReplace?: boolean;

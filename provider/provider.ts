@@ -45,9 +45,16 @@ function plain<T extends object>(value: T): Props {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
+/** Arguments whose value must never be shown: the engine prints a failure's property value (unmasked unless it came from stack config). */
+const SECRET_ARGUMENTS = new Set(['keyMaterial']);
+
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const { inputs, failures } = checkInputs(news);
-  return { inputs: plain(inputs), failures };
+  // A failure with no property is printed as its reason alone; the reason still names the argument.
+  const shown = failures.map((f) =>
+    SECRET_ARGUMENTS.has(f.property) ? { property: '', reason: f.reason.startsWith(f.property) ? f.reason : `${f.property} ${f.reason}` } : f,
+  );
+  return { inputs: plain(inputs), failures: shown };
 }
 
 export async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -117,20 +124,37 @@ function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Buffe
   return Object.assign(error, { properties: plain(properties), reasons: [error.message] });
 }
 
+/**
+ * The host turns any error with `id` into a partial failure whose properties are the error's own (none, here), so
+ * the state would lose everything, `__provider` included, and refresh and destroy would fail after. An update that
+ * fails leaves the resource as it was recorded: the same error without the id.
+ */
+function withoutKeyId(error: unknown): unknown {
+  if (!(error instanceof ImportedKeyError) || error.id === undefined) return error;
+  return new ImportedKeyError(error.code, error.message, { cause: error.cause, cloudCode: error.cloudCode });
+}
+
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const olds = props as KeyOutputs;
   const live = await withCloud(olds, (cloud) => readImportedKey(cloud, id, olds));
-  // An empty id tells the engine the resource is gone.
-  return live ? { id: live.keyId, props: plain(live) } : { id: '', props: {} };
+  if (live) return { id: live.keyId, props: plain(live) };
+  // `ImportedKey.get` (no recorded keyState): the engine would take an empty answer as success with empty outputs.
+  if (olds.keyState === undefined) throw new ImportedKeyError('KeyNotFound', `ImportedKey.get: key ${id} does not exist or is pending deletion`);
+  // A refresh: an empty id tells the engine the resource is gone.
+  return { id: '', props: {} };
 }
 
 export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const args = news as KeyInputs;
   const material = decodeKeyMaterial(args.keyMaterial);
-  const outs = await withCloud({ ...args, region: args.region ?? olds.region }, (cloud) =>
-    updateImportedKey(cloud, id, olds as Partial<KeyOutputs>, args, material),
-  );
-  return { outs: plain(outs) };
+  try {
+    const outs = await withCloud({ ...args, region: args.region ?? olds.region }, (cloud) =>
+      updateImportedKey(cloud, id, olds as Partial<KeyOutputs>, args, material),
+    );
+    return { outs: plain(outs) };
+  } catch (error) {
+    throw withoutKeyId(error);
+  }
 }
 
 async function deleteResource(id: string, props: Props): Promise<void> {

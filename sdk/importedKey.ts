@@ -70,6 +70,7 @@ const OUTPUT_NAMES = ['alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 
 export class ImportedKey extends pulumi.dynamic.Resource {
   /** The alias given, or on clouds that require one (Huawei) the one derived from the resource name. */
   declare readonly alias: pulumi.Output<string | undefined>;
+  /** The key's id (the resource's id): known during previews, also of an in-place update. */
   declare readonly keyId: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   declare readonly keyState: pulumi.Output<string>;
@@ -88,6 +89,13 @@ export class ImportedKey extends pulumi.dynamic.Resource {
   /** @internal used by `get` */
   constructor(name: string, args: ImportedKeyArgs | undefined, opts?: pulumi.CustomResourceOptions, state?: ImportedKeyState);
   constructor(name: string, args: ImportedKeyArgs | undefined, opts: pulumi.CustomResourceOptions = {}, state?: ImportedKeyState) {
+    if (opts.import !== undefined) {
+      // The engine would call Read without the serialized provider, which the dynamic-provider host cannot serve.
+      throw new Error(
+        `ImportedKey ${name}: the \`import\` resource option (and \`pulumi import\`) cannot adopt a key into a dynamic resource; ` +
+          `adopt it with the keyId argument instead: new ImportedKey('${name}', { cloud, keyId: '${opts.import}', keyMaterial })`,
+      );
+    }
     // resourceName: where the cloud requires an alias and none is given, the provider derives it from the name.
     const props: Record<string, unknown> = state
       ? { ...state }
@@ -98,6 +106,9 @@ export class ImportedKey extends pulumi.dynamic.Resource {
       ...opts,
       additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), 'materialDigest'],
     });
+    // keyId is the resource's id. Read from `id` it stays known while a preview plans an in-place update, where
+    // the engine does not call a dynamic provider and every other output reads as unknown.
+    (this as { keyId: pulumi.Output<string> }).keyId = this.id;
   }
 
   /** Reads an existing ImportedKey from state by id (there is no `pulumi import` for dynamic resources). */

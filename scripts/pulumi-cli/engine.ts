@@ -4,7 +4,8 @@
 // Each verb is one child process (inline-runner.ts) that runs the project's program as an Automation API inline
 // program and the CLI against it, then exports the stack. Everything for one stack lives beside `stateFile`, in
 // `<stateFile>.pulumi/`: backend/ (the file backend), work/ (the workspace: Pulumi.yaml, Pulumi.<stack>.yaml; the
-// provider host's cwd), home/ (PULUMI_HOME), export.json (the last `stack export --show-secrets`).
+// provider host's cwd), home/ (PULUMI_HOME), export.json (the last `stack export --show-secrets`, for state()) and
+// stack-export.json (the last plain `stack export`, what a user would see).
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -131,6 +132,7 @@ export class CliEngine {
       parallel: this.opts.parallel,
       resultFile,
       stateFile: path.join(this.root, 'export.json'),
+      exportFile: path.join(this.root, 'stack-export.json'),
     };
     fs.rmSync(resultFile, { force: true });
     // The request holds secret config on its way to `pulumi config set-all` (which encrypts it): readable by

@@ -34,13 +34,14 @@ async function main(): Promise<void> {
       projectSettings: { name: request.project, runtime: 'nodejs', backend: { url: request.backendUrl } },
     },
   );
-  if (Object.keys(request.config).length > 0) await stack.setAllConfig(request.config);
+  await setConfig(request.config);
 
   const onEvent = (event: automation.EngineEvent) => {
     const step = stepOf(event);
     if (step) result.steps.push(step);
     const d = event.diagnosticEvent;
-    if (d && !d.ephemeral) result.diagnostics.push({ severity: d.severity, message: d.message, ...(d.urn ? { urn: d.urn } : {}) });
+    // The engine's debug lines (registrations, RPC traces) are not what a user sees.
+    if (d && !d.ephemeral && (d.severity as string) !== 'debug') result.diagnostics.push({ severity: d.severity, message: d.message, ...(d.urn ? { urn: d.urn } : {}) });
   };
   const onOutput = (out: string) => (result.stdout += out);
   const onError = (err: string) => (result.stderr += err);
@@ -57,14 +58,40 @@ async function main(): Promise<void> {
     result.error = e instanceof Error ? e.message : String(e);
   }
   if (request.verb !== 'up' || !result.ok) result.outputs = await stack.outputs().catch(() => ({}));
-  // Decrypted, so tests can tell what is secret and search every value; the backend's own files are read raw by them.
-  const exported = execFileSync(request.pulumiBin, ['stack', 'export', '--show-secrets', '--stack', request.stack, '--non-interactive'], {
-    cwd: request.workDir,
-    env: { ...process.env, ...request.env },
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  fs.writeFileSync(request.stateFile, exported);
+  // `stack export` as a user runs it (secrets as ciphertext), and decrypted so tests can tell what is secret.
+  const exportStack = (...flags: string[]) =>
+    execFileSync(request.pulumiBin, ['stack', 'export', ...flags, '--stack', request.stack, '--non-interactive'], {
+      cwd: request.workDir,
+      env: { ...process.env, ...request.env },
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  fs.writeFileSync(request.exportFile, exportStack());
+  fs.writeFileSync(request.stateFile, exportStack('--show-secrets'));
   fs.writeFileSync(request.resultFile, JSON.stringify(result));
+}
+
+/**
+ * Plain values in one `config set-all`; each secret by `config set --secret KEY` with the value on stdin, never in an
+ * argument list (which `ps` shows, and which the Automation API repeats in its error messages).
+ */
+async function setConfig(config: InlineRequest['config']): Promise<void> {
+  const run = (args: string[], input?: string) =>
+    execFileSync(request.pulumiBin, [...args, '--stack', request.stack, '--non-interactive'], {
+      cwd: request.workDir,
+      env: { ...process.env, ...request.env },
+      input: input ?? '',
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+  const plain = Object.entries(config).filter(([, v]) => !v.secret);
+  if (plain.length > 0) run(['config', 'set-all', ...plain.flatMap(([k, v]) => ['--plaintext', `${k}=${v.value}`])]);
+  for (const [key, { value }] of Object.entries(config).filter(([, v]) => v.secret)) {
+    try {
+      run(['config', 'set', '--secret', key], value);
+    } catch {
+      // The CLI's error could quote its input: say only which key.
+      throw new Error(`pulumi config set --secret ${key} failed`);
+    }
+  }
 }
 
 /** A finished step (or, in a preview, a planned one), from the engine's event stream. */

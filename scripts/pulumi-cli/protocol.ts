@@ -22,7 +22,10 @@ export interface InlineRequest {
   /** `--parallel`; the CLI's default when left out. */
   parallel?: number;
   resultFile: string;
+  /** `pulumi stack export --show-secrets` goes here (for state()), */
   stateFile: string;
+  /** and plain `pulumi stack export` (secrets encrypted) here. */
+  exportFile: string;
 }
 
 /** One step as the engine's events tell it; `op` is the engine's (create, same, update, replace, create-replacement, refresh, …). */

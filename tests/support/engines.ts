@@ -58,22 +58,28 @@ export function makeEngine(kind: EngineKind, opts: EngineOptions): StackEngine {
   return kind === 'pulumi CLI' ? new CliEngine(opts) : new Engine(opts);
 }
 
-/** Everything the engine keeps on disk for a stack, as text: the harness's state file, or the CLI's backend, workspace and export. */
-export function storedText(e: StackEngine, stateFile: string): string {
-  if (!(e instanceof CliEngine)) return fs.existsSync(stateFile) ? fs.readFileSync(stateFile, 'utf8') : '';
-  const texts: string[] = [];
+/** The files the engine keeps for a stack: the harness's state file, or the CLI's backend, workspace yaml, PULUMI_HOME and plain `stack export`. */
+export function storedFiles(e: StackEngine, stateFile: string): string[] {
+  if (!(e instanceof CliEngine)) return fs.existsSync(stateFile) ? [stateFile] : [];
+  const files: string[] = [];
   const walk = (dir: string) => {
     if (!fs.existsSync(dir)) return;
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (entry.isFile()) texts.push(fs.readFileSync(file, 'utf8'));
+      else if (entry.isFile()) files.push(file);
     }
   };
   walk(e.backendDir);
-  for (const name of fs.readdirSync(path.join(e.root, 'work'))) {
-    if (name.endsWith('.yaml')) texts.push(fs.readFileSync(path.join(e.root, 'work', name), 'utf8'));
-  }
   walk(path.join(e.root, 'home'));
-  return texts.join('\n');
+  const work = path.join(e.root, 'work');
+  for (const name of fs.readdirSync(work)) if (name.endsWith('.yaml')) files.push(path.join(work, name));
+  const plainExport = path.join(e.root, 'stack-export.json');
+  if (fs.existsSync(plainExport)) files.push(plainExport);
+  return files;
+}
+
+/** The same files' contents, as one text. */
+export function storedText(e: StackEngine, stateFile: string): string {
+  return storedFiles(e, stateFile).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }

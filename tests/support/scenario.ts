@@ -55,6 +55,8 @@ export interface Scenario {
   engineFor(projectDir: string, env?: Record<string, string>, nodeArgs?: string[]): StackEngine;
   /** Sets the stack config of an existing engine, as `engine()` does. */
   configure(e: StackEngine, settings: Record<string, unknown>, material: Buffer | string): StackEngine;
+  /** Runs `check` after each test, before its temp dir, state and material are cleared (e.g. a leak check). */
+  beforeCleanup(check: (test: Mocha.Test | undefined) => void): void;
   /** Everything the last engine keeps on disk for the current state file (harness state file; CLI backend, workspace files). */
   storedText(): string;
   /** The calls to this cloud since the `before` snapshot of `emulator.requestCounts()`, keyed `cloud:Operation`. */
@@ -80,8 +82,14 @@ export function useScenario(options: ScenarioOptions): Scenario {
     material = randomBytes(32);
     emu.running.faults.clear();
   });
-  afterEach(() => {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  const cleanupChecks: Array<(test: Mocha.Test | undefined) => void> = [];
+  afterEach(function () {
+    // Checks that read the test's files (leak checks) run before they are removed.
+    try {
+      for (const check of cleanupChecks) check(this.currentTest);
+    } finally {
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    }
     dir = stateFile = material = last = undefined;
   });
 
@@ -113,6 +121,9 @@ export function useScenario(options: ScenarioOptions): Scenario {
     },
     engineFor(projectDir, env = options.env, nodeArgs) {
       return (last = makeEngine(kind, { projectDir, stateFile: scene.stateFile, env, nodeArgs }));
+    },
+    beforeCleanup(check) {
+      cleanupChecks.push(check);
     },
     storedText() {
       return last ? storedText(last, scene.stateFile) : '';
