@@ -16,6 +16,7 @@ import type { EmulatorOptions, RunningEmulator } from '../../emulator';
 import { DeploymentFailed, type ConfigValue, type RunResult } from '../../harness';
 import { useEmulator, type EmulatorHandle } from './emulator';
 import { makeEngine, storedText, type EngineKind, type StackEngine } from './engines';
+import { materialForms } from './leaks';
 
 export interface ScenarioOptions {
   /** The prefix of this cloud's request counts in the emulator: `aws`, `alibaba`, `huawei`. */
@@ -177,7 +178,7 @@ export const ops = (r: RunResult) => r.steps.map((s) => s.op);
 /** The op of every step of a run but its refresh reads. */
 export const changeOps = (r: RunResult) => r.steps.filter((s) => !s.refresh).map((s) => s.op);
 
-/** Whether `text` holds the material, as base64 or hex. */
+/** Whether `text` holds the material, as base64, base64url or hex (either case). */
 export function materialSeenIn(text: string, material: Buffer): boolean {
-  return text.includes(material.toString('base64')) || text.includes(material.toString('hex'));
+  return materialForms(material).slice(1).some((form) => text.includes(form.toString('utf8')));
 }
