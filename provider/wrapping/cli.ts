@@ -9,7 +9,7 @@ import { wrapKeyMaterial } from './wrap';
 
 export const USAGE = `Usage:
   imported-key wrap --algorithm ALG --public-key FILE --in FILE --out FILE
-                    [--key-spec SPEC] [--format binary|base64|hex]
+                    [--key-spec SPEC] [--format binary|base64|hex] [--force]
   imported-key algorithms
   imported-key help
 
@@ -17,6 +17,8 @@ wrap      encrypts raw key material (--in, or - for stdin) under a cloud's wrapp
           (--public-key: DER, base64, hexadecimal or PEM) and writes it to --out (- prints base64).
           --format sets the output encoding (default: binary for a file, base64 for -).
           --key-spec checks the material against a key spec first (e.g. SYMMETRIC_DEFAULT, AES_256).
+          --out never replaces an existing file unless --force is given, and never the --in or
+          --public-key file (the material is the one thing that must not be lost).
 algorithms lists the wrapping algorithms.
 
 Algorithms: ${WRAPPING_ALGORITHMS.join(', ')} (SM2_ENCRYPT = SM2PKE)
@@ -36,8 +38,10 @@ const defaultIo: CliIo = {
 
 class UsageError extends Error {}
 
-const WRAP_OPTIONS = ['algorithm', 'public-key', 'in', 'out', 'key-spec', 'format'] as const;
+const WRAP_OPTIONS = ['algorithm', 'public-key', 'in', 'out', 'key-spec', 'format', 'force'] as const;
 type WrapOption = (typeof WRAP_OPTIONS)[number];
+/** Options that take no value. */
+const FLAGS: readonly WrapOption[] = ['force'];
 const FORMATS = ['binary', 'base64', 'hex'] as const;
 
 function parseOptions(args: string[]): Partial<Record<WrapOption, string>> {
@@ -48,6 +52,12 @@ function parseOptions(args: string[]): Partial<Record<WrapOption, string>> {
     const eq = arg.indexOf('=');
     const name = (eq >= 0 ? arg.slice(2, eq) : arg.slice(2)) as WrapOption;
     if (!WRAP_OPTIONS.includes(name)) throw new UsageError(`unknown option --${name}; options: ${WRAP_OPTIONS.map((o) => '--' + o).join(', ')}`);
+    if (FLAGS.includes(name)) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      if (options[name] !== undefined) throw new UsageError(`--${name} is given twice`);
+      options[name] = 'true';
+      continue;
+    }
     const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
     if (options[name] !== undefined) throw new UsageError(`--${name} is given twice`);
@@ -77,6 +87,7 @@ function runWrap(args: string[], io: CliIo): number {
   // Check the algorithm before touching files, so a typo fails fast.
   getWrappingAlgorithm(options.algorithm!);
   if (options['key-spec'] !== undefined) assertKnownKeySpec(options['key-spec']);
+  if (options.out !== '-') refuseToOverwrite(options.out!, { '--in': options.in!, '--public-key': options['public-key']! }, options.force === 'true');
   const publicKey = readInput(options['public-key']!, '--public-key', io);
   const material = readInput(options.in!, '--in', io);
   try {
@@ -84,16 +95,39 @@ function runWrap(args: string[], io: CliIo): number {
     const wrapped = wrapKeyMaterial({ algorithm: options.algorithm!, publicKey, material });
     const encoded = format === 'binary' ? wrapped : Buffer.from(wrapped.toString(format === 'hex' ? 'hex' : 'base64') + (options.out === '-' ? '\n' : ''));
     if (options.out === '-') io.stdout(encoded.toString());
-    else writeOutput(options.out!, encoded);
+    else writeOutput(options.out!, encoded, options.force === 'true');
   } finally {
     material.fill(0);
   }
   return 0;
 }
 
-function writeOutput(path: string, data: Buffer): void {
+/** The same file, however its path is spelled (links, `./`, `..`): same device and inode. */
+function sameFile(a: string, b: string): boolean {
   try {
-    fs.writeFileSync(path, data);
+    const [x, y] = [fs.statSync(a), fs.statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** --out must not be an input (ever), nor an existing file (unless --force). Checked before anything is read. */
+function refuseToOverwrite(out: string, inputs: Record<string, string>, force: boolean): void {
+  for (const [option, file] of Object.entries(inputs)) {
+    if (file !== '-' && sameFile(out, file)) {
+      throw new UsageError(`--out ${JSON.stringify(out)} is the ${option} file: writing there would destroy it; choose another --out`);
+    }
+  }
+  if (!force && fs.existsSync(out)) {
+    throw new UsageError(`--out ${JSON.stringify(out)} already exists; choose another file, or add --force to replace it`);
+  }
+}
+
+function writeOutput(path: string, data: Buffer, force: boolean): void {
+  try {
+    // 'wx' fails if the file appeared since the check: nothing is ever written over a file by surprise.
+    fs.writeFileSync(path, data, { flag: force ? 'w' : 'wx' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'write error';
     throw new ImportedKeyError('InvalidArgument', `cannot write --out file ${JSON.stringify(path)} (${code})`);

@@ -43,6 +43,34 @@ describe('imported-key CLI', () => {
     assert.deepEqual(plain, material);
   });
 
+  it('never writes over the material: --out naming the --in file (however spelled, or a link to it) is refused, even with --force', () => {
+    const alias = tmp.file('material-link.bin');
+    fs.linkSync(materialFile, alias);
+    const spellings = [materialFile, path.join(path.dirname(materialFile), '.', '..', path.basename(path.dirname(materialFile)), path.basename(materialFile)), alias];
+    for (const out of spellings) {
+      for (const force of [[], ['--force']]) {
+        const result = run(['wrap', '--algorithm', 'RSAES_OAEP_SHA_256', '--public-key', tmp.file('rsa.der'), '--in', materialFile, '--out', out, ...force]);
+        assert.equal(result.status, 2, `${out} ${force}: ${result.stderr}`);
+        assert.match(result.stderr, /is the --in file: writing there would destroy it/);
+      }
+    }
+    const publicKey = run(['wrap', '--algorithm', 'RSAES_OAEP_SHA_256', '--public-key', tmp.file('rsa.der'), '--in', materialFile, '--out', tmp.file('rsa.der'), '--force']);
+    assert.match(publicKey.stderr, /is the --public-key file/);
+    assert.deepEqual(fs.readFileSync(materialFile), material, 'the material file is unchanged');
+  });
+
+  it('refuses an existing --out file unless --force, which replaces it', () => {
+    const out = tmp.write('existing.bin', Buffer.from('keep me'));
+    const refused = run(['wrap', '--algorithm', 'RSAES_OAEP_SHA_256', '--public-key', tmp.file('rsa.der'), '--in', materialFile, '--out', out]);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /already exists; choose another file, or add --force to replace it/);
+    assert.equal(fs.readFileSync(out, 'utf8'), 'keep me');
+    const forced = run(['wrap', '--algorithm', 'RSAES_OAEP_SHA_256', '--public-key', tmp.file('rsa.der'), '--in', materialFile, '--out', out, '--force']);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.equal(fs.readFileSync(out).length, 256);
+    assert.equal(run(['wrap', '--force=yes']).status, 2);
+  });
+
   it('prints base64 with --out -, from a base64 (Huawei, Alibaba) or hexadecimal (Ping An) public key file', () => {
     for (const keyFile of ['rsa.b64', 'rsa.hex']) {
       const result = run(['wrap', '--algorithm', 'RSA_AES_KEY_WRAP_SHA_256', '--public-key', tmp.file(keyFile), '--in', materialFile, '--out', '-']);
