@@ -7,6 +7,7 @@ import { CLOUD_NAMES, findCloudProfile } from './clouds';
 import { describeDuration, parseDuration } from './duration';
 import { ImportedKeyError } from './errors';
 import { isUnknown } from './lifecycle';
+import { parseTimestamp } from './timestamp';
 import { ON_DELETE_VALUES, type KeyInputs } from './types';
 import { getWrappingAlgorithm, validateKeyMaterial } from './wrapping';
 
@@ -16,8 +17,6 @@ export interface CheckFailure {
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-// Date and time with an explicit zone, as in RFC 3339 (the ISO 8601 profile clouds accept).
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Shortest rolling expiry: material must outlive the runs that renew it, and clouds keep expiry times to the
@@ -158,9 +157,9 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
   }
 
   if (known(news.expiresAt) && typeof news.expiresAt === 'string') {
-    const at = Date.parse(news.expiresAt);
-    if (!ISO_8601.test(news.expiresAt) || Number.isNaN(at)) {
-      fail('expiresAt', 'must be an ISO 8601 date and time with a zone, e.g. 2027-01-31T00:00:00Z; leave it out for material that never expires');
+    const at = parseTimestamp(news.expiresAt);
+    if (at === undefined) {
+      fail('expiresAt', `must be a real ISO 8601 date and time with a zone, e.g. 2027-01-31T00:00:00Z; it is ${JSON.stringify(news.expiresAt)}; leave it out for material that never expires`);
     } else if (at <= now.getTime()) {
       fail('expiresAt', `must be in the future; it is ${news.expiresAt}`);
     } else if (profile?.maxExpiryDays !== undefined && at > now.getTime() + profile.maxExpiryDays * DAY_MS) {
