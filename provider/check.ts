@@ -143,6 +143,8 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
       if (!allowed.includes(algorithm as never)) fail('wrappingAlgorithm', `${profile.cloud} does not accept ${algorithm} for ${of}; one of: ${allowed.join(', ')}`);
     }
     if (algorithm) checkWrappingKeySpec(profile, algorithm, news, inputs, fail);
+    // The cloud's own name for an algorithm (Huawei SM2_ENCRYPT) is recorded as ours: the adapters speak ours.
+    if (algorithm && algorithm !== news.wrappingAlgorithm) inputs.wrappingAlgorithm = algorithm;
   } else if (profile && news.wrappingAlgorithm === undefined && keySpec && protectionLevel !== 'invalid') {
     const algorithm = algorithmsFor(profile, keySpec, protectionLevel)[0];
     if (algorithm) {
@@ -150,6 +152,12 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
       checkWrappingKeySpec(profile, algorithm, news, inputs, fail);
     }
   }
+
+  const regionLimit = profile?.regionLimits?.(typeof news.region === 'string' ? news.region : undefined, {
+    keySpec: typeof keySpec === 'string' ? keySpec : undefined,
+    wrappingAlgorithm: typeof inputs.wrappingAlgorithm === 'string' ? inputs.wrappingAlgorithm : undefined,
+  });
+  if (regionLimit && !isUnknown(news.region)) fail(regionLimit.property, regionLimit.reason);
 
   const capacity = oaepCapacity(inputs.wrappingAlgorithm, inputs.wrappingKeySpec);
   if (materialLength !== undefined && capacity !== undefined && materialLength > capacity) {

@@ -149,7 +149,7 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
     const cause = error instanceof Error ? error.message : String(error);
     throw new ImportedKeyError(
       error instanceof ImportedKeyError ? error.code : 'ImportFailed',
-      `key ${keyId} was created but its material is not imported yet (${cause}); the next \`pulumi up\` imports it into the same key`,
+      `key ${keyId} was created but its material is not imported yet (${cause}); the key is recorded, and once the cause is fixed \`pulumi up\` imports the material into this same key`,
       { cause: error, id: keyId, cloudCode: error instanceof ImportedKeyError ? error.cloudCode : undefined },
     );
   }

@@ -124,6 +124,11 @@ export interface CloudProfile {
    * levels a key of this spec can have (first = default). Without it `check` refuses the protectionLevel argument.
    */
   protectionLevels?(keySpec: string): readonly string[];
+  /**
+   * Optional: what the region cannot offer (AWS: SM2 only in the China Regions), as a failure naming the argument,
+   * for `check`; `region` is the argument, else what the adapter would fall back to (environment), else undefined.
+   */
+  regionLimits?(region: string | undefined, use: { keySpec?: string; wrappingAlgorithm?: string }): { property: string; reason: string } | undefined;
   /** Optional: what a user-given alias must look like, for `check` (the cloud's own pattern). */
   readonly aliasPattern?: RegExp;
   /** Optional: what a key id (or name the cloud accepts in its place, e.g. an ARN) looks like, for `check`. */

@@ -205,3 +205,35 @@ describe('check: arguments validated offline', () => {
     assert.throws(() => decodeKeyMaterial('AAE'), /base64/);
   });
 });
+
+describe('check: what would strand a new key is refused at preview', () => {
+  it('AWS: SM2PKE or an SM2 key outside the China Regions (argument or AWS_REGION), fine in cn-north-1', () => {
+    assert.match(failuresOf({ cloud: 'aws', region: 'us-east-1', keyMaterial: MATERIAL_B64, wrappingAlgorithm: 'SM2PKE' }).wrappingAlgorithm, /only in the AWS China Regions.*us-east-1/);
+    assert.deepEqual(failuresOf({ cloud: 'aws', region: 'cn-north-1', keyMaterial: MATERIAL_B64, wrappingAlgorithm: 'SM2PKE' }), {});
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'eu-west-1';
+    try {
+      assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, wrappingAlgorithm: 'SM2PKE' }).wrappingAlgorithm, /eu-west-1/);
+      assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, keySpec: 'SM2' }).keySpec, /SM2 keys exist only in the AWS China Regions/);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+    }
+  });
+
+  it("Huawei's own name SM2_ENCRYPT is recorded as SM2PKE, the name the adapters speak", () => {
+    const { inputs, failures } = checkInputs({ cloud: 'huaweicloud', projectId: 'p', region: 'cn-north-4', keyMaterial: MATERIAL_B64, wrappingAlgorithm: 'SM2_ENCRYPT' });
+    assert.deepEqual(failures, []);
+    assert.equal(inputs.wrappingAlgorithm, 'SM2PKE');
+    assert.equal(inputs.wrappingKeySpec, 'SM2');
+  });
+
+  it('AWS aliases follow AWS: alias/ + letters, digits, / _ -, at most 256 characters, never alias/aws/', () => {
+    for (const alias of ['payments', 'alias/', 'alias/pay ments', 'alias/pay:ments', 'alias/aws/payments', `alias/${'a'.repeat(251)}`]) {
+      assert.match(failuresOf({ cloud: 'aws', region: 'us-east-1', keyMaterial: MATERIAL_B64, alias }).alias ?? '', /not a valid aws alias/, alias);
+    }
+    for (const alias of ['alias/payments', 'alias/team/pay_ments-1', `alias/${'a'.repeat(250)}`]) {
+      assert.deepEqual(failuresOf({ cloud: 'aws', region: 'us-east-1', keyMaterial: MATERIAL_B64, alias }), {}, alias);
+    }
+  });
+});

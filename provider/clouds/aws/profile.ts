@@ -41,6 +41,22 @@ export function awsKeyUsages(keySpec: string): readonly string[] {
   return [];
 }
 
+/** The region the client will use: the argument (or stack's aws:region), then AWS_REGION / AWS_DEFAULT_REGION. */
+export function resolveAwsRegion(config: { region?: string }, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return config.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+}
+
+/** SM2 keys and SM2 wrapping keys exist only in the China Regions (partition aws-cn: cn-north-1, cn-northwest-1). */
+function awsRegionLimits(region: string | undefined, use: { keySpec?: string; wrappingAlgorithm?: string }) {
+  const resolved = resolveAwsRegion({ region });
+  if (resolved === undefined || resolved.startsWith('cn-')) return undefined;
+  if (use.keySpec === 'SM2') return { property: 'keySpec', reason: `SM2 keys exist only in the AWS China Regions (cn-north-1, cn-northwest-1); the region is ${resolved}` };
+  if (use.wrappingAlgorithm === 'SM2PKE') {
+    return { property: 'wrappingAlgorithm', reason: `SM2PKE (SM2 wrapping keys) exists only in the AWS China Regions (cn-north-1, cn-northwest-1); the region is ${resolved}: use RSAES_OAEP_SHA_256` };
+  }
+  return undefined;
+}
+
 export const awsProfile: CloudProfile = {
   cloud: 'aws',
   keySpecs: AWS_KEY_SPECS,
@@ -53,6 +69,9 @@ export const awsProfile: CloudProfile = {
   deletionWindowDays: { min: 7, max: 30, default: 30 },
   maxExpiryDays: 365,
   keyUsages: awsKeyUsages,
+  regionLimits: awsRegionLimits,
+  // 1–256 characters: alias/ then letters, digits, / _ -; alias/aws/ is reserved for AWS managed keys.
+  aliasPattern: /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/,
   // A key id (UUID or multi-Region mrk-<32 hex>) or a key ARN; aliases are refused: adoption pins one key.
   keyIdPattern: /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/)?(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
   createAdapter(config: AdapterConfig): KmsAdapter {
