@@ -9,12 +9,13 @@ import { ImportedKeyError, needs } from '../../errors';
 import { ReplyClock } from './clock';
 import { ALIAS_PATTERN, alicloudProfile, protectionLevelFor, protectionLevelsFor } from './profile';
 import { createAlicloudClient, resolveClientSettings, type AlicloudKmsClient } from './client';
-import { describeFailure, isRetryable, toImportedKeyError } from './errors';
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../retry';
+import { describeFailure, isRetryable, isThrottled, toImportedKeyError } from './errors';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy, type RetryVerdict } from '../retry';
 
 export interface AlicloudAdapterOptions {
   /** Another client of the same shape; default: the SDK client built from `config` and the environment. */
   client?: AlicloudKmsClient;
+  /** Default DEFAULT_RETRY_POLICY (throttling on its own, longer budget); a policy without `throttling` applies to throttling too. */
   retryPolicy?: RetryPolicy;
 }
 
@@ -67,11 +68,21 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   readonly reimportMode = 'in-place' as const;
   private readonly client: AlicloudKmsClient;
   private readonly retryPolicy: RetryPolicy;
-  private readonly clock = new ReplyClock();
+  private readonly clock: ReplyClock;
 
   constructor(config: AdapterConfig, options: AlicloudAdapterOptions = {}) {
-    this.client = options.client ?? createAlicloudClient(resolveClientSettings(config), this.clock.userAgent);
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    // The clock subscribes to every HTTP reply of the process until destroy(); the provider only destroys adapters
+    // it got, so a constructor that throws (bad endpoint or region, no credentials) must not leave a clock behind.
+    const settings = options.client ? undefined : resolveClientSettings(config);
+    const clock = new ReplyClock();
+    try {
+      this.client = options.client ?? createAlicloudClient(settings!, clock.userAgent);
+    } catch (error) {
+      clock.stop();
+      throw error;
+    }
+    this.clock = clock;
   }
 
   /** Alibaba's time now, from the Date header of its latest reply to this adapter; undefined before any reply. */
@@ -86,8 +97,12 @@ export class AlicloudKmsAdapter implements KmsAdapter {
 
   private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {
     const idempotent = operation !== 'CreateKey';
+    const verdict = (error: unknown): RetryVerdict => {
+      const failure = describeFailure(error);
+      return isThrottled(failure) ? 'throttled' : isRetryable(failure, idempotent);
+    };
     try {
-      return await withRetries(() => send(models()), (error) => isRetryable(describeFailure(error), idempotent), this.retryPolicy);
+      return await withRetries(() => send(models()), verdict, this.retryPolicy);
     } catch (error) {
       throw toImportedKeyError(operation, keyId, error);
     }

@@ -23,6 +23,11 @@ function onResponse(message: unknown): void {
   if (Number.isFinite(serverTime)) offsets.set(token, serverTime - Date.now());
 }
 
+/** How many clocks are registered (listening) now: 0 once every adapter is destroyed (tests check nothing leaks). */
+export function activeReplyClocks(): number {
+  return offsets.size;
+}
+
 /** The cloud's clock as one client's replies tell it; `stop()` when the client is done (unsubscribes the last). */
 export class ReplyClock {
   private readonly token = randomBytes(8).toString('hex');

@@ -39,6 +39,11 @@ const RETRYABLE_CODES = new Set(['ServiceUnavailableTemporary', 'ServiceUnavaila
 // Only failures where the request surely did not reach the server: retrying them cannot repeat a CreateKey.
 const RETRYABLE_NETWORK = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
 
+/** Alibaba's flow control (Throttling, Throttling.User, Throttling.Api, …, or a bare 429): nothing was done, any call may be sent again. */
+export function isThrottled(failure: AlibabaFailure): boolean {
+  return Boolean(failure.code?.startsWith('Throttling')) || failure.status === 429;
+}
+
 /**
  * Throttling and 5xx (the SDK itself never retries), and connections that never opened. For a call that
  * is not idempotent (CreateKey) only refusals that did no work: throttling, 503 and refused connections —

@@ -1,4 +1,5 @@
 // Huawei Cloud KMS behind the cloud-neutral KmsAdapter: translates our shapes to the v1.0 REST API and back.
+import { randomBytes } from 'node:crypto';
 import { ImportedKeyError, needs } from '../../errors';
 import type { WrappingAlgorithm } from '../../wrapping';
 import type {
@@ -28,7 +29,8 @@ const WIRE_ALGORITHM: Partial<Record<WrappingAlgorithm, string>> = {
  * refuses others at preview; the provider derives a valid one when none is given), else one made up here.
  */
 export function keyAliasFor(alias: string | undefined): string {
-  if (alias === undefined) return `imported-key-${Date.now().toString(36)}`;
+  // Random, not the time alone: creates running at once (one `pulumi up`) must not ask for the same alias.
+  if (alias === undefined) return `imported-key-${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
   needs(KEY_ALIAS_PATTERN.test(alias), `alias ${JSON.stringify(alias.slice(0, 60))} is not a valid huaweicloud key_alias; it must match ${KEY_ALIAS_PATTERN.source}`);
   return alias;
 }

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { ImportedKeyError } from '../../errors';
 import { isThrottled, parseErrorBody, toImportedKeyError } from './errors';
-import { withRetries, type RetryPolicy } from '../retry';
+import { THROTTLING_RETRY_BUDGET, withRetries, type RetryBudget, type RetryPolicy, type RetryVerdict } from '../retry';
 import type { HuaweiSettings } from './settings';
 import { signRequest } from './signer';
 
@@ -15,6 +15,8 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** Ceiling of the first backoff; doubles on each retry (full jitter below it, as for Alibaba). */
   retryDelayMs?: number;
+  /** The budget for throttled calls (default THROTTLING_RETRY_BUDGET: a quota shared by a whole `pulumi up` outlasts a blip). */
+  throttling?: RetryBudget;
 }
 
 const MAX_RETRY_DELAY_MS = 5000;
@@ -33,6 +35,7 @@ export class HuaweiKmsClient {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
+  private readonly throttling: RetryBudget;
   /** Cloud clock minus machine clock, from the latest reply's Date; undefined before any reply. */
   private clockOffsetMs: number | undefined;
 
@@ -40,6 +43,7 @@ export class HuaweiKmsClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 4;
     this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.throttling = options.throttling ?? THROTTLING_RETRY_BUDGET;
   }
 
   get projectId(): string {
@@ -54,8 +58,8 @@ export class HuaweiKmsClient {
   /** Calls `operation` and returns its parsed JSON reply; throws ImportedKeyError with Huawei's code on failure. */
   async call<T = Record<string, unknown>>(operation: string, body: Record<string, unknown>): Promise<T> {
     const payload = JSON.stringify(body);
-    const policy: RetryPolicy = { maxAttempts: this.maxAttempts, baseDelayMs: this.retryDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS };
-    return withRetries(() => this.attempt<T>(operation, payload), (error) => retryable.has(error as object), policy);
+    const policy: RetryPolicy = { maxAttempts: this.maxAttempts, baseDelayMs: this.retryDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS, throttling: this.throttling };
+    return withRetries(() => this.attempt<T>(operation, payload), (error) => retryable.get(error as object) ?? false, policy);
   }
 
   /** One request; a failure worth another attempt is marked in `retryable`. */
@@ -71,8 +75,8 @@ export class HuaweiKmsClient {
     if (Number.isFinite(serverTime)) this.clockOffsetMs = serverTime - Date.now();
     if (reply.status >= 200 && reply.status < 300) return parseSuccess<T>(operation, reply.text);
     const error = parseErrorBody(reply.text);
-    const worthRetrying = isThrottled(reply.status, error) || (reply.status >= 500 && READ_ONLY.has(operation));
-    throw markRetryable(toImportedKeyError(operation, reply.status, error), worthRetrying);
+    const verdict: RetryVerdict = isThrottled(reply.status, error) ? 'throttled' : reply.status >= 500 && READ_ONLY.has(operation);
+    throw markRetryable(toImportedKeyError(operation, reply.status, error), verdict);
   }
 
   private send(operation: string, payload: string): Promise<RawReply> {
@@ -122,10 +126,10 @@ function parseSuccess<T>(operation: string, text: string): T {
   }
 }
 
-/** Errors of one attempt that another attempt may cure (throttling always; transient failures of reads). */
-const retryable = new WeakSet<object>();
+/** Errors of one attempt that another attempt may cure (throttling always; transient failures of reads), keyed by the error itself. */
+const retryable = new WeakMap<object, RetryVerdict>();
 
-function markRetryable(error: ImportedKeyError, worthRetrying: boolean): ImportedKeyError {
-  if (worthRetrying) retryable.add(error);
+function markRetryable(error: ImportedKeyError, verdict: RetryVerdict): ImportedKeyError {
+  if (verdict) retryable.set(error, verdict);
   return error;
 }

@@ -1,7 +1,7 @@
 // The shared retry policy of the cloud clients that do not retry by themselves (Alibaba's SDK, our Huawei client).
 
 import { strict as assert } from 'node:assert';
-import { backoffDelay, withRetries } from '../../../provider/clouds/retry';
+import { backoffDelay, DEFAULT_RETRY_POLICY, THROTTLING_RETRY_BUDGET, withRetries, type RetryVerdict } from '../../../provider/clouds/retry';
 
 describe('provider/clouds/retry', () => {
   const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 };
@@ -36,5 +36,54 @@ describe('provider/clouds/retry', () => {
     calls = 0;
     await assert.rejects(withRetries(async () => { calls++; throw new Error('final'); }, () => false, policy, async () => undefined), /final/);
     assert.equal(calls, 1);
+  });
+
+  describe('throttling: the whole `pulumi up` shares one quota, so a throttled call gets its own, longer budget', () => {
+    const withThrottling = { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, throttling: { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 4000 } };
+    /** A call that fails as `script` says, one entry per attempt, then succeeds. */
+    const scripted = (script: RetryVerdict[]) => {
+      let calls = 0;
+      const call = async () => {
+        if (calls < script.length) throw Object.assign(new Error(`attempt ${++calls}`), { verdict: script[calls - 1] });
+        calls++;
+        return 'done';
+      };
+      return { call, verdict: (e: unknown) => (e as { verdict: RetryVerdict }).verdict, calls: () => calls };
+    };
+
+    it('retries throttling past the policy\'s maxAttempts, on the throttling budget\'s delays', async () => {
+      const sleeps: number[] = [];
+      const s = scripted(['throttled', 'throttled', 'throttled', 'throttled', 'throttled']);
+      assert.equal(await withRetries(s.call, s.verdict, withThrottling, async (ms) => { sleeps.push(ms); }), 'done');
+      assert.equal(s.calls(), 6);
+      assert.equal(sleeps.length, 5);
+      assert.ok(sleeps.every((ms, i) => ms < Math.min(4000, 1000 * 2 ** i)), `delays ${sleeps}`);
+    });
+
+    it('gives up when the throttling budget is spent, with the last error', async () => {
+      const s = scripted(Array(10).fill('throttled'));
+      await assert.rejects(withRetries(s.call, s.verdict, withThrottling, async () => undefined), /attempt 6/);
+    });
+
+    it('counts throttled and other failures apart: throttling does not use up the attempts a fault is given', async () => {
+      const s = scripted(['throttled', 'throttled', true, 'throttled', 'throttled']);
+      assert.equal(await withRetries(s.call, s.verdict, withThrottling, async () => undefined), 'done');
+      const twoFaults = scripted(['throttled', true, 'throttled', true]);
+      await assert.rejects(withRetries(twoFaults.call, twoFaults.verdict, withThrottling, async () => undefined), /attempt 4/);
+    });
+
+    it('without a throttling budget, throttling spends the policy\'s own attempts (as before)', async () => {
+      const s = scripted(['throttled', 'throttled', 'throttled', 'throttled', 'throttled']);
+      await assert.rejects(withRetries(s.call, s.verdict, policy, async () => undefined), /attempt 4/);
+    });
+
+    it('is patient by default: 20 throttled attempts, over a minute on average, and nobody can change the shared defaults', () => {
+      assert.equal(DEFAULT_RETRY_POLICY.throttling, THROTTLING_RETRY_BUDGET);
+      assert.equal(THROTTLING_RETRY_BUDGET.maxAttempts, 20);
+      const meanWaitMs = Array.from({ length: THROTTLING_RETRY_BUDGET.maxAttempts - 1 }, (_, i) => backoffDelay(THROTTLING_RETRY_BUDGET, i + 1, () => 0.5)).reduce((a, b) => a + b, 0);
+      assert.ok(meanWaitMs > 60_000 && meanWaitMs < 120_000, `mean patience ${meanWaitMs} ms`);
+      assert.ok(Object.isFrozen(DEFAULT_RETRY_POLICY) && Object.isFrozen(THROTTLING_RETRY_BUDGET));
+      assert.equal(DEFAULT_RETRY_POLICY.maxAttempts, 5, 'faults keep their 5 attempts');
+    });
   });
 });

@@ -212,6 +212,21 @@ describe('provider/clouds/alicloud adapter against the emulator', () => {
       assert.equal(await count('CreateKey'), before + FAST_RETRIES.maxAttempts);
     });
 
+    it('retries throttling on its own budget, past maxAttempts (a quota shared by the whole run), and makes one key', async () => {
+      const a = new AlicloudKmsAdapter({ endpoint: emu.url, region: 'cn-hangzhou' }, {
+        retryPolicy: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20, throttling: { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 20 } },
+      });
+      // Deterministic throttle rate 4/5: the 1st request passes, the next 4 are throttled, the 6th passes.
+      await emu.addFault({ target: 'alibaba:*', throttleRate: 0.8 });
+      assert.equal(await a.describeKey('00000000-0000-0000-0000-000000000000'), undefined);
+      const before = await count('CreateKey');
+      const keys = emu.running.store.listKeys('alibaba', 'cn-hangzhou').length;
+      assert.equal((await a.createKey({ keySpec: 'Aliyun_AES_256' })).keyState, 'PendingImport');
+      assert.equal(await count('CreateKey'), before + 5);
+      assert.equal(emu.running.store.listKeys('alibaba', 'cn-hangzhou').length, keys + 1);
+      a.destroy();
+    });
+
     it('does not retry a CreateKey that failed with 500 (it may have made a key)', async () => {
       await emu.addFault({ target: 'alibaba:CreateKey', failNext: 1, failStatus: 500 });
       const before = await count('CreateKey');

@@ -28,7 +28,7 @@ describe('huaweicloud adapter against the emulator', () => {
   before(async () => {
     emulator = await startEmulator({ protocols: [huaweiProtocol] });
     const settings = { endpoint: new URL(emulator.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } };
-    adapter = new HuaweiKmsAdapter(new HuaweiKmsClient(settings, { retryDelayMs: 5 }));
+    adapter = new HuaweiKmsAdapter(new HuaweiKmsClient(settings, { retryDelayMs: 5, throttling: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 } }));
   });
   after(async () => {
     await emulator.close();
