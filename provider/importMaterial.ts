@@ -17,6 +17,9 @@ export interface ImportRequest {
   materialPresent: boolean;
 }
 
+/** Answers in which the cloud says what it refused: the work was not done, whatever DescribeKey shows. */
+const DEFINITE_REFUSALS = ['InvalidKeyMaterial', 'InvalidArgument'] as const;
+
 function errorCode(error: unknown): string | undefined {
   return error instanceof ImportedKeyError ? error.code : undefined;
 }
@@ -25,7 +28,8 @@ function describeCause(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequest): Promise<void> {
+/** Resolves with the id the cloud gave the material (AWS), when the reply said it. */
+export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequest): Promise<{ keyMaterialId?: string }> {
   const { keyId, material, expiresAt } = request;
   const algorithm = request.wrappingAlgorithm as WrappingAlgorithm;
   // Parameters are fetched and the material wrapped before anything is deleted, so a delete-first
@@ -40,16 +44,16 @@ export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequ
 
   for (let attempt = 0; ; attempt++) {
     try {
-      await adapter.importMaterial({ keyId, ...prepared, expiresAt });
-      return;
+      return await adapter.importMaterial({ keyId, ...prepared, expiresAt });
     } catch (error) {
       if (errorCode(error) === 'ImportTokenRejected' && attempt === 0) {
         prepared = await prepare();
         continue;
       }
-      // The cloud may have done the work and the reply been lost: believe DescribeKey over the error.
-      const live = await adapter.describeKey(keyId).catch(() => undefined);
-      if (live && materialInPlace(live, expiresAt)) return;
+      // The cloud may have done the work and the reply been lost: believe DescribeKey over the error — but never over
+      // a refusal that names the material, or a key already holding other material would pass for ours.
+      const live = DEFINITE_REFUSALS.includes(errorCode(error) as never) ? undefined : await adapter.describeKey(keyId).catch(() => undefined);
+      if (live && materialInPlace(live, expiresAt)) return {};
       throw new ImportedKeyError(
         error instanceof ImportedKeyError ? error.code : 'ImportFailed',
         `importing key material into ${keyId}: ${describeCause(error)}`,

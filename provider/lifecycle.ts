@@ -140,6 +140,8 @@ export function planDiff(
       replace('keyId', `key ${olds.keyId} is gone or pending deletion`);
     } else if (live!.keyState === 'PendingImport') {
       update('keyState: the cloud reports PendingImport (reimport)');
+    } else if (olds.keyMaterialId && live!.keyMaterialId && live!.keyMaterialId !== olds.keyMaterialId) {
+      update(`keyMaterialId: the key's current material is ${live!.keyMaterialId}, not the ${olds.keyMaterialId} imported (reimport proves or refuses it)`);
     } else if (expiryKnown && renewalDue(expiryPolicy(news), live!, now)) {
       update(live!.validTo ? `validTo: ${live!.validTo} is closer than renewBefore (renew: reimport)` : 'validTo: the material never expires, expiresIn asks for a rolling period (reimport)');
     }

@@ -134,16 +134,25 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
   const keyId = live.keyId;
   const policy = expiryPolicy(inputs);
   try {
-    // An adopted key already holding the material with the date asked for needs no import; a rolling period starts now.
-    if (!(adopted && policy.kind !== 'period' && materialInPlace(live, inputs.expiresAt))) {
-      const materialPresent = live.keyState === 'Enabled' || live.keyState === 'Disabled';
-      const expiresAt = importExpiry(policy, cloudNow(adapter));
-      await importKeyMaterial(adapter, { keyId, material, expiresAt, materialPresent, ...wrappingFor(profile, inputs, live) });
-      live = await describeOrFail(adapter, keyId);
-      if (!materialInPlace(live, expiresAt)) {
-        throw new ImportedKeyError('ImportFailed', `key ${keyId} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
-      }
+    // Always import, also into an adopted key that looks right: importing the same material is the only proof the
+    // clouds give that the key holds *this* material (other material is refused: IncorrectKeyMaterialException).
+    const materialPresent = live.keyState === 'Enabled' || live.keyState === 'Disabled';
+    if (adopted && materialPresent && adapter.reimportMode === 'delete-first') {
+      throw new ImportedKeyError(
+        'InvalidArgument',
+        `keyId: key ${keyId} already holds key material, and ${profile.cloud} takes an import only into a key pending import: ` +
+          'proving that material is yours would mean deleting it first, which destroys it if it is not. If you hold that material, ' +
+          'delete it from the key yourself (delete-imported-key-material) and run `pulumi up` again; or adopt a key pending import',
+      );
     }
+    const expiresAt = importExpiry(policy, cloudNow(adapter));
+    const imported = await importKeyMaterial(adapter, { keyId, material, expiresAt, materialPresent, ...wrappingFor(profile, inputs, live) });
+    live = await describeOrFail(adapter, keyId);
+    if (!materialInPlace(live, expiresAt)) {
+      throw new ImportedKeyError('ImportFailed', `key ${keyId} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
+    }
+    // AWS keys can hold several materials: ours being one of them does not make it the one the key uses.
+    assertSameMaterialId(keyId, imported.keyMaterialId, live);
   } catch (error) {
     if (adopted) throw error;
     const cause = error instanceof Error ? error.message : String(error);
@@ -154,6 +163,17 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
     );
   }
   return { id: keyId, outs: buildOutputs(inputs, live, adopted, digestMaterial(material)) };
+}
+
+/** The key's current material is not the one this stack imported (AWS CurrentKeyMaterialId): refuse to record it. */
+function assertSameMaterialId(keyId: string, recorded: string | undefined, live: KeyDescription): void {
+  if (recorded && live.keyMaterialId && live.keyMaterialId !== recorded) {
+    throw new ImportedKeyError(
+      'InvalidKeyMaterial',
+      `key ${keyId}'s current key material is ${live.keyMaterialId}, not ${recorded}, the material this stack imported: ` +
+        'someone imported or rotated to other material. The stack keeps recording the material it imported; restore it as current, or create a new key',
+    );
+  }
 }
 
 /** The live outputs, or undefined when the key is gone or pending deletion (the resource is gone). */
@@ -181,7 +201,10 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
   let live = await adapter.describeKey(id);
   const now = cloudNow(adapter);
   const policy = expiryPolicy(news);
-  const action = planUpdate(live, policy, now, expiryPolicy(olds));
+  const materialMoved = !!(olds.keyMaterialId && live?.keyMaterialId && live.keyMaterialId !== olds.keyMaterialId);
+  const planned = planUpdate(live, policy, now, expiryPolicy(olds));
+  // Other current material: import ours again (the cloud refuses it if ours is not there), then check who is current.
+  const action = planned === 'none' && materialMoved ? 'reimport' : planned;
   if (action !== 'none') {
     validateKeyMaterial(live!.keySpec, material);
     const expiresAt = importExpiry(policy, now);
@@ -197,6 +220,7 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
       throw new ImportedKeyError('ImportFailed', `key ${id} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
     }
   }
+  assertSameMaterialId(id, olds.keyMaterialId, live!);
   const digest = materialMatchesDigest(material, olds.materialDigest) ? olds.materialDigest! : digestMaterial(material);
   return buildOutputs(news, live!, olds.adopted ?? news.keyId !== undefined, digest);
 }

@@ -32,6 +32,14 @@ describe('lifecycle: planDiff', () => {
     assert.equal(plan.changes, false);
   });
 
+  it("notices when the key's current material is not the one imported (AWS CurrentKeyMaterialId): an update that proves or refuses it", () => {
+    const plan = planDiff(outputs({ keyMaterialId: 'a'.repeat(64) }), inputs(), live({ keyMaterialId: 'b'.repeat(64) }), MATERIAL, NOW);
+    assert.equal(plan.changes, true);
+    assert.deepEqual(plan.replaces, []);
+    assert.match(plan.reasons.join(), /keyMaterialId: the key's current material is b+, not the a+ imported/);
+    assert.equal(planDiff(outputs({ keyMaterialId: 'a'.repeat(64) }), inputs(), live({ keyMaterialId: 'a'.repeat(64) }), MATERIAL, NOW).changes, false);
+  });
+
   it('replaces a created key when the material changes', () => {
     const plan = planDiff(outputs(), inputs(), live(), OTHER_MATERIAL, NOW);
     assert.deepEqual(plan.replaces, ['keyMaterial']);

@@ -126,12 +126,22 @@ describe('provider against the emulator (AWS)', function () {
     await assert.rejects(provider.diff(id, adopted.outs, otherForAdopted), /create a new key/);
   });
 
-  it('adopting a key that already holds the material with that expiry makes no import', async () => {
+  it('adopting a key that already holds material proves it is this material by importing it again', async () => {
     const inputs = await checked({});
     const { id } = await provider.create(inputs);
     const adoptInputs = await checked({ keyId: id });
     const calls = await callsDuring(() => provider.create(adoptInputs));
-    assert.deepEqual(calls, { DescribeKey: 1 });
+    assert.deepEqual(calls, { DescribeKey: 2, GetParametersForImport: 1, ImportKeyMaterial: 1 });
+  });
+
+  it("adopting a key that holds someone else's material fails (IncorrectKeyMaterialException), even with the expiry it has", async () => {
+    const { id } = await provider.create(await checked({}));
+    const mine = await checked({ keyId: id, keyMaterial: randomBytes(32).toString('base64') });
+    await assert.rejects(provider.create(mine), (e: Error & { code?: string; id?: string }) => {
+      assert.equal(e.code, 'InvalidKeyMaterial');
+      assert.equal(e.id, undefined, 'nothing is recorded for an adoption that failed');
+      return true;
+    });
   });
 
   it('a lost reply after ImportKeyMaterial does not fail the create (DescribeKey confirms)', async () => {
