@@ -65,6 +65,24 @@ function regionOf(args: ImportedKeyArgs): pulumi.Input<string | undefined> {
   return pulumi.output(args.cloud).apply((cloud) => new pulumi.Config(cloud).get('region'));
 }
 
+/** Aliases asked for by this program's ImportedKeys, by place (cloud, region, endpoint, project): alias → resource name. */
+const aliasClaims = new Map<string, string>();
+
+/** Two resources of one program asking for the same alias would take it from each other: refuse the second. */
+function claimAlias(name: string, cloud: unknown, region: unknown, endpoint: unknown, projectId: unknown, alias: unknown, keyId: unknown): void {
+  // An adopted key's alias is not created (alias is for keys the resource creates).
+  if (typeof alias !== 'string' || alias === '' || keyId) return;
+  const place = [cloud, region ?? '', endpoint ?? '', projectId ?? '', alias].join('\u0000');
+  const holder = aliasClaims.get(place);
+  if (holder !== undefined && holder !== name) {
+    throw new Error(
+      `ImportedKey ${name}: alias "${alias}" is already asked for by ImportedKey ${holder} in this program (${String(cloud)}${region ? ` ${String(region)}` : ''}); ` +
+        'an alias names one key: give each ImportedKey its own alias',
+    );
+  }
+  aliasClaims.set(place, name);
+}
+
 const OUTPUT_NAMES = ['alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'protectionLevel', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest'] as const;
 
 export class ImportedKey extends pulumi.dynamic.Resource {
@@ -95,6 +113,13 @@ export class ImportedKey extends pulumi.dynamic.Resource {
         `ImportedKey ${name}: the \`import\` resource option (and \`pulumi import\`) cannot adopt a key into a dynamic resource; ` +
           `adopt it with the keyId argument instead: new ImportedKey('${name}', { cloud, keyId: '${opts.import}', keyMaterial })`,
       );
+    }
+    if (args && !state) {
+      const { cloud, endpoint, projectId, alias, keyId } = args;
+      const plain = [cloud, args.region, endpoint, projectId, alias, keyId].every((v) => v === undefined || typeof v === 'string');
+      // Known now: refuse at once; else when the values are known (an error in the program, before any step).
+      if (plain) claimAlias(name, cloud, args.region ?? new pulumi.Config(String(cloud)).get('region'), endpoint, projectId, alias, keyId);
+      else pulumi.all([cloud, regionOf(args), endpoint, projectId, alias, keyId]).apply(([c, r, e, p, a, k]) => claimAlias(name, c, r, e, p, a, k));
     }
     // resourceName: where the cloud requires an alias and none is given, the provider derives it from the name.
     const props: Record<string, unknown> = state

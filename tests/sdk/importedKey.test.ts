@@ -65,6 +65,17 @@ describe('ImportedKey (SDK) under pulumi mocks', function () {
     }
   });
 
+  it('refuses a second ImportedKey asking for the same alias in the same place; another region or an adopted key is fine', () => {
+    const material = () => randomBytes(32).toString('base64');
+    new ImportedKey('first-alias', { cloud: 'aws', region: 'us-east-1', alias: 'alias/shared', keyMaterial: material() });
+    assert.throws(
+      () => new ImportedKey('second-alias', { cloud: 'aws', region: 'us-east-1', alias: 'alias/shared', keyMaterial: material() }),
+      /ImportedKey second-alias: alias "alias\/shared" is already asked for by ImportedKey first-alias in this program \(aws us-east-1\)/,
+    );
+    new ImportedKey('other-region', { cloud: 'aws', region: 'eu-west-1', alias: 'alias/shared', keyMaterial: material() });
+    new ImportedKey('adopting', { cloud: 'aws', region: 'us-east-1', alias: 'alias/shared', keyId: 'k', keyMaterial: material() });
+  });
+
   it('records the stack region (aws:region) when the argument is left out', async () => {
     new ImportedKey('region', { cloud: 'aws', keyMaterial: randomBytes(32).toString('base64') });
     await waitFor(() => registrations.find((r) => r.name === 'region'));
