@@ -23,14 +23,17 @@ export class ImportedKeyError extends Error {
   readonly cloudCode?: string;
   /** Set on a create that made a key but could not finish: lets the engine record a partly created resource. */
   readonly id?: string;
+  /** With `id`: what the cloud has of that key now (never more), for the engine to record. */
+  readonly outputs?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; cloudCode?: string; id?: string } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; cloudCode?: string; id?: string; outputs?: Record<string, unknown> } = {}) {
     super(message);
     this.name = 'ImportedKeyError';
     this.code = code;
     if (options.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
     if (options.cloudCode !== undefined) this.cloudCode = options.cloudCode;
     if (options.id !== undefined) this.id = options.id;
+    if (options.outputs !== undefined) this.outputs = options.outputs;
   }
 }
 

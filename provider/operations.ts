@@ -1,7 +1,7 @@
 // create / read / update / delete of one ImportedKey through a KmsAdapter, for every cloud.
 // Decisions come from lifecycle.ts; this file only sequences the cloud calls.
 
-import type { CloudProfile, KeyDescription, KmsAdapter } from './clouds/adapter';
+import type { CloudProfile, KeyDescription, KeyFinish, KmsAdapter } from './clouds/adapter';
 import { digestMaterial, materialMatchesDigest } from './digest';
 import { ImportedKeyError } from './errors';
 import { expiryPolicy, importExpiry } from './expiry';
@@ -123,6 +123,8 @@ export interface CreateResult {
 export async function createImportedKey({ profile, adapter }: Cloud, inputs: KeyInputs, material: Buffer): Promise<CreateResult> {
   const adopted = inputs.keyId !== undefined;
   let live: KeyDescription;
+  // What CreateKey could not set (alias, tags on some clouds), when setting it after failed: recorded as pending.
+  let unfinished: { finish: KeyFinish; error: unknown } | undefined;
   if (adopted) {
     live = await describeKeyToAdopt(adapter, inputs.keyId!, inputs, material);
   } else {
@@ -130,9 +132,17 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
     live = await adapter.createKey({
       keySpec, keyUsage: inputs.keyUsage, protectionLevel: inputs.protectionLevel, description: inputs.description, alias: inputs.alias, tags: inputs.tags,
     });
+    const finish = finishingSteps(adapter, inputs);
+    // The material still goes in when the alias cannot be set: the key is usable, and the alias is retried later.
+    if (finish) await adapter.finishKey!(live.keyId, finish).catch((error: unknown) => (unfinished = { finish, error }));
   }
   const keyId = live.keyId;
   const policy = expiryPolicy(inputs);
+  const recorded = (inputsNow: KeyInputs, liveNow: KeyDescription): Record<string, unknown> => ({
+    ...buildOutputs(inputsNow, liveNow, adopted, digestMaterial(material)),
+    ...(unfinished ? { pendingFinish: unfinished.finish } : {}),
+  });
+  const asked = unfinished ? withoutFinish(inputs, unfinished.finish) : inputs;
   try {
     // Always import, also into an adopted key that looks right: importing the same material is the only proof the
     // clouds give that the key holds *this* material (other material is refused: IncorrectKeyMaterialException).
@@ -156,13 +166,58 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
   } catch (error) {
     if (adopted) throw error;
     const cause = error instanceof Error ? error.message : String(error);
+    const aliasToo = unfinished ? `; its ${describeFinish(unfinished.finish)} is not set either (${message(unfinished.error)})` : '';
     throw new ImportedKeyError(
       error instanceof ImportedKeyError ? error.code : 'ImportFailed',
-      `key ${keyId} was created but its material is not imported yet (${cause}); the key is recorded, and once the cause is fixed \`pulumi up\` imports the material into this same key`,
-      { cause: error, id: keyId, cloudCode: error instanceof ImportedKeyError ? error.cloudCode : undefined },
+      `key ${keyId} was created but its material is not imported yet (${cause})${aliasToo}; the key is recorded, and once the cause is fixed \`pulumi up\` imports the material into this same key`,
+      {
+        cause: error,
+        id: keyId,
+        cloudCode: error instanceof ImportedKeyError ? error.cloudCode : undefined,
+        // The key as created: no material yet (whatever a failed describe would have said).
+        outputs: recorded(asked, { ...live, keyState: 'PendingImport', expirationModel: undefined, validTo: undefined, keyMaterialId: undefined }),
+      },
+    );
+  }
+  if (unfinished) {
+    throw new ImportedKeyError(
+      unfinished.error instanceof ImportedKeyError ? unfinished.error.code : 'CloudError',
+      `key ${keyId} was created and its material imported, but its ${describeFinish(unfinished.finish)} could not be set (${message(unfinished.error)}); ` +
+        'the stack records the key without it, and the next `pulumi up` sets it',
+      { cause: unfinished.error, id: keyId, cloudCode: unfinished.error instanceof ImportedKeyError ? unfinished.error.cloudCode : undefined, outputs: recorded(asked, live) },
     );
   }
   return { id: keyId, outs: buildOutputs(inputs, live, adopted, digestMaterial(material)) };
+}
+
+/** The pending steps, as the arguments now ask for them (an alias or tags changed meanwhile are what is set). */
+function finishFor(pending: KeyFinish, news: KeyInputs): KeyFinish {
+  const finish: KeyFinish = {};
+  if (pending.alias !== undefined && news.alias !== undefined) finish.alias = news.alias;
+  if (pending.tags !== undefined && news.tags !== undefined) finish.tags = news.tags;
+  return finish;
+}
+
+/** What this cloud sets after CreateKey (its finishKey), for these arguments; undefined when nothing. */
+function finishingSteps(adapter: KmsAdapter, inputs: KeyInputs): KeyFinish | undefined {
+  if (!adapter.finishKey) return undefined;
+  const finish: KeyFinish = {};
+  if (inputs.alias !== undefined) finish.alias = inputs.alias;
+  if (inputs.tags !== undefined && Object.keys(inputs.tags).length > 0) finish.tags = inputs.tags;
+  return Object.keys(finish).length > 0 ? finish : undefined;
+}
+
+/** The arguments as the cloud has them while `finish` is pending: without that alias and those tags. */
+function withoutFinish(inputs: KeyInputs, finish: KeyFinish): KeyInputs {
+  return { ...inputs, alias: finish.alias !== undefined ? undefined : inputs.alias, tags: finish.tags !== undefined ? undefined : inputs.tags };
+}
+
+function describeFinish(finish: KeyFinish): string {
+  return [finish.alias !== undefined ? `alias ${finish.alias}` : '', finish.tags !== undefined ? 'tags' : ''].filter(Boolean).join(' and ');
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The key's current material is not the one this stack imported (AWS CurrentKeyMaterialId): refuse to record it. */
@@ -221,6 +276,8 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
     }
   }
   assertSameMaterialId(id, olds.keyMaterialId, live!);
+  // A partly created key's alias / tags that the cloud does not have yet (recorded only once it has them).
+  if (olds.pendingFinish && !olds.adopted) await adapter.finishKey?.(id, finishFor(olds.pendingFinish, news));
   const digest = materialMatchesDigest(material, olds.materialDigest) ? olds.materialDigest! : digestMaterial(material);
   return buildOutputs(news, live!, olds.adopted ?? news.keyId !== undefined, digest);
 }

@@ -89,39 +89,17 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
 }
 
 /**
- * The host turns an error with `id` and `properties` into ErrorResourceInitFailed: the engine keeps
- * the key in state and the next `up` updates it (imports into the same key) instead of creating another.
+ * The host turns an error with `id` and `properties` into ErrorResourceInitFailed: the engine keeps the key in state
+ * with exactly these properties, and the next `up` updates it (finishes it in the same key) instead of creating
+ * another. The properties are what the cloud has (error.outputs), never more.
  */
 function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Buffer, provider: unknown): ImportedKeyError {
-  const properties: Partial<KeyOutputs> & Props = {
-    cloud: args.cloud,
-    region: args.region,
-    endpoint: args.endpoint,
-    projectId: args.projectId,
-    description: args.description,
-    alias: args.alias,
-    aliasDerived: args.aliasDerived,
-    tags: args.tags,
-    wrappingAlgorithm: args.wrappingAlgorithm,
-    wrappingKeySpec: args.wrappingKeySpec,
-    expiresAt: args.expiresAt,
-    expiresIn: args.expiresIn,
-    renewBefore: args.renewBefore,
-    onDelete: args.onDelete ?? 'scheduleKeyDeletion',
-    deletionWindowInDays: args.deletionWindowInDays,
-    adopted: false,
-    keyId: error.id!,
-    arn: error.id!,
-    keyState: 'PendingImport',
-    origin: 'EXTERNAL',
-    keySpec: args.keySpec,
-    keyUsage: args.keyUsage,
-    protectionLevel: args.protectionLevel,
-    materialDigest: digestMaterial(material),
-    // Delete and update of the partial resource deserialize the provider from these properties.
-    [PROVIDER_KEY]: provider,
+  const known = error.outputs ?? {
+    cloud: args.cloud, region: args.region, endpoint: args.endpoint, projectId: args.projectId,
+    onDelete: args.onDelete ?? 'scheduleKeyDeletion', adopted: false, keyId: error.id!, keyState: 'PendingImport', materialDigest: digestMaterial(material),
   };
-  return Object.assign(error, { properties: plain(properties), reasons: [error.message] });
+  // Delete and update of the partial resource deserialize the provider from these properties.
+  return Object.assign(error, { properties: plain({ ...known, [PROVIDER_KEY]: provider }), reasons: [error.message] });
 }
 
 /**

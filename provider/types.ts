@@ -60,6 +60,11 @@ export interface KeyOutputs extends Omit<KeyDescription, 'deletionDate'> {
   aliasDerived?: boolean;
   /** True when the key was adopted through the `keyId` argument (not created by this resource). */
   adopted: boolean;
+  /**
+   * A created key's alias and tags that the cloud does not have yet (the step after CreateKey failed): the next update
+   * sets them. Until then `alias` / `tags` are not recorded, since the cloud does not have them.
+   */
+  pendingFinish?: { alias?: string; tags?: Record<string, string> };
   /** Alibaba: SOFTWARE or HSM, as DescribeKey reports it (else as created). */
   protectionLevel?: string;
   /** Keyed digest of the material (see digest.ts); secret. */

@@ -65,22 +65,34 @@ function regionOf(args: ImportedKeyArgs): pulumi.Input<string | undefined> {
   return pulumi.output(args.cloud).apply((cloud) => new pulumi.Config(cloud).get('region'));
 }
 
-/** Aliases asked for by this program's ImportedKeys, by place (cloud, region, endpoint, project): alias → resource name. */
-const aliasClaims = new Map<string, string>();
+/**
+ * Aliases asked for by this program's ImportedKeys, by place (cloud, region, endpoint, project) → resource name; one
+ * table per run of the program (its engine connection), so a process that runs several programs (the Automation API)
+ * does not carry claims over.
+ */
+const aliasClaimsByRun = new WeakMap<object, Map<string, string>>();
+const noRun = {};
+function aliasClaims(): Map<string, string> {
+  const run = (pulumi.runtime.getMonitor() as object | undefined) ?? noRun;
+  let claims = aliasClaimsByRun.get(run);
+  if (!claims) aliasClaimsByRun.set(run, (claims = new Map()));
+  return claims;
+}
 
 /** Two resources of one program asking for the same alias would take it from each other: refuse the second. */
 function claimAlias(name: string, cloud: unknown, region: unknown, endpoint: unknown, projectId: unknown, alias: unknown, keyId: unknown): void {
   // An adopted key's alias is not created (alias is for keys the resource creates).
   if (typeof alias !== 'string' || alias === '' || keyId) return;
   const place = [cloud, region ?? '', endpoint ?? '', projectId ?? '', alias].join('\u0000');
-  const holder = aliasClaims.get(place);
+  const claims = aliasClaims();
+  const holder = claims.get(place);
   if (holder !== undefined && holder !== name) {
     throw new Error(
       `ImportedKey ${name}: alias "${alias}" is already asked for by ImportedKey ${holder} in this program (${String(cloud)}${region ? ` ${String(region)}` : ''}); ` +
         'an alias names one key: give each ImportedKey its own alias',
     );
   }
-  aliasClaims.set(place, name);
+  claims.set(place, name);
 }
 
 const OUTPUT_NAMES = ['alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'protectionLevel', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest'] as const;

@@ -45,6 +45,12 @@ export interface CreateKeyRequest {
   protectionLevel?: string;
 }
 
+/** What a key is given after CreateKey on clouds where CreateKey cannot take it (AWS: alias; Alibaba: alias, tags). */
+export interface KeyFinish {
+  alias?: string;
+  tags?: Record<string, string>;
+}
+
 export interface ImportParameters {
   keyId: string;
   /** DER SubjectPublicKeyInfo bytes of the wrapping key (adapters decode base64 / hex). */
@@ -77,6 +83,12 @@ export interface KmsAdapter {
   /** Returns undefined when the key does not exist. */
   describeKey(keyId: string): Promise<KeyDescription | undefined>;
   getImportParameters(keyId: string, algorithm: WrappingAlgorithm, wrappingKeySpec: string): Promise<ImportParameters>;
+  /**
+   * Optional, for clouds where CreateKey cannot set the alias or tags: sets them on a created key. Idempotent (an
+   * alias already pointing at this key, tags already there, are success), so a partly created key can be finished
+   * by a later run. Errors carry no key id. Clouds without it set everything in createKey.
+   */
+  finishKey?(keyId: string, finish: KeyFinish): Promise<void>;
   importMaterial(request: ImportMaterialRequest): Promise<{ keyMaterialId?: string }>;
   deleteMaterial(keyId: string): Promise<void>;
   /** Schedules deletion; "already pending deletion" and "already gone" count as done. */

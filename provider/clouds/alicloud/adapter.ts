@@ -3,7 +3,7 @@
 
 import type { WrappingAlgorithm } from '../../wrapping';
 import type {
-  AdapterConfig, CreateKeyRequest, ImportMaterialRequest, ImportParameters, KeyDescription, KeyState, KmsAdapter,
+  AdapterConfig, CreateKeyRequest, ImportMaterialRequest, ImportParameters, KeyDescription, KeyFinish, KeyState, KmsAdapter,
 } from '../adapter';
 import { ImportedKeyError, needs } from '../../errors';
 import { ReplyClock } from './clock';
@@ -126,20 +126,25 @@ export class AlicloudKmsAdapter implements KmsAdapter {
     })));
     const key = toKeyDescription(created.keyMetadata ?? {});
     needs(key.keyId !== '', 'Alibaba Cloud KMS CreateKey returned no KeyId', 'CloudError');
-    try {
-      if (request.alias !== undefined) {
-        await this.call('CreateAlias', key.keyId, (m) => this.client.createAlias(new m.CreateAliasRequest({ keyId: key.keyId, aliasName: request.alias })));
-      }
-      if (request.tags && Object.keys(request.tags).length > 0) {
-        const tags = JSON.stringify(Object.entries(request.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })));
-        await this.call('TagResource', key.keyId, (m) => this.client.tagResource(new m.TagResourceRequest({ keyId: key.keyId, tags })));
-      }
-    } catch (error) {
-      // The key exists: report its id so the engine records a partly created resource.
-      const e = error as ImportedKeyError;
-      throw new ImportedKeyError(e.code ?? 'CloudError', `key ${key.keyId} was created, but ${e.message}`, { cloudCode: e.cloudCode, id: key.keyId });
-    }
     return key;
+  }
+
+  /** Alias and tags are their own calls after CreateKey; both may be repeated (an alias already on this key is done). */
+  async finishKey(keyId: string, finish: KeyFinish): Promise<void> {
+    if (finish.alias !== undefined) {
+      const alias = finish.alias;
+      try {
+        await this.call('CreateAlias', keyId, (m) => this.client.createAlias(new m.CreateAliasRequest({ keyId, aliasName: alias })));
+      } catch (error) {
+        // Taken: by this key (an earlier run's step whose reply was lost) is done; by another key is the error.
+        const owner = (error as ImportedKeyError).cloudCode?.includes('AlreadyExists') ? await this.describeKey(alias).catch(() => undefined) : undefined;
+        if (owner?.keyId !== keyId) throw error;
+      }
+    }
+    if (finish.tags && Object.keys(finish.tags).length > 0) {
+      const tags = JSON.stringify(Object.entries(finish.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })));
+      await this.call('TagResource', keyId, (m) => this.client.tagResource(new m.TagResourceRequest({ keyId, tags })));
+    }
   }
 
   async describeKey(keyId: string): Promise<KeyDescription | undefined> {

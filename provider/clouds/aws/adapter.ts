@@ -26,6 +26,7 @@ import type {
   ImportMaterialRequest,
   ImportParameters,
   KeyDescription,
+  KeyFinish,
   KeyState,
   KmsAdapter,
 } from '../adapter';
@@ -89,8 +90,12 @@ export class AwsKmsAdapter implements KmsAdapter {
     } catch (error) {
       throw mapAwsError(error, 'creating key');
     }
-    if (request.alias) await this.pointAlias(awsAliasName(request.alias), metadata.KeyId!);
     return describeAwsKey(metadata);
+  }
+
+  /** Tags go with CreateKey; the alias is its own call. */
+  async finishKey(keyId: string, finish: KeyFinish): Promise<void> {
+    if (finish.alias) await this.pointAlias(awsAliasName(finish.alias), keyId);
   }
 
   /** Creates the alias, or moves it here when it exists: a replacement (create before delete) keeps its alias. */
@@ -102,7 +107,7 @@ export class AwsKmsAdapter implements KmsAdapter {
         if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
         await this.client.send(new UpdateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }));
       } catch (final) {
-        throw mapAwsError(final, `pointing ${aliasName} at key`, keyId, keyId);
+        throw mapAwsError(final, `pointing ${aliasName} at key`, keyId);
       }
     }
   }

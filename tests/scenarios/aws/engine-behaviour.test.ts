@@ -108,6 +108,30 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
     await run(e.destroy());
   });
 
+  it('a create whose alias step fails records the key without the alias (it is usable), and the next up sets the alias', async () => {
+    const e = engine({ alias: 'alias/partly-made' });
+    // Every attempt the SDK makes at CreateAlias fails with a 500.
+    scene.emulator.faults.add({ target: 'aws:CreateAlias', failNext: 3, failStatus: 500 });
+    const failed = await failedRun(run(e.up()));
+    assert.match(transcript(failed), /was created and its material imported, but its alias alias\/partly-made could not be set/);
+    const partial = e.resource('key')!;
+    const keyId = partial.id!;
+    assert.equal(partial.outputs.alias, undefined, 'no alias recorded: the cloud does not have it');
+    assert.deepEqual(partial.outputs.pendingFinish, { alias: 'alias/partly-made' });
+    assert.equal(partial.outputs.keyState, 'Enabled');
+    assert.equal(await liveState(keyId), 'Enabled');
+    const aliases = () => scene.emulator.store.listAliases('aws', '111122223333:us-east-1').map((a) => a.name);
+    assert.ok(!aliases().includes('alias/partly-made'));
+    const calls = await scene.calls(() => run(e.up()));
+    assert.equal(calls.CreateKey, undefined, 'the same key is finished');
+    assert.equal(calls.CreateAlias, 1);
+    assert.equal(e.resource('key')!.outputs.alias, 'alias/partly-made');
+    assert.equal(e.resource('key')!.outputs.pendingFinish, undefined);
+    assert.equal(e.resource('key')!.id, keyId);
+    assert.ok(aliases().includes('alias/partly-made'));
+    await run(e.preview({ refresh: true, expectNoChanges: true }));
+  });
+
   it('ImportedKey.get of a missing key fails naming it; of an existing key it reads the key', async () => {
     const e = engine();
     await run(e.up());

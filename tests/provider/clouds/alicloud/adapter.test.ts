@@ -120,13 +120,17 @@ describe('provider/clouds/alicloud adapter against the emulator', () => {
     });
   });
 
-  it('sets the alias and tags, and reports a key it made but could not finish with its id', async () => {
+  it('finishKey sets the alias and tags after CreateKey; repeated it is done; an alias of another key is the error (no key id)', async () => {
     const a = adapter();
     const key = await a.createKey({ keySpec: 'Aliyun_AES_256', alias: 'alias/adapter-test', tags: { team: 'sec' } });
+    assert.equal(await a.describeKey('alias/adapter-test'), undefined, 'CreateKey itself sets no alias');
+    await a.finishKey(key.keyId, { alias: 'alias/adapter-test', tags: { team: 'sec' } });
+    await a.finishKey(key.keyId, { alias: 'alias/adapter-test', tags: { team: 'sec' } });
     assert.equal((await a.describeKey('alias/adapter-test'))?.keyId, key.keyId);
     assert.deepEqual(emu.running.store.findKey('alibaba', 'cn-hangzhou', key.keyId)?.tags, { team: 'sec' });
-    await assert.rejects(a.createKey({ keySpec: 'Aliyun_AES_256', alias: 'alias/adapter-test' }), (e: unknown) =>
-      e instanceof ImportedKeyError && typeof e.id === 'string' && e.id !== key.keyId && e.cloudCode === 'EntityAlreadyExists.Alias' && /was created, but/.test(e.message));
+    const other = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+    await assert.rejects(a.finishKey(other.keyId, { alias: 'alias/adapter-test' }), (e: unknown) =>
+      e instanceof ImportedKeyError && e.id === undefined && e.cloudCode === 'EntityAlreadyExists.Alias');
   });
 
   it('answers undefined for a key that does not exist', async () => {

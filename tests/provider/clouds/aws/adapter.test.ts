@@ -23,8 +23,11 @@ describe('AWS adapter against the emulator (real SDK client)', function () {
     return adapter.importMaterial({ keyId, importToken: p.importToken, encryptedKeyMaterial, expiresAt });
   }
 
-  it('creates an EXTERNAL key pending import, with alias and tags', async () => {
+  it('creates an EXTERNAL key pending import, with tags; finishKey sets the alias, and again is no error', async () => {
     const key = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT', description: 'd', alias: 'adapter-test', tags: { team: 'kms' } });
+    assert.equal(await adapter.describeKey('alias/adapter-test'), undefined, 'CreateKey itself sets no alias');
+    await adapter.finishKey(key.keyId, { alias: 'adapter-test' });
+    await adapter.finishKey(key.keyId, { alias: 'adapter-test' });
     assert.equal(key.keyState, 'PendingImport');
     assert.equal(key.origin, 'EXTERNAL');
     assert.match(key.arn, /^arn:aws:kms:us-east-1:\d{12}:key\//);
@@ -33,8 +36,10 @@ describe('AWS adapter against the emulator (real SDK client)', function () {
   });
 
   it('moves an existing alias to the new key (a replacement keeps its alias)', async () => {
-    const first = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT', alias: 'alias/moved' });
-    const second = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT', alias: 'moved' });
+    const first = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    await adapter.finishKey(first.keyId, { alias: 'alias/moved' });
+    const second = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    await adapter.finishKey(second.keyId, { alias: 'moved' });
     assert.notEqual(first.keyId, second.keyId);
     assert.equal((await adapter.describeKey('alias/moved'))?.keyId, second.keyId);
   });
