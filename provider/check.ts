@@ -28,10 +28,10 @@ const CREATE_ONLY = ['description', 'alias', 'tags', 'keyUsage', 'protectionLeve
 const KNOWN_ARGUMENTS = new Set([
   'cloud', 'region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'tags', 'keySpec', 'keyUsage', 'protectionLevel',
   'keyMaterial', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'deletionWindowInDays',
-  'resourceName', '__provider',
+  'resourceName', 'stackScope', '__provider',
 ]);
 /** Arguments the SDK class fills in, not users: not listed in messages. */
-const INTERNAL_ARGUMENTS = new Set(['__provider', 'resourceName']);
+const INTERNAL_ARGUMENTS = new Set(['__provider', 'resourceName', 'stackScope']);
 
 /** Decodes the base64 `keyMaterial` argument; the error names the field, never the bytes. */
 export function decodeKeyMaterial(value: unknown): Buffer {
@@ -62,7 +62,7 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
   for (const name of Object.keys(news)) {
     if (!KNOWN_ARGUMENTS.has(name)) fail(name, `unknown argument; the arguments are ${[...KNOWN_ARGUMENTS].filter((n) => !INTERNAL_ARGUMENTS.has(n)).join(', ')}`);
   }
-  for (const name of ['region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'keySpec', 'keyUsage', 'protectionLevel', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'resourceName'] as const) {
+  for (const name of ['region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'keySpec', 'keyUsage', 'protectionLevel', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'resourceName', 'stackScope'] as const) {
     if (known(news[name]) && typeof news[name] !== 'string') fail(name, `must be a string; got ${typeof news[name]}`);
   }
 

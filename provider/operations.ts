@@ -2,6 +2,7 @@
 // Decisions come from lifecycle.ts; this file only sequences the cloud calls.
 
 import type { CloudProfile, KeyDescription, KeyFinish, KmsAdapter } from './clouds/adapter';
+import { creationToken } from './creation-token';
 import { digestMaterial, materialMatchesDigest } from './digest';
 import { ImportedKeyError } from './errors';
 import { expiryPolicy, importExpiry } from './expiry';
@@ -129,8 +130,13 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
     live = await describeKeyToAdopt(adapter, inputs.keyId!, inputs, material);
   } else {
     const keySpec = inputs.keySpec ?? profile.defaultKeySpec;
-    live = await adapter.createKey({
+    const token = creationToken(inputs, material);
+    // A key an interrupted earlier create made (its reply lost, its host or CLI killed before the import) is finished
+    // here instead of being left behind while a second one is made.
+    const earlier = await adapter.findCreated?.(token);
+    live = earlier ?? await adapter.createKey({
       keySpec, keyUsage: inputs.keyUsage, protectionLevel: inputs.protectionLevel, description: inputs.description, alias: inputs.alias, tags: inputs.tags,
+      creationToken: token,
     });
     const finish = finishingSteps(adapter, inputs);
     // The material still goes in when the alias cannot be set: the key is usable, and the alias is retried later.
@@ -187,6 +193,7 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
       { cause: unfinished.error, id: keyId, cloudCode: unfinished.error instanceof ImportedKeyError ? unfinished.error.cloudCode : undefined, outputs: recorded(asked, live) },
     );
   }
+  if (!adopted) await adapter.creationDone?.(creationToken(inputs, material));
   return { id: keyId, outs: buildOutputs(inputs, live, adopted, digestMaterial(material)) };
 }
 

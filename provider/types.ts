@@ -36,6 +36,8 @@ export interface KeyInputs {
   deletionWindowInDays?: number;
   /** The Pulumi resource name, passed by the SDK class; an alias is derived from it where the cloud needs one. */
   resourceName?: string;
+  /** `<project>/<stack>`, passed by the SDK class: with the resource name, what a creation token is made of. */
+  stackScope?: string;
   /** Set by the provider (never by users) when `alias` was derived from the resource name. */
   aliasDerived?: boolean;
 }

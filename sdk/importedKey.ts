@@ -136,7 +136,7 @@ export class ImportedKey extends pulumi.dynamic.Resource {
     // resourceName: where the cloud requires an alias and none is given, the provider derives it from the name.
     const props: Record<string, unknown> = state
       ? { ...state }
-      : { ...args, keyMaterial: pulumi.secret(args!.keyMaterial), region: regionOf(args!), resourceName: name };
+      : { ...args, keyMaterial: pulumi.secret(args!.keyMaterial), region: regionOf(args!), resourceName: name, stackScope: `${pulumi.getProject()}/${pulumi.getStack()}` };
     // Outputs are passed as undefined so the engine fills them in (else they would never resolve).
     for (const output of OUTPUT_NAMES) if (props[output] === undefined) props[output] = undefined;
     super(provider(), name, props, {

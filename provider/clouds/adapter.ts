@@ -43,6 +43,8 @@ export interface CreateKeyRequest {
   tags?: Record<string, string>;
   /** Alibaba only: SOFTWARE or HSM; undefined = the key spec's default (see CloudProfile.protectionLevels). */
   protectionLevel?: string;
+  /** Written into the key with CreateKey where the adapter can (see findCreated and ../creation-token.ts). */
+  creationToken?: string;
 }
 
 /** What a key is given after CreateKey on clouds where CreateKey cannot take it (AWS: alias; Alibaba: alias, tags). */
@@ -83,6 +85,14 @@ export interface KmsAdapter {
   /** Returns undefined when the key does not exist. */
   describeKey(keyId: string): Promise<KeyDescription | undefined>;
   getImportParameters(keyId: string, algorithm: WrappingAlgorithm, wrappingKeySpec: string): Promise<ImportParameters>;
+  /**
+   * Optional: the key an earlier create made with this creation token (written by createKey), unless it is gone or
+   * pending deletion; undefined when there is none. Lets a create whose reply was lost, or whose host was killed,
+   * finish in that key instead of making a second one.
+   */
+  findCreated?(creationToken: string): Promise<KeyDescription | undefined>;
+  /** Optional, with findCreated: the create with this token is done (its key has the material); forget the marker. */
+  creationDone?(creationToken: string): Promise<void>;
   /**
    * Optional, for clouds where CreateKey cannot set the alias or tags: sets them on a created key. Idempotent (an
    * alias already pointing at this key, tags already there, are success), so a partly created key can be finished
@@ -150,5 +160,54 @@ export interface CloudProfile {
    * Pulumi auto-names (the name made valid, a random suffix), used when the `alias` argument is left out.
    */
   deriveAlias?(resourceName: string): string;
+  /** Optional: the cloud's region names and where its adapter looks for one; without it `check` does not judge `region`. */
+  readonly region?: RegionRule;
+  /**
+   * Optional, only for clouds whose keys live in a project (Huawei): what a project id looks like and where the
+   * adapter looks for one. Without it `check` refuses the projectId argument (it would be recorded and never used).
+   */
+  readonly project?: ProjectRule;
+  /** Optional: the most characters CreateKey takes as a description (the cloud's documented limit). */
+  readonly descriptionMaxLength?: number;
+  /** Optional: the cloud's limits on tags. Without it `check` refuses tags: the cloud's adapter cannot set them. */
+  readonly tagLimits?: TagLimits;
+  /** Optional: what the cloud's client does with an `endpoint` beyond scheme://host[:port]; default: neither. */
+  readonly endpointForm?: { readonly bareHost: boolean; readonly path: boolean };
+  /** Optional: the region a key id names (an ARN), so `check` can refuse one from another region than the resource's. */
+  keyIdRegion?(keyId: string): string | undefined;
   createAdapter(config: AdapterConfig): KmsAdapter;
+}
+
+/** A cloud's regions, for `check`. */
+export interface RegionRule {
+  /** What a region name looks like, and one for messages. */
+  readonly pattern: RegExp;
+  readonly example: string;
+  /** The environment variables the adapter reads when the argument is left out, in its order. */
+  readonly environment: readonly string[];
+  /** Whether an `endpoint` makes the region unnecessary (Alibaba, Huawei); false: needed anyway (AWS signs with it). */
+  readonly endpointSuffices: boolean;
+  /**
+   * Optional: whether the cloud's SDK may still find a region where `check` does not look (AWS: its shared config
+   * files, EC2 instance metadata). True: a region missing from the argument and the environment is not refused.
+   */
+  foundElsewhere?(env: NodeJS.ProcessEnv): boolean;
+}
+
+/** A cloud's project ids, for `check`. */
+export interface ProjectRule {
+  readonly pattern: RegExp;
+  /** What the pattern means, for messages, e.g. "32 lowercase hexadecimal characters". */
+  readonly describe: string;
+  /** The environment variables the adapter reads when the argument is left out, in its order. */
+  readonly environment: readonly string[];
+}
+
+/** A cloud's limits on tags (lengths in characters), for `check`. */
+export interface TagLimits {
+  readonly maxTags: number;
+  readonly keyLength: { readonly min: number; readonly max: number };
+  readonly valueLength: { readonly min: number; readonly max: number };
+  /** Prefixes the cloud keeps for itself, compared without regard to case. */
+  readonly reservedKeyPrefixes: readonly string[];
 }

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as provider from '../../provider/provider';
+import { forgetCreationMarkers } from '../../provider/clouds/aws/adapter';
 import { UNKNOWN } from '../../provider/lifecycle';
 import { useEmulator } from '../support/emulator';
 import { useAwsEnvironment } from './support/awsEnvironment';
@@ -40,13 +41,15 @@ describe('provider against the emulator (AWS)', function () {
     assert.deepEqual(calls, {});
   });
 
-  it('create = CreateKey + GetParametersForImport + ImportKeyMaterial + DescribeKey; outputs hold no material', async () => {
+  it('create = ListAliases (markers) + CreateKey + CreateAlias (marker) + GetParametersForImport + ImportKeyMaterial + DescribeKey + DeleteAlias (marker); outputs hold no material', async () => {
     const inputs = await checked({});
+    forgetCreationMarkers();
     let result: Awaited<ReturnType<typeof provider.create>> | undefined;
     const calls = await callsDuring(async () => {
       result = await provider.create(inputs);
     });
-    assert.deepEqual(calls, { CreateKey: 1, GetParametersForImport: 1, ImportKeyMaterial: 1, DescribeKey: 1 });
+    // The marker alias makes an interrupted create findable (creation-token.ts); the listing is once per process.
+    assert.deepEqual(calls, { ListAliases: 1, CreateKey: 1, CreateAlias: 1, GetParametersForImport: 1, ImportKeyMaterial: 1, DescribeKey: 1, DeleteAlias: 1 });
     assert.equal(result!.outs.keyState, 'Enabled');
     assert.equal(result!.outs.origin, 'EXTERNAL');
     assert.match(result!.outs.materialDigest, /^hmac-sha256:/);
@@ -146,6 +149,7 @@ describe('provider against the emulator (AWS)', function () {
 
   it('a lost reply after ImportKeyMaterial does not fail the create (DescribeKey confirms)', async () => {
     const inputs = await checked({});
+    forgetCreationMarkers();
     // Every attempt of the SDK (3 by default) does the work and loses the reply.
     await emu.addFault({ target: 'aws:ImportKeyMaterial', dropNext: 3 });
     try {
@@ -153,7 +157,7 @@ describe('provider against the emulator (AWS)', function () {
         const { outs } = await provider.create(inputs);
         assert.equal(outs.keyState, 'Enabled');
       });
-      assert.deepEqual(calls, { CreateKey: 1, GetParametersForImport: 1, ImportKeyMaterial: 3, DescribeKey: 2 });
+      assert.deepEqual(calls, { ListAliases: 1, CreateKey: 1, CreateAlias: 1, GetParametersForImport: 1, ImportKeyMaterial: 3, DescribeKey: 2, DeleteAlias: 1 });
     } finally {
       await emu.clearFaults();
     }

@@ -3,12 +3,16 @@
 import {
   CreateAliasCommand,
   CreateKeyCommand,
+  DeleteAliasCommand,
   DeleteImportedKeyMaterialCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
   EnableKeyCommand,
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
+  ListAliasesCommand,
+  ListKeysCommand,
+  ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
   UpdateAliasCommand,
   type KeyMetadata,
@@ -18,6 +22,7 @@ import {
   type WrappingKeySpec,
   type KMSClient,
 } from '@aws-sdk/client-kms';
+import { CREATION_TAG } from '../../creation-token';
 import { ImportedKeyError } from '../../errors';
 import type { WrappingAlgorithm } from '../../wrapping';
 import type {
@@ -64,33 +69,129 @@ export function awsAliasName(alias: string): string {
   return alias.startsWith('alias/') ? alias : `alias/${alias}`;
 }
 
+/** Marker aliases of creates in progress: alias/imported-key/creating/<creation token>. */
+const MARKER_PREFIX = 'alias/imported-key/creating/';
+const markerAlias = (token: string) => `${MARKER_PREFIX}${token}`;
+/** Per region and endpoint, for this process, for a minute: creation token → key id (see findCreated). */
+const markerIndexes = new Map<string, { at: number; tokens: Promise<Map<string, string>> }>();
+const MARKER_INDEX_TTL_MS = 60_000;
+
+/** Forgets the listed markers (tests that count calls per create start from a known point). */
+export function forgetCreationMarkers(): void {
+  markerIndexes.clear();
+}
+
 export class AwsKmsAdapter implements KmsAdapter {
   readonly cloud = 'aws';
   // AWS accepts the same material over live material with a new ValidTo (the Terraform provider relies on it).
   readonly reimportMode = 'in-place' as const;
   private readonly client: KMSClient;
+  /**
+   * CreateKey's own client: it retries throttling (a throttled call did nothing) but never a transient fault, after
+   * which the key may exist: the adapter looks for it by its creation token instead of making a second one.
+   */
+  private readonly createClient: KMSClient;
+
+  private readonly endpoint?: string;
 
   constructor(config: AdapterConfig, client?: KMSClient) {
+    this.endpoint = config.endpoint;
     this.client = client ?? createKmsClient(config);
+    this.createClient = client ?? createKmsClient(config, { transientAttempts: 1 });
   }
 
   async createKey(request: CreateKeyRequest): Promise<KeyDescription> {
+    const tags = Object.entries(request.tags ?? {}).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+    if (request.creationToken) tags.push({ TagKey: CREATION_TAG, TagValue: request.creationToken });
     let metadata: KeyMetadata;
     try {
-      const reply = await this.client.send(
+      const reply = await this.createClient.send(
         new CreateKeyCommand({
           Origin: 'EXTERNAL',
           KeySpec: request.keySpec as KeySpec,
           KeyUsage: (request.keyUsage ?? awsKeyUsages(request.keySpec)[0]) as KeyUsageType,
           Description: request.description,
-          Tags: request.tags ? Object.entries(request.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) : undefined,
+          Tags: tags.length > 0 ? tags : undefined,
         }),
       );
       metadata = reply.KeyMetadata!;
+      // The marker makes the key findable by its token in one listing; without it (this call failing) the key is
+      // still tagged, so a create whose host dies now is only harder to find, not lost.
+      if (request.creationToken) {
+        await this.client.send(new CreateAliasCommand({ AliasName: markerAlias(request.creationToken), TargetKeyId: metadata.KeyId! })).catch(() => undefined);
+      }
     } catch (error) {
+      // No answer from KMS (a lost reply, a 5xx): the key may exist. Found by its token, it is the key; else nothing
+      // was made and the step fails (the next `up` creates, having looked again).
+      const answered = (error as { $fault?: string }).$fault === 'client';
+      const made = !answered && request.creationToken ? await this.findCreated(request.creationToken, true).catch(() => undefined) : undefined;
+      if (made) return made;
       throw mapAwsError(error, 'creating key');
     }
     return describeAwsKey(metadata);
+  }
+
+  /**
+   * The key an earlier create made with this token, found by its marker alias (alias/imported-key/creating/<token>,
+   * made right after CreateKey, removed once the create is done). The aliases are listed once per region and
+   * provider process per minute, shared by all creates of one `pulumi up`. `fresh`: a create whose own CreateKey
+   * reply was lost a moment ago has no marker yet, so the keys' creation tags are read instead (every key: rare).
+   */
+  async findCreated(creationToken: string, fresh = false): Promise<KeyDescription | undefined> {
+    const keyId = fresh ? (await this.readCreationTags()).get(creationToken) : (await this.markers()).get(creationToken);
+    const live = keyId ? await this.describeKey(keyId) : undefined;
+    return live && live.keyState !== 'PendingDeletion' ? live : undefined;
+  }
+
+  /** The create is done: its marker alias goes (a marker left behind only costs an alias, never a wrong key). */
+  async creationDone(creationToken: string): Promise<void> {
+    await this.client.send(new DeleteAliasCommand({ AliasName: markerAlias(creationToken) })).catch(() => undefined);
+  }
+
+  /** creation token → key id, from the marker aliases (cached, see findCreated). */
+  private async markers(): Promise<Map<string, string>> {
+    const place = `${await this.client.config.region()}|${this.endpoint ?? ''}`;
+    let index = markerIndexes.get(place);
+    if (!index || Date.now() - index.at > MARKER_INDEX_TTL_MS) {
+      const entry = { at: Date.now(), tokens: this.readMarkers() };
+      markerIndexes.set(place, (index = entry));
+      // A failed listing is not kept: the next create tries again.
+      entry.tokens.catch(() => markerIndexes.get(place) === entry && markerIndexes.delete(place));
+    }
+    return index.tokens;
+  }
+
+  private async readMarkers(): Promise<Map<string, string>> {
+    const tokens = new Map<string, string>();
+    let marker: string | undefined;
+    do {
+      const page = await this.client.send(new ListAliasesCommand({ Limit: 100, Marker: marker })).catch((e) => {
+        throw mapAwsError(e, 'listing aliases (to find a key an interrupted create made)');
+      });
+      for (const alias of page.Aliases ?? []) {
+        if (alias.AliasName?.startsWith(MARKER_PREFIX) && alias.TargetKeyId) tokens.set(alias.AliasName.slice(MARKER_PREFIX.length), alias.TargetKeyId);
+      }
+      marker = page.Truncated ? page.NextMarker : undefined;
+    } while (marker);
+    return tokens;
+  }
+
+  /** creation token → key id from every key's tags: a scan of the region. */
+  private async readCreationTags(): Promise<Map<string, string>> {
+    const tokens = new Map<string, string>();
+    let marker: string | undefined;
+    do {
+      const page = await this.client.send(new ListKeysCommand({ Limit: 1000, Marker: marker })).catch((e) => {
+        throw mapAwsError(e, 'listing keys (to find the key a lost CreateKey reply made)');
+      });
+      for (const entry of page.Keys ?? []) {
+        const reply = await this.client.send(new ListResourceTagsCommand({ KeyId: entry.KeyId! })).catch(() => undefined);
+        const token = reply?.Tags?.find((t) => t.TagKey === CREATION_TAG)?.TagValue;
+        if (token) tokens.set(token, entry.KeyId!);
+      }
+      marker = page.Truncated ? page.NextMarker : undefined;
+    } while (marker);
+    return tokens;
   }
 
   /** Tags go with CreateKey; the alias is its own call. */
@@ -210,5 +311,6 @@ export class AwsKmsAdapter implements KmsAdapter {
   /** Closes the client's sockets (tests, and the provider after each step). */
   destroy(): void {
     this.client.destroy();
+    this.createClient.destroy();
   }
 }

@@ -73,6 +73,8 @@ export class AwsRetryStrategy {
 export interface KmsClientOptions {
   /** The budget for throttled calls; default THROTTLING_RETRY_BUDGET. */
   throttling?: RetryBudget;
+  /** Attempts for transient faults (5xx, lost connections); default the SDK's 3 or AWS_MAX_ATTEMPTS. */
+  transientAttempts?: number;
 }
 
 /** AWS_MAX_ATTEMPTS (the SDK's own variable), when it is a whole number ≥ 1. */
@@ -91,7 +93,7 @@ export function createKmsClient(config: AdapterConfig, options: KmsClientOptions
     // Bounded waits so a dead endpoint fails the step instead of hanging the deployment.
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
     retryStrategy: new AwsRetryStrategy(
-      { maxAttempts: attempts ?? SDK_TRANSIENT_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 20_000 },
+      { maxAttempts: options.transientAttempts ?? attempts ?? SDK_TRANSIENT_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 20_000 },
       { ...throttling, maxAttempts: Math.max(throttling.maxAttempts, attempts ?? 0) },
     ),
   });

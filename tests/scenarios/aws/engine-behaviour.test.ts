@@ -4,6 +4,7 @@
 // After each test: no material, in any form, in what the engine stored, what it printed, or the emulator's log.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { transcript, type RunResult } from '../../../harness';
@@ -70,6 +71,17 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
   function engine(settings: Record<string, unknown> = {}, material?: Buffer): StackEngine {
     return (last = scene.engine(settings, material));
   }
+  const awsKeyCount = () => scene.emulator.store.listKeys('aws', '111122223333:us-east-1').length;
+  let gpfiSeen = 0;
+  const gpfiBefore = () => gpfiSeen;
+  beforeEach(() => {
+    gpfiSeen = scene.emulator.requestCounts()['aws:GetParametersForImport'] ?? 0;
+  });
+  /** The key holds exactly this test's material: an Encrypt by the emulator opens with a Decrypt after a reimport check. */
+  async function provesMaterial(keyId: string): Promise<void> {
+    const stored = scene.emulator.store.snapshot().secret.materials.find((m) => m.keyId === keyId);
+    assert.equal(stored?.current, scene.material.toString('base64'), 'the key holds this material');
+  }
   const liveState = async (keyId: string) => (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState;
   const keyIdOf = (e: StackEngine) => e.resource('key')!.id!;
   const inFuture = (days: number) => scene.inFuture(days);
@@ -131,6 +143,54 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
     assert.ok(aliases().includes('alias/partly-made'));
     await run(e.preview({ refresh: true, expectNoChanges: true }));
   });
+
+  it('a create whose provider host is killed between CreateKey and ImportKeyMaterial is finished by the next up in that key: one key, Enabled, the material in it', async () => {
+    const e = engine({ expiresAt: inFuture(30) });
+    const keysBefore = awsKeyCount();
+    scene.emulator.faults.add({ target: 'aws:GetParametersForImport', latencyMs: 4000 });
+    const dying = run(e.up());
+    await waitFor(() => awsKeyCount() === keysBefore + 1 && (scene.emulator.requestCounts()['aws:GetParametersForImport'] ?? 0) > gpfiBefore());
+    killDescendants(/cmd\/dynamic-provider/);
+    await failedRun(dying);
+    scene.emulator.faults.clear();
+    assert.equal(awsKeyCount(), keysBefore + 1, 'the interrupted create left one key');
+    assert.equal(e.resource('key'), undefined, 'which the stack does not know');
+    const calls = await scene.calls(() => run(e.up()));
+    assert.equal(calls.CreateKey, undefined, 'no second key');
+    assert.equal(awsKeyCount(), keysBefore + 1);
+    const keyId = keyIdOf(e);
+    assert.equal(await liveState(keyId), 'Enabled');
+    await provesMaterial(keyId);
+  });
+
+  if (kind === 'pulumi CLI') {
+    it('a `pulumi up` interrupted (CLI killed) between CreateKey and ImportKeyMaterial: the next up finishes that key; what it prints', async () => {
+      const e = engine({ expiresAt: inFuture(30) });
+      const keysBefore = awsKeyCount();
+      scene.emulator.faults.add({ target: 'aws:GetParametersForImport', latencyMs: 4000 });
+      const dying = run(e.up());
+      await waitFor(() => awsKeyCount() === keysBefore + 1 && (scene.emulator.requestCounts()['aws:GetParametersForImport'] ?? 0) > gpfiBefore());
+      killDescendants(/(^|\/)pulumi (up|preview)/);
+      killDescendants(/cmd\/dynamic-provider/);
+      await failedRun(dying);
+      scene.emulator.faults.clear();
+      // What a user sees next: the stack is locked by the killed CLI; `pulumi cancel` removes the lock.
+      const locked = await failedRun(run(e.up()));
+      assert.match(transcript(locked), /the stack is currently locked by 1 lock\(s\)[\s\S]*pulumi cancel/);
+      const cancelled = (e as unknown as { cancel(): string }).cancel();
+      const next = await run(e.up()).catch((err: { result?: RunResult }) => err.result!);
+      const shown = (next as { cliOutput?: string }).cliOutput ?? '';
+      // For the closing note: what `pulumi up` prints after an interrupted create and `pulumi cancel`.
+      const lines = (text: string) => text.split('\n').filter((l) => /pending|interrupt|unknown state|warning|error|created|Resources|cancel/i.test(l)).map((l) => `        ${l.trim()}`).join('\n');
+      console.log(`      pulumi cancel:\n${lines(cancelled)}\n      next up (${next.ok ? 'ok' : 'failed'}):\n${lines(shown)}`);
+      const final = next.ok ? next : await run(e.up());
+      assert.ok(final.ok);
+      assert.equal(awsKeyCount(), keysBefore + 1, 'still one key: the interrupted create was finished, not repeated');
+      const keyId = keyIdOf(e);
+      assert.equal(await liveState(keyId), 'Enabled');
+      await provesMaterial(keyId);
+    });
+  }
 
   it('ImportedKey.get of a missing key fails naming it; of an existing key it reads the key', async () => {
     const e = engine();
@@ -216,6 +276,39 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
     assert.ok(Date.parse(next) - Date.now() > 50 * DAY);
   });
 }));
+
+/** Kills this test process's descendants whose command line matches (the provider host, the CLI), as a crash would. */
+function killDescendants(pattern: RegExp): void {
+  const parentOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+  const isOurs = (pid: number) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 20; hops++) {
+      if (p === process.pid) return true;
+      try {
+        p = parentOf(p);
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  };
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let args = '';
+    try {
+      args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      continue;
+    }
+    if (pattern.test(args) && isOurs(pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
 
 async function waitFor(probe: () => boolean, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;

@@ -1,0 +1,32 @@
+// A creation token: written into a key with CreateKey (AWS tag, …) and looked for before creating again, so a create
+// whose reply was lost, or whose host or CLI was killed before the import, is finished in the key it made instead
+// of leaving an orphan and making a second one.
+//
+// Keyed by the material (HMAC-SHA256), so it says nothing about the material, and a replacement with new material
+// never takes the old key; it also covers the stack, the resource and every argument fixed at creation, so another
+// resource, stack or replacement (a changed key spec, alias, …) never takes a key that is not its own.
+
+import { createHmac } from 'node:crypto';
+import type { KeyInputs } from './types';
+
+/** The tag (AWS) / description marker (elsewhere) the token is written under. */
+export const CREATION_TAG = 'imported-key:creation';
+
+export function creationToken(inputs: KeyInputs, material: Buffer): string {
+  const identity = {
+    scope: inputs.stackScope ?? '',
+    resource: inputs.resourceName ?? '',
+    cloud: inputs.cloud,
+    region: inputs.region ?? '',
+    endpoint: inputs.endpoint ?? '',
+    projectId: inputs.projectId ?? '',
+    keySpec: inputs.keySpec ?? '',
+    keyUsage: inputs.keyUsage ?? '',
+    protectionLevel: inputs.protectionLevel ?? '',
+    description: inputs.description ?? '',
+    // A derived alias is random per attempt (Huawei): not part of what identifies the create.
+    alias: inputs.aliasDerived ? '' : inputs.alias ?? '',
+    tags: Object.entries(inputs.tags ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+  };
+  return createHmac('sha256', material).update(`imported-key creation token\n${JSON.stringify(identity)}`).digest('hex').slice(0, 32);
+}
