@@ -144,6 +144,10 @@ export function planDiff(
       replace('keyId', `key ${olds.keyId} is gone or pending deletion`);
     } else if (live!.keyState === 'PendingImport') {
       update('keyState: the cloud reports PendingImport (reimport)');
+    } else if (live!.keyState === 'Disabled' && news.enabled !== false) {
+      update('keyState: Disabled, enabled is true (EnableKey)');
+    } else if (live!.keyState === 'Enabled' && news.enabled === false) {
+      update('keyState: Enabled, enabled is false (DisableKey)');
     } else if (olds.keyMaterialId && live!.keyMaterialId && live!.keyMaterialId !== olds.keyMaterialId) {
       update(`keyMaterialId: the key's current material is ${live!.keyMaterialId}, not the ${olds.keyMaterialId} imported (reimport proves or refuses it)`);
     } else if (expiryKnown && renewalDue(expiryPolicy(news), live!, now)) {

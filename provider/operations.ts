@@ -193,8 +193,17 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
       { cause: unfinished.error, id: keyId, cloudCode: unfinished.error instanceof ImportedKeyError ? unfinished.error.cloudCode : undefined, outputs: recorded(asked, live) },
     );
   }
+  if (inputs.enabled === false) live = await matchEnabled(adapter, keyId, live, false);
   if (!adopted) await adapter.creationDone?.(creationToken(inputs, material));
   return { id: keyId, outs: buildOutputs(inputs, live, adopted, digestMaterial(material)) };
+}
+
+/** Enables or disables the key to match `enabled`; the description after, as the cloud reports it. */
+async function matchEnabled(adapter: KmsAdapter, keyId: string, live: KeyDescription, enabled: boolean): Promise<KeyDescription> {
+  if (enabled && live.keyState === 'Disabled') await adapter.enableKey(keyId);
+  else if (!enabled && live.keyState === 'Enabled') await adapter.disableKey(keyId);
+  else return live;
+  return describeOrFail(adapter, keyId);
 }
 
 /** The pending steps, as the arguments now ask for them (an alias or tags changed meanwhile are what is set). */
@@ -283,6 +292,7 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
     }
   }
   assertSameMaterialId(id, olds.keyMaterialId, live!);
+  live = await matchEnabled(adapter, id, live!, news.enabled !== false);
   // A partly created key's alias / tags that the cloud does not have yet (recorded only once it has them).
   if (olds.pendingFinish && !olds.adopted) await adapter.finishKey?.(id, finishFor(olds.pendingFinish, news));
   const digest = materialMatchesDigest(material, olds.materialDigest) ? olds.materialDigest! : digestMaterial(material);

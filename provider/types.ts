@@ -34,6 +34,8 @@ export interface KeyInputs {
   renewBefore?: string;
   onDelete?: OnDelete;
   deletionWindowInDays?: number;
+  /** Whether the key is enabled (default true): `up` enables or disables it to match. */
+  enabled?: boolean;
   /** The Pulumi resource name, passed by the SDK class; an alias is derived from it where the cloud needs one. */
   resourceName?: string;
   /** `<project>/<stack>`, passed by the SDK class: with the resource name, what a creation token is made of. */
@@ -58,6 +60,8 @@ export interface KeyOutputs extends Omit<KeyDescription, 'deletionDate'> {
   renewBefore?: string;
   onDelete: OnDelete;
   deletionWindowInDays?: number;
+  /** Whether the key is enabled (default true): `up` enables or disables it to match. */
+  enabled?: boolean;
   /** True when `alias` was derived from the resource name (the cloud needs one and none was given): kept while the argument stays out. */
   aliasDerived?: boolean;
   /** True when the key was adopted through the `keyId` argument (not created by this resource). */
@@ -90,5 +94,6 @@ export const ECHOED_ARGUMENTS = [
   'renewBefore',
   'onDelete',
   'deletionWindowInDays',
+  'enabled',
   'aliasDerived',
 ] as const;

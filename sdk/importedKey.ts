@@ -48,6 +48,8 @@ export interface ImportedKeyArgs {
   onDelete?: pulumi.Input<'scheduleKeyDeletion' | 'deleteMaterial' | 'retain'>;
   /** Default: 30 on AWS (7–30). */
   deletionWindowInDays?: pulumi.Input<number>;
+  /** Whether the key is enabled (default true): `pulumi up` enables (EnableKey) or disables (DisableKey) it to match, and a key disabled out of band shows as drift. */
+  enabled?: pulumi.Input<boolean>;
 }
 
 /** The state of an existing ImportedKey, for `ImportedKey.get`. */

@@ -40,6 +40,12 @@ describe('lifecycle: planDiff', () => {
     assert.equal(planDiff(outputs({ keyMaterialId: 'a'.repeat(64) }), inputs(), live({ keyMaterialId: 'a'.repeat(64) }), MATERIAL, NOW).changes, false);
   });
 
+  it('enabled: a key disabled out of band is drift (EnableKey); enabled false on an enabled key is an update (DisableKey)', () => {
+    assert.match(planDiff(outputs(), inputs(), live({ keyState: 'Disabled' }), MATERIAL, NOW).reasons.join(), /Disabled, enabled is true \(EnableKey\)/);
+    assert.match(planDiff(outputs(), inputs({ enabled: false }), live(), MATERIAL, NOW).reasons.join(), /enabled is false \(DisableKey\)/);
+    assert.equal(planDiff(outputs(), inputs({ enabled: false }), live({ keyState: 'Disabled' }), MATERIAL, NOW).changes, false);
+  });
+
   it('replaces a created key when the material changes', () => {
     const plan = planDiff(outputs(), inputs(), live(), OTHER_MATERIAL, NOW);
     assert.deepEqual(plan.replaces, ['keyMaterial']);

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { transcript, type RunResult } from '../../../harness';
 import { EMULATOR_CREDENTIALS } from '../../support/emulator';
 import { forEachEngine, storedFiles, type StackEngine } from '../../support/engines';
@@ -191,6 +191,22 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
       await provesMaterial(keyId);
     });
   }
+
+  it('enabled: a key disabled out of band fails preview --refresh --expect-no-changes and up enables it; enabled false disables it', async () => {
+    const e = engine();
+    await run(e.up());
+    const keyId = keyIdOf(e);
+    await kms.send(new DisableKeyCommand({ KeyId: keyId }));
+    const drift = await failedRun(run(e.preview({ refresh: true, expectNoChanges: true })));
+    assert.ok(drift.steps.some((s) => s.op === 'update'));
+    assert.deepEqual(await scene.calls(() => run(e.up())), { DescribeKey: 3, EnableKey: 1 });
+    assert.equal(await liveState(keyId), 'Enabled');
+    assert.equal(e.resource('key')!.outputs.keyState, 'Enabled');
+    await run(scene.configure(e, { enabled: false }, scene.material).up());
+    assert.equal(await liveState(keyId), 'Disabled');
+    assert.equal(e.resource('key')!.outputs.keyState, 'Disabled');
+    await run(e.preview({ refresh: true, expectNoChanges: true }));
+  });
 
   it('ImportedKey.get of a missing key fails naming it; of an existing key it reads the key', async () => {
     const e = engine();
