@@ -1,4 +1,4 @@
-// The /_emulator/* control API (JSON over HTTP): clock, faults, request counts, reset.
+// The /_emulator/* control API (JSON over HTTP): clock, faults, eventual consistency, request counts, reset.
 // Documented in the README; every bad input gets a 400 naming the field and what is allowed.
 
 import { parseFaultRule } from './faults';
@@ -23,6 +23,13 @@ export function handleControl(parts: ServerParts, request: ProtocolRequest): Pro
       case 'DELETE /_emulator/faults':
         parts.faults.clear();
         return jsonResponse(200, { faults: [] });
+      case 'GET /_emulator/consistency':
+        return jsonResponse(200, { delays: parts.store.consistency.list() });
+      case 'POST /_emulator/consistency':
+        return setConsistency(parts, parseJson(request.body));
+      case 'DELETE /_emulator/consistency':
+        parts.store.consistency.clear();
+        return jsonResponse(200, { delays: {} });
       case 'GET /_emulator/requests':
         return jsonResponse(200, Object.fromEntries([...parts.counts.entries()].sort(([a], [b]) => a.localeCompare(b))));
       case 'DELETE /_emulator/requests':
@@ -36,7 +43,7 @@ export function handleControl(parts: ServerParts, request: ProtocolRequest): Pro
         return jsonResponse(200, { reset: true, now: parts.clock.nowIso() });
       default:
         return jsonResponse(404, {
-          message: `unknown control '${route}'; try GET|POST /_emulator/clock, GET|POST|DELETE /_emulator/faults, GET|DELETE /_emulator/requests, POST /_emulator/reset`,
+          message: `unknown control '${route}'; try GET|POST /_emulator/clock, GET|POST|DELETE /_emulator/faults, GET|POST|DELETE /_emulator/consistency, GET|DELETE /_emulator/requests, POST /_emulator/reset`,
         });
     }
   } catch (error) {
@@ -69,4 +76,16 @@ function setClock(parts: ServerParts, value: unknown): ProtocolResponse {
   // The clock is part of the persisted state, so a moved clock survives a restart.
   parts.store.onChange();
   return jsonResponse(200, { now: parts.clock.nowIso() });
+}
+
+/** `{"cloud": "aws" | "alibaba" | "huawei" | "*", "delayMs": N}`: how long that cloud's describes lag behind changes. */
+function setConsistency(parts: ServerParts, value: unknown): ProtocolResponse {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
+  const v = value as Record<string, unknown>;
+  for (const name of Object.keys(v)) if (name !== 'cloud' && name !== 'delayMs') throw new Error(`unknown field '${name}'; allowed: cloud, delayMs`);
+  const clouds = parts.protocols.map((p) => p.cloud);
+  if (typeof v.cloud !== 'string' || (v.cloud !== '*' && !clouds.includes(v.cloud))) throw new Error(`'cloud' must be one of ${[...clouds].sort().join(', ')}, *`);
+  if (typeof v.delayMs !== 'number') throw new Error("'delayMs' must be an integer number of milliseconds (0 turns it off)");
+  for (const cloud of v.cloud === '*' ? clouds : [v.cloud]) parts.store.consistency.setDelay(cloud, v.delayMs);
+  return jsonResponse(200, { delays: parts.store.consistency.list() });
 }

@@ -1,8 +1,9 @@
 // Fault switches set through POST /_emulator/faults. A rule targets `<cloud>:<Operation>`,
 // `<cloud>:*` or `*`, and may add latency, throttle a fraction of requests (deterministically:
 // rate 0.5 throttles every second request) or everything above N requests per second (as a real
-// quota does), fail the next N requests with 500 or 503, or do the work and then drop the
-// connection for the next N requests (the reply is lost).
+// quota does), fail the next N requests with 500 or 503, close the connection of the next N requests before doing
+// anything (the request is lost on its way: no work, no reply), or do the work and then drop the connection for the
+// next N requests (the reply is lost).
 
 export interface FaultRuleInput {
   target: string;
@@ -11,6 +12,9 @@ export interface FaultRuleInput {
   maxPerSecond?: number;
   failNext?: number;
   failStatus?: 500 | 503;
+  /** The next N matching requests: the connection is closed before any work (no reply, nothing done). */
+  resetNext?: number;
+  /** The next N matching requests: the work is done, then the connection is closed (the reply is lost). */
   dropNext?: number;
 }
 
@@ -26,6 +30,8 @@ export interface FaultDecision {
   latencyMs: number;
   throttle: boolean;
   failStatus?: 500 | 503;
+  /** Close the connection before doing anything. */
+  reset: boolean;
   drop: boolean;
 }
 
@@ -35,7 +41,7 @@ const TARGET = /^(\*|[a-z0-9]+:(\*|[A-Za-z0-9._-]+))$/;
 export function parseFaultRule(value: unknown): FaultRuleInput {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
   const v = value as Record<string, unknown>;
-  const known = ['target', 'latencyMs', 'throttleRate', 'maxPerSecond', 'failNext', 'failStatus', 'dropNext'];
+  const known = ['target', 'latencyMs', 'throttleRate', 'maxPerSecond', 'failNext', 'failStatus', 'resetNext', 'dropNext'];
   for (const name of Object.keys(v)) if (!known.includes(name)) throw new Error(`unknown field '${name}'; allowed: ${known.join(', ')}`);
   if (typeof v.target !== 'string' || !TARGET.test(v.target)) {
     throw new Error("'target' must be '<cloud>:<Operation>', '<cloud>:*' or '*' (e.g. 'aws:ImportKeyMaterial')");
@@ -53,9 +59,13 @@ export function parseFaultRule(value: unknown): FaultRuleInput {
     if (rule.failNext === undefined) throw new Error("'failStatus' needs 'failNext'");
     rule.failStatus = v.failStatus;
   }
+  if (v.resetNext !== undefined) rule.resetNext = integer(v.resetNext, 'resetNext', 1, 1_000_000);
   if (v.dropNext !== undefined) rule.dropNext = integer(v.dropNext, 'dropNext', 1, 1_000_000);
-  if (rule.latencyMs === undefined && rule.throttleRate === undefined && rule.maxPerSecond === undefined && rule.failNext === undefined && rule.dropNext === undefined) {
-    throw new Error("a rule needs at least one of 'latencyMs', 'throttleRate', 'maxPerSecond', 'failNext', 'dropNext'");
+  if (
+    rule.latencyMs === undefined && rule.throttleRate === undefined && rule.maxPerSecond === undefined && rule.failNext === undefined &&
+    rule.resetNext === undefined && rule.dropNext === undefined
+  ) {
+    throw new Error("a rule needs at least one of 'latencyMs', 'throttleRate', 'maxPerSecond', 'failNext', 'resetNext', 'dropNext'");
   }
   return rule;
 }
@@ -86,9 +96,16 @@ export class Faults {
     this.rules = [];
   }
 
+  /** Disarms one rule (by the id `add` gave it); false when it is no longer armed. */
+  remove(id: number): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((rule) => rule.id !== id);
+    return this.rules.length !== before;
+  }
+
   /** Decides what happens to one request and consumes the counters it uses. */
   decide(cloud: string, operation: string): FaultDecision {
-    const decision: FaultDecision = { latencyMs: 0, throttle: false, drop: false };
+    const decision: FaultDecision = { latencyMs: 0, throttle: false, reset: false, drop: false };
     for (const rule of this.rules) {
       if (!targets(rule.target, cloud, operation)) continue;
       rule.seen += 1;
@@ -102,17 +119,22 @@ export class Faults {
         if (rule.recent.length >= rule.maxPerSecond) decision.throttle = true;
         else rule.recent.push(now);
       }
-      if (decision.failStatus === undefined && rule.failNext) {
+      // One request meets at most one one-shot outcome (fail, reset, drop): rules armed on the same target fire on
+      // consecutive requests, in the order they were added.
+      const spent = decision.failStatus !== undefined || decision.reset || decision.drop;
+      if (!spent && rule.failNext) {
         rule.failNext -= 1;
         decision.failStatus = rule.failStatus ?? 500;
-      }
-      if (!decision.drop && rule.dropNext) {
+      } else if (!spent && rule.resetNext) {
+        rule.resetNext -= 1;
+        decision.reset = true;
+      } else if (!spent && rule.dropNext) {
         rule.dropNext -= 1;
         decision.drop = true;
       }
     }
     // Spent one-shot rules go away so GET /_emulator/faults shows what is still armed.
-    this.rules = this.rules.filter((r) => r.latencyMs || r.throttleRate !== undefined || r.maxPerSecond !== undefined || r.failNext || r.dropNext);
+    this.rules = this.rules.filter((r) => r.latencyMs || r.throttleRate !== undefined || r.maxPerSecond !== undefined || r.failNext || r.resetNext || r.dropNext);
     return decision;
   }
 }

@@ -3,6 +3,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { EmulatorClock } from './clock';
+import type { Consistency } from './consistency';
 import { Faults } from './faults';
 import { loadState, saveState } from './persistence';
 import { protocols as defaultProtocols } from './protocols';
@@ -37,6 +38,8 @@ export interface RunningEmulator {
   store: KeyStore;
   clock: EmulatorClock;
   faults: Faults;
+  /** How long each cloud's describes lag behind changes (`consistency.setDelay('aws', 2000)`); off by default. */
+  consistency: Consistency;
   /** Request counts by `<cloud>:<Operation>`. */
   requestCounts(): Record<string, number>;
   close(): Promise<void>;
@@ -49,6 +52,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = new KeyStore(clock);
   const faults = new Faults();
   const counts = new Map<string, number>();
+  let closed = false;
 
   if (options.stateFile) {
     const stateFile = options.stateFile;
@@ -70,6 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log: options.log ?? (() => undefined),
+    closed: () => closed,
   });
   server.keepAliveTimeout = 5_000;
 
@@ -91,8 +96,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     clock,
     faults,
+    consistency: store.consistency,
     requestCounts: () => Object.fromEntries(counts),
     close() {
+      // A stopped emulator does no more work and writes no more state: a successor may own the state file already.
+      closed = true;
+      store.onChange = () => undefined;
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
@@ -104,4 +113,5 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 export type { Protocol, ProtocolRequest, ProtocolResponse, ProtocolContext, ServerErrorKind } from './protocols/types';
 export { KeyStore } from './store';
+export { Consistency } from './consistency';
 export { StoreError } from './store-errors';

@@ -21,6 +21,8 @@ export interface ServerParts {
   credentials: Credentials;
   maxBodyBytes: number;
   log: (line: string) => void;
+  /** True once close() was called: requests still waiting (latency) are abandoned, without work and without reply. */
+  closed?: () => boolean;
 }
 
 export function createEmulatorServer(parts: ServerParts): Server {
@@ -71,6 +73,12 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
   } else {
     const decision = parts.faults.decide(protocol.cloud, operation);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    if (decision.reset || parts.closed?.()) {
+      // Lost on its way (or the emulator stopped meanwhile): nothing is done, the client never hears back.
+      parts.log(`${protocol.cloud} ${operation} - ${decision.reset ? 'reset' : 'abandoned'} ${elapsedMs(started)}ms`);
+      req.socket.destroy();
+      return;
+    }
     if (decision.throttle) response = protocol.errorResponse('throttling', request);
     else if (decision.failStatus === 500) response = protocol.errorResponse('internal', request);
     else if (decision.failStatus === 503) response = protocol.errorResponse('unavailable', request);

@@ -8,6 +8,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { AliasTable, type StoredAlias } from './aliases';
 import type { CreateKeyInput, ImportMaterialInput, KeyRef, StoredKey, StoreSnapshot } from './store-types';
 import { EmulatorClock } from './clock';
+import { Consistency } from './consistency';
 import { IMPORT_TOKEN_LIFETIME_MS, ImportTokens, type ImportTokenRecord } from './import-tokens';
 import { StoreError } from './store-errors';
 import { generateWrappingKeyPair, unwrapKeyMaterial, validateKeyMaterial } from '../provider/wrapping';
@@ -32,6 +33,8 @@ export class KeyStore {
   private readonly materials = new Map<string, MaterialRecord>();
   private readonly aliases = new AliasTable();
   private readonly tokens = new ImportTokens();
+  /** How long each cloud's describes lag behind changes (off unless set): see consistency.ts and describeKey. */
+  readonly consistency = new Consistency();
   /** Called after every change (persistence hooks in here). */
   onChange: () => void = () => undefined;
 
@@ -42,6 +45,7 @@ export class KeyStore {
   createKey(input: CreateKeyInput): StoredKey {
     const id = randomUUID();
     const now = this.clock.now();
+    this.consistency.beforeKeyChange(input.cloud, id, undefined);
     const key: StoredKey = {
       id,
       cloud: input.cloud,
@@ -63,6 +67,7 @@ export class KeyStore {
       key.hasMaterial = true;
       key.keyMaterialId = materialId(id, input.generatedMaterial);
     }
+    this.consistency.afterKeyChange(key.cloud, key);
     this.changed();
     return key;
   }
@@ -93,9 +98,9 @@ export class KeyStore {
     if (key.state === 'PendingImport' || key.state === 'PendingDeletion') {
       throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`);
     }
-    key.state = 'Enabled';
-    this.changed();
-    return key;
+    return this.change(key, () => {
+      key.state = 'Enabled';
+    });
   }
 
   disableKey(ref: KeyRef): StoredKey {
@@ -103,53 +108,51 @@ export class KeyStore {
     if (key.state === 'PendingImport' || key.state === 'PendingDeletion') {
       throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`);
     }
-    key.state = 'Disabled';
-    this.changed();
-    return key;
+    return this.change(key, () => {
+      key.state = 'Disabled';
+    });
   }
 
   scheduleDeletion(ref: KeyRef, pendingWindowInDays: number): StoredKey {
     const key = this.getKey(ref);
     if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
-    key.state = 'PendingDeletion';
-    key.pendingWindowInDays = pendingWindowInDays;
-    key.deletionDate = this.clock.now() + pendingWindowInDays * DAY_MS;
-    this.changed();
-    return key;
+    return this.change(key, () => {
+      key.state = 'PendingDeletion';
+      key.pendingWindowInDays = pendingWindowInDays;
+      key.deletionDate = this.clock.now() + pendingWindowInDays * DAY_MS;
+    });
   }
 
   /** Back to Disabled (or PendingImport when the key has no material), as the clouds do. */
   cancelDeletion(ref: KeyRef): StoredKey {
     const key = this.getKey(ref);
     if (key.state !== 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is not pending deletion`);
-    key.state = key.hasMaterial ? 'Disabled' : 'PendingImport';
-    key.deletionDate = undefined;
-    key.pendingWindowInDays = undefined;
-    this.changed();
-    return key;
+    return this.change(key, () => {
+      key.state = key.hasMaterial ? 'Disabled' : 'PendingImport';
+      key.deletionDate = undefined;
+      key.pendingWindowInDays = undefined;
+    });
   }
 
   tagKey(ref: KeyRef, tags: Record<string, string>): StoredKey {
     const key = this.getKey(ref);
     if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
-    Object.assign(key.tags, tags);
-    this.changed();
-    return key;
+    return this.change(key, () => Object.assign(key.tags, tags));
   }
 
   untagKey(ref: KeyRef, tagKeys: string[]): StoredKey {
     const key = this.getKey(ref);
     if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
-    for (const name of tagKeys) delete key.tags[name];
-    this.changed();
-    return key;
+    return this.change(key, () => {
+      for (const name of tagKeys) delete key.tags[name];
+    });
   }
 
   updateDescription(ref: KeyRef, description: string): StoredKey {
     const key = this.getKey(ref);
-    key.description = description;
-    this.changed();
-    return key;
+    return this.change(key, () => {
+      key.description = description;
+    });
   }
 
   // ---- import --------------------------------------------------------------------------------
@@ -215,13 +218,13 @@ export class KeyStore {
     }
     this.checkExpiry(input.expiresAt, input.maxExpiryDays);
 
-    this.materials.set(key.id, { current: material, bound: record.bound ?? material });
-    key.hasMaterial = true;
-    key.keyMaterialId = id;
-    key.materialExpiresAt = input.expiresAt;
-    if (key.state === 'PendingImport') key.state = 'Enabled';
-    this.changed();
-    return key;
+    return this.change(key, () => {
+      this.materials.set(key.id, { current: material, bound: record.bound ?? material });
+      key.hasMaterial = true;
+      key.keyMaterialId = id;
+      key.materialExpiresAt = input.expiresAt;
+      if (key.state === 'PendingImport') key.state = 'Enabled';
+    });
   }
 
   /** Removes the material (the binding stays: only the same material can come back). */
@@ -229,9 +232,7 @@ export class KeyStore {
     const key = this.getKey(ref);
     this.requireExternal(key);
     if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
-    this.dropMaterial(key);
-    this.changed();
-    return key;
+    return this.change(key, () => this.dropMaterial(key));
   }
 
   /** The key's material for a crypto operation: the key must be Enabled. Never leaves the emulator. */
@@ -252,7 +253,9 @@ export class KeyStore {
     if (this.aliases.get(cloud, namespace, name)) throw new StoreError('AlreadyExists', `An alias with the name ${name} already exists`);
     const now = this.clock.now();
     const alias: StoredAlias = { cloud, namespace, name, keyId: key.id, createdAt: now, updatedAt: now };
+    this.consistency.beforeAliasChange(cloud, aliasSlot(cloud, namespace, name), undefined);
     this.aliases.add(alias);
+    this.consistency.afterAliasChange(cloud, aliasSlot(cloud, namespace, name), alias);
     this.changed();
     return alias;
   }
@@ -261,14 +264,20 @@ export class KeyStore {
     const alias = this.aliases.get(cloud, namespace, name);
     if (!alias) throw new StoreError('NotFound', `Alias ${name} does not exist`);
     const key = this.getKey(keyRef);
+    this.consistency.beforeAliasChange(cloud, aliasSlot(cloud, namespace, name), alias);
     alias.keyId = key.id;
     alias.updatedAt = this.clock.now();
+    this.consistency.afterAliasChange(cloud, aliasSlot(cloud, namespace, name), alias);
     this.changed();
     return alias;
   }
 
   deleteAlias(cloud: string, namespace: string, name: string): void {
-    if (!this.aliases.delete(cloud, namespace, name)) throw new StoreError('NotFound', `Alias ${name} does not exist`);
+    const existing = this.aliases.get(cloud, namespace, name);
+    if (!existing) throw new StoreError('NotFound', `Alias ${name} does not exist`);
+    this.consistency.beforeAliasChange(cloud, aliasSlot(cloud, namespace, name), existing);
+    this.aliases.delete(cloud, namespace, name);
+    this.consistency.afterAliasChange(cloud, aliasSlot(cloud, namespace, name), undefined);
     this.changed();
   }
 
@@ -282,6 +291,45 @@ export class KeyStore {
     return this.aliases
       .list(cloud, namespace)
       .filter((a) => (keyId === undefined || a.keyId === keyId) && this.findKey(cloud, namespace, a.keyId) !== undefined);
+  }
+
+  // ---- what describes see (eventual consistency) ---------------------------------------------
+
+  /**
+   * The key as a describe sees it: the truth (findKey) unless this cloud's describes lag (consistency.setDelay) and a
+   * change is still on its way, then the newest copy already visible, as of the clock now (expired material gone, a
+   * passed deletion date gone); undefined when the key is not (yet) visible.
+   */
+  describeKey(cloud: string, namespace: string, keyId: string): StoredKey | undefined {
+    const current = this.findKey(cloud, namespace, keyId);
+    const { key, stale } = this.consistency.keyView(keyId, current);
+    if (!stale) return current;
+    if (!key || key.cloud !== cloud || key.namespace !== namespace) return undefined;
+    const now = this.clock.now();
+    if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && now >= key.deletionDate) return undefined;
+    if (key.hasMaterial && key.materialExpiresAt !== undefined && now >= key.materialExpiresAt) {
+      key.hasMaterial = false;
+      key.materialExpiresAt = undefined;
+      if (key.state !== 'PendingDeletion') key.state = 'PendingImport';
+    }
+    return key;
+  }
+
+  /** An alias as a describe sees it (see describeKey); its key must be visible too. */
+  describeAlias(cloud: string, namespace: string, name: string): StoredAlias | undefined {
+    const alias = this.consistency.aliasView(aliasSlot(cloud, namespace, name), this.findAlias(cloud, namespace, name));
+    return alias && this.describeKey(cloud, namespace, alias.keyId) ? alias : undefined;
+  }
+
+  /** The aliases a listing sees (see describeKey), by name. */
+  describeAliases(cloud: string, namespace: string, keyId?: string): StoredAlias[] {
+    const names = new Set(this.aliases.list(cloud, namespace).map((a) => a.name));
+    const prefix = aliasSlot(cloud, namespace, '');
+    for (const slot of this.consistency.trackedAliasSlots()) if (slot.startsWith(prefix)) names.add(slot.slice(prefix.length));
+    return [...names]
+      .sort()
+      .map((name) => this.describeAlias(cloud, namespace, name))
+      .filter((a): a is StoredAlias => a !== undefined && (keyId === undefined || a.keyId === keyId));
   }
 
   // ---- persistence and reset -----------------------------------------------------------------
@@ -303,6 +351,7 @@ export class KeyStore {
 
   restore(snapshot: StoreSnapshot): void {
     this.clearAll();
+    this.consistency.forget();
     for (const key of snapshot.keys) this.keys.set(key.id, { ...key, tags: { ...key.tags }, attributes: { ...(key.attributes ?? {}) } });
     for (const alias of snapshot.aliases) this.aliases.add({ ...alias });
     for (const m of snapshot.secret.materials) {
@@ -316,6 +365,7 @@ export class KeyStore {
 
   reset(): void {
     this.clearAll();
+    this.consistency.clear();
     this.changed();
   }
 
@@ -330,6 +380,15 @@ export class KeyStore {
 
   private changed(): void {
     this.onChange();
+  }
+
+  /** One change to a key: tracked for describes that lag (consistency), then saved. */
+  private change(key: StoredKey, mutate: () => unknown): StoredKey {
+    this.consistency.beforeKeyChange(key.cloud, key.id, key);
+    mutate();
+    this.consistency.afterKeyChange(key.cloud, key);
+    this.changed();
+    return key;
   }
 
   private requireExternal(key: StoredKey): void {
@@ -383,6 +442,10 @@ function materialId(keyId: string, material: Buffer): string {
 
 function sameBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function aliasSlot(cloud: string, namespace: string, name: string): string {
+  return `${cloud}\u0000${namespace}\u0000${name}`;
 }
 
 function keyArnOrId(key: StoredKey): string {

@@ -9,6 +9,7 @@ import { expiryPolicy, importExpiry } from './expiry';
 import { importKeyMaterial } from './importMaterial';
 import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate } from './lifecycle';
 import { ECHOED_ARGUMENTS, type KeyInputs, type KeyOutputs, type OnDelete } from './types';
+import { waitForKey } from './waiter';
 import { validateKeyMaterial } from './wrapping';
 
 export interface Cloud {
@@ -92,9 +93,20 @@ function wrappingFor(profile: CloudProfile, inputs: KeyInputs, live: KeyDescript
   return { wrappingAlgorithm, wrappingKeySpec };
 }
 
-async function describeOrFail(adapter: KmsAdapter, keyId: string): Promise<KeyDescription> {
-  const live = await adapter.describeKey(keyId);
-  if (!live) throw new ImportedKeyError('KeyNotFound', `key ${keyId} not found`, { id: keyId });
+/**
+ * The DescribeKey that confirms an import. KMS is eventually consistent, so it is asked again with backoff (waiter.ts,
+ * up to PROPAGATION_TIMEOUT_MS) until it shows the material in place with the expiry asked for; NotFound is waited out
+ * only for a key just created (not visible yet), and a key pending deletion ends the wait at once.
+ */
+async function confirmImport(adapter: KmsAdapter, keyId: string, expiresAt: string | undefined, justCreated: boolean): Promise<KeyDescription> {
+  const shows = (live: KeyDescription | undefined): boolean =>
+    live === undefined ? !justCreated : live.keyState === 'PendingDeletion' || materialInPlace(live, expiresAt);
+  const { live, settled, waitedMs } = await waitForKey(adapter, keyId, shows);
+  const waited = settled ? '' : ` (still so after waiting ${Math.round(waitedMs / 1000)} s for the import to show)`;
+  if (!live) throw new ImportedKeyError('KeyNotFound', `key ${keyId} not found${waited}`, { id: keyId });
+  if (!materialInPlace(live, expiresAt)) {
+    throw new ImportedKeyError('ImportFailed', `key ${keyId} is ${live.keyState} after the import, not Enabled with the expiry asked for${waited}`);
+  }
   return live;
 }
 
@@ -163,10 +175,7 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
     }
     const expiresAt = importExpiry(policy, cloudNow(adapter));
     const imported = await importKeyMaterial(adapter, { keyId, material, expiresAt, materialPresent, ...wrappingFor(profile, inputs, live) });
-    live = await describeOrFail(adapter, keyId);
-    if (!materialInPlace(live, expiresAt)) {
-      throw new ImportedKeyError('ImportFailed', `key ${keyId} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
-    }
+    live = await confirmImport(adapter, keyId, expiresAt, !adopted);
     // AWS keys can hold several materials: ours being one of them does not make it the one the key uses.
     assertSameMaterialId(keyId, imported.keyMaterialId, live);
   } catch (error) {
@@ -203,7 +212,11 @@ async function matchEnabled(adapter: KmsAdapter, keyId: string, live: KeyDescrip
   if (enabled && live.keyState === 'Disabled') await adapter.enableKey(keyId);
   else if (!enabled && live.keyState === 'Enabled') await adapter.disableKey(keyId);
   else return live;
-  return describeOrFail(adapter, keyId);
+  // The DescribeKey that confirms it waits for the change to show (eventual consistency: waiter.ts).
+  const wanted = enabled ? 'Enabled' : 'Disabled';
+  const { live: after } = await waitForKey(adapter, keyId, (d) => d === undefined || d.keyState === wanted || d.keyState === 'PendingDeletion');
+  if (!after) throw new ImportedKeyError('KeyNotFound', `key ${keyId} not found`, { id: keyId });
+  return after;
 }
 
 /** The pending steps, as the arguments now ask for them (an alias or tags changed meanwhile are what is set). */
@@ -286,10 +299,7 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
       materialPresent: action === 'reimport',
       ...wrappingFor(profile, news, live!),
     });
-    live = await describeOrFail(adapter, id);
-    if (!materialInPlace(live, expiresAt)) {
-      throw new ImportedKeyError('ImportFailed', `key ${id} is ${live.keyState} after the import, not Enabled with the expiry asked for`);
-    }
+    live = await confirmImport(adapter, id, expiresAt, false);
   }
   assertSameMaterialId(id, olds.keyMaterialId, live!);
   live = await matchEnabled(adapter, id, live!, news.enabled !== false);

@@ -60,8 +60,11 @@ function keyMetadata(key: StoredKey): Record<string, unknown> {
   };
 }
 
-/** KeyId may be an id, alias/NAME, or an ARN acs:kms:REGION:ACCOUNT:key/ID or …:alias/NAME. */
-function resolveKey(call: Call, name = 'KeyId'): StoredKey {
+/**
+ * KeyId may be an id, alias/NAME, or an ARN acs:kms:REGION:ACCOUNT:key/ID or …:alias/NAME. `described`: as DescribeKey
+ * sees keys and aliases (changes may still be on their way: emulator/consistency.ts).
+ */
+function resolveKey(call: Call, name = 'KeyId', described = false): StoredKey {
   const given = requireParam(call.params, name);
   let region = call.region;
   let ref = given;
@@ -72,11 +75,11 @@ function resolveKey(call: Call, name = 'KeyId'): StoredKey {
   }
   let keyId = ref;
   if (ref.startsWith('alias/')) {
-    const alias = call.store.findAlias(CLOUD, region, ref);
+    const alias = described ? call.store.describeAlias(CLOUD, region, ref) : call.store.findAlias(CLOUD, region, ref);
     if (!alias) throw alibabaErrors.aliasNotFound(ref);
     keyId = alias.keyId;
   }
-  const key = call.store.findKey(CLOUD, region, keyId);
+  const key = described ? call.store.describeKey(CLOUD, region, keyId) : call.store.findKey(CLOUD, region, keyId);
   if (!key) throw alibabaErrors.keyNotFound(given);
   call.resolved = key;
   return key;
@@ -131,7 +134,7 @@ export const OPERATIONS: Record<string, Handler> = {
     return { KeyMetadata: keyMetadata(key) };
   },
 
-  DescribeKey: (call) => ({ KeyMetadata: keyMetadata(resolveKey(call)) }),
+  DescribeKey: (call) => ({ KeyMetadata: keyMetadata(resolveKey(call, 'KeyId', true)) }),
 
   ListKeys(call) {
     const keys = call.store.listKeys(CLOUD, call.region);

@@ -71,9 +71,10 @@ const ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(key\/.+|ali
 
 /**
  * Resolves a KeyId member (key id, key ARN, and where AWS allows them alias name or alias ARN)
- * to a stored key, or throws NotFoundException as KMS does.
+ * to a stored key, or throws NotFoundException as KMS does. `described`: as DescribeKey sees keys and aliases
+ * (changes may still be on their way: emulator/consistency.ts).
  */
-export function resolveKey(store: KeyStore, region: string, value: string, allowAlias: boolean): StoredKey {
+export function resolveKey(store: KeyStore, region: string, value: string, allowAlias: boolean, described = false): StoredKey {
   const ns = namespaceOf(region);
   let target = value;
   if (value.startsWith('arn:')) {
@@ -87,11 +88,11 @@ export function resolveKey(store: KeyStore, region: string, value: string, allow
   }
   if (target.startsWith('alias/')) {
     if (!allowAlias) throw new AwsError('NotFoundException', `Invalid keyId ${value}: this operation takes a key ID or key ARN, not an alias`);
-    const alias = store.findAlias(AWS_CLOUD, ns, target);
+    const alias = described ? store.describeAlias(AWS_CLOUD, ns, target) : store.findAlias(AWS_CLOUD, ns, target);
     if (!alias) throw new AwsError('NotFoundException', `Alias ${aliasArn(region, target)} is not found.`);
     target = alias.keyId;
   }
-  const key = store.findKey(AWS_CLOUD, ns, target);
+  const key = described ? store.describeKey(AWS_CLOUD, ns, target) : store.findKey(AWS_CLOUD, ns, target);
   if (!key) throw new AwsError('NotFoundException', `Key '${keyArn(region, target)}' does not exist`);
   return key;
 }

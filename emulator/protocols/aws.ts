@@ -110,7 +110,8 @@ function createKey(body: Json, call: AwsCall): Json {
 }
 
 function describeKey(body: Json, call: AwsCall): Json {
-  const key = resolveKey(call.store, call.region, reqString(body, 'KeyId', { min: 1, max: 2048 }), true);
+  // As a describe sees it: a change may still be on its way (emulator/consistency.ts).
+  const key = resolveKey(call.store, call.region, reqString(body, 'KeyId', { min: 1, max: 2048 }), true, true);
   optStringList(body, 'GrantTokens');
   return { KeyMetadata: keyMetadata(key, call.region) };
 }
@@ -271,8 +272,8 @@ function deleteAlias(body: Json, call: AwsCall): Json {
 
 function listAliases(body: Json, call: AwsCall): Json {
   const keyIdInput = optString(body, 'KeyId', { min: 1, max: 2048 });
-  const keyId = keyIdInput === undefined ? undefined : resolveKey(call.store, call.region, keyIdInput, false).id;
-  const aliases = call.store.listAliases(AWS_CLOUD, call.ns, keyId).map((a) => ({
+  const keyId = keyIdInput === undefined ? undefined : resolveKey(call.store, call.region, keyIdInput, false, true).id;
+  const aliases = call.store.describeAliases(AWS_CLOUD, call.ns, keyId).map((a) => ({
     AliasName: a.name,
     AliasArn: aliasArn(call.region, a.name),
     TargetKeyId: a.keyId,

@@ -38,7 +38,8 @@ type Handler = (project: string, body: Body, context: ProtocolContext) => unknow
 
 const OPERATIONS: Record<string, Handler> = {
   'create-key': createKey,
-  'describe-key': (project, body, { store }) => ({ key_info: keyInfo(getKey(project, body, store)) }),
+  // As a describe sees it: a change may still be on its way (emulator/consistency.ts).
+  'describe-key': (project, body, { store }) => ({ key_info: keyInfo(getKey(project, body, store, true)) }),
   'list-keys': (project, _body, { store }) => {
     const keys = store.listKeys(CLOUD, project);
     return { keys: keys.map((k) => k.id), key_details: keys.map(keyInfo), next_marker: '', truncated: 'false', total: keys.length };
@@ -252,11 +253,11 @@ function checkSequence(body: Body): void {
   }
 }
 
-function getKey(project: string, body: Body, store: ProtocolContext['store']): StoredKey {
+function getKey(project: string, body: Body, store: ProtocolContext['store'], described = false): StoredKey {
   const keyId = body.key_id;
   if (keyId === undefined || keyId === null || keyId === '') throw missing('key_id');
   if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw invalidKeyId();
-  const key = store.findKey(CLOUD, project, keyId);
+  const key = described ? store.describeKey(CLOUD, project, keyId) : store.findKey(CLOUD, project, keyId);
   if (!key) throw notFound();
   return key;
 }
