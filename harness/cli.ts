@@ -2,10 +2,10 @@
 // The harness as a command, so separate processes can share one stack (as `pulumi up` and a later
 // `pulumi refresh` do). Usage (from the repository root):
 //
-//   npx ts-node tests/engine/cli.ts config set KEY VALUE [--secret]   --project DIR --state FILE
-//   npx ts-node tests/engine/cli.ts preview|up|refresh|destroy          --project DIR --state FILE
+//   npx ts-node harness/cli.ts config set KEY VALUE [--secret]   --project DIR --state FILE
+//   npx ts-node harness/cli.ts preview|up|refresh|destroy          --project DIR --state FILE
 //        [--stack NAME] [--refresh] [--expect-no-changes] [--in-repo] [--json]
-//   npx ts-node tests/engine/cli.ts stack output                        --project DIR --state FILE
+//   npx ts-node harness/cli.ts stack output                        --project DIR --state FILE
 //
 // --in-repo loads `pulumi-imported-key` from this repo's sources (see IN_REPO_NODE_ARGS). Secrets
 // print as [secret]. The passphrase comes from PULUMI_CONFIG_PASSPHRASE. Exit status 1 on failure.

@@ -178,8 +178,11 @@ export class Deployment {
     return markSecretOutputs(annotateSecrets(props, inputs), additionalSecretOutputs ?? []);
   }
 
-  private async create(base: Omit<ResourceState, 'inputs' | 'outputs'>, checked: PropertyMap): Promise<ResourceState> {
+  /** Creates through the provider; `replacing` (the replaced resource's id and the keys) marks a failure as the replacement's. */
+  private async create(base: Omit<ResourceState, 'inputs' | 'outputs'>, checked: PropertyMap, replacing?: { oldId?: string; keys: string[] }): Promise<ResourceState> {
     const urn = base.urn;
+    // As the engine reports it: a failed create of a replacement is the replacement's step (create-replacement), not a create.
+    const failedStep = replacing ? { op: 'replace' as const, oldId: replacing.oldId, keys: replacing.keys } : { op: 'create' as const };
     try {
       const res = await this.rpc('Create', urn, () => this.host.create(urn, stripSecrets(checked)));
       const created: ResourceState = { ...base, id: res.id, inputs: checked, outputs: this.outputsOf(res.properties, checked, base.additionalSecretOutputs) };
@@ -190,18 +193,13 @@ export class Deployment {
       if (e instanceof InitFailedError) {
         // The provider made the resource but could not finish: the engine records it with its
         // init errors (InitErrors = the error's reasons), so the next `up` updates it.
-        this.upsert({
-          ...base,
-          id: e.id,
-          inputs: checked,
-          outputs: this.outputsOf(e.properties, checked, base.additionalSecretOutputs),
-          initErrors: e.reasons,
-        });
+        const outputs = this.outputsOf(e.properties, checked, base.additionalSecretOutputs);
+        this.upsert({ ...base, id: e.id, inputs: checked, outputs, initErrors: e.reasons });
         this.persist();
-        this.step({ op: 'create', urn, type: base.type, name: base.name, id: e.id, failed: true });
+        this.step({ ...failedStep, urn, type: base.type, name: base.name, id: e.id, failed: true, outputs });
         this.fail(`${urn}: resource was created (id ${e.id}) but failed to initialize: ${e.message}`, urn);
       }
-      this.step({ op: 'create', urn, type: base.type, name: base.name, failed: true });
+      this.step({ ...failedStep, urn, type: base.type, name: base.name, failed: true });
       return this.fail(`${urn}: creating failed: ${(e as Error).message}`, urn);
     }
   }
@@ -245,7 +243,7 @@ export class Deployment {
     }
     if (deleteBeforeReplace) {
       await this.deleteOne(old);
-      const created = await this.create(base, checked);
+      const created = await this.create(base, checked, { oldId: old.id, keys: replaces });
       this.step({ op: 'replace', urn, type: base.type, name: base.name, id: created.id, oldId: old.id, keys: replaces, outputs: created.outputs });
       return { urn, id: created.id, outputs: created.outputs };
     }
@@ -253,7 +251,7 @@ export class Deployment {
     // done; if the replacement was not made at all, the old one stays as it was.
     old.pendingDelete = true;
     this.replacedThisRun.add(old);
-    const created = await this.create(base, checked).catch((e: unknown) => {
+    const created = await this.create(base, checked, { oldId: old.id, keys: replaces }).catch((e: unknown) => {
       if (!this.state.resources.some((x) => x.urn === urn && x !== old && !x.pendingDelete)) {
         delete old.pendingDelete;
         this.replacedThisRun.delete(old);
@@ -333,7 +331,11 @@ export class Deployment {
   /** After the program: delete replaced resources (also those left by a failed run), then those the program no longer declares. */
   async deleteUnregistered(): Promise<void> {
     for (const res of this.state.resources.filter((r) => r.pendingDelete)) {
-      if (this.dryRun) continue;
+      // A preview shows the delete it plans (the CLI's delete-replaced); pending deletes are all left by earlier runs then.
+      if (this.dryRun) {
+        this.step({ op: 'delete', urn: res.urn, type: res.type, name: res.name, id: res.id });
+        continue;
+      }
       await this.deleteOne(res, true);
       // This run's replacements already have their `replace` step; a leftover from a failed run gets its own.
       if (!this.replacedThisRun.has(res)) this.step({ op: 'delete', urn: res.urn, type: res.type, name: res.name, id: res.id });

@@ -48,9 +48,9 @@ export class Engine {
     return this.load();
   }
 
-  /** The state entry of the first resource with this name (and type, if given). */
+  /** The state entry of the first resource with this name (and type, if given), leaving out one pending deletion (as the CLI engine does). */
   resource(name: string, type?: string): ResourceState | undefined {
-    return this.load().resources.find((r) => r.name === name && (!type || r.type === type));
+    return this.load().resources.find((r) => r.name === name && !r.pendingDelete && (!type || r.type === type));
   }
 
   preview(opts: RunOptions = {}): Promise<RunResult> {

@@ -253,6 +253,54 @@ function toStep(s: CliStep): Step | undefined {
   return { ...base, op, ...(op === 'replace' ? { oldId: s.oldId, keys: s.keys } : {}), outputs };
 }
 
+/**
+ * A run's steps in the harness's words (toStep), with what the event stream says in more than one event put
+ * the harness's way: a preview's planned step and its outputs event are one planned step; a replacement's
+ * create that failed is its failed `replace` step; the delete of a resource a failed run left pending deletion
+ * is a `delete` step (this run's own replacements keep only their `replace` step); `pulumi refresh` reports
+ * plain update / same / delete ops, which are refresh steps.
+ */
+function toSteps(verb: Verb, events: CliStep[]): Step[] {
+  let kept = events;
+  if (verb === 'preview') {
+    // Each planned step comes twice, from resourcePreEvent and from resOutputsEvent (or resOpFailedEvent): keep the later.
+    const later = new Map<string, number>();
+    const key = (s: CliStep) => `${s.op} ${s.urn}`;
+    for (const s of events) if (!s.planned) later.set(key(s), (later.get(key(s)) ?? 0) + 1);
+    kept = events.filter((s) => {
+      const n = s.planned ? (later.get(key(s)) ?? 0) : 0;
+      if (n > 0) later.set(key(s), n - 1);
+      return n === 0;
+    });
+  }
+  const replaced = new Set(kept.filter((s) => s.op === 'replace').map((s) => `${s.urn} ${s.oldId}`));
+  const steps: Step[] = [];
+  for (const s of kept) {
+    if (s.op === 'create-replacement' && s.failed) {
+      const base = { urn: s.urn, type: s.type, name: s.urn.slice(s.urn.lastIndexOf('::') + 2), failed: true as const };
+      const outputs = s.outputs ? (markSecrets(s.outputs) as PropertyMap) : undefined;
+      const replace = steps.find((x) => x.op === 'replace' && x.urn === s.urn && x.oldId === s.oldId);
+      if (replace) Object.assign(replace, { failed: true, id: s.id !== s.oldId ? s.id : undefined, outputs });
+      else steps.push({ ...base, op: 'replace', id: s.id !== s.oldId ? s.id : undefined, oldId: s.oldId, keys: s.keys, outputs });
+      continue;
+    }
+    if (s.op === 'delete-replaced' && !replaced.has(`${s.urn} ${s.id}`)) {
+      steps.push({ urn: s.urn, type: s.type, name: s.urn.slice(s.urn.lastIndexOf('::') + 2), op: 'delete', id: s.id, failed: s.failed, planned: verb === 'preview' || undefined });
+      continue;
+    }
+    const step = toStep(s);
+    if (!step) continue;
+    if (verb === 'preview') {
+      step.planned = true;
+      // The replacement is not made yet: the event's id is the old resource's.
+      if (step.op === 'replace') step.id = undefined;
+    }
+    if (verb === 'refresh') step.refresh = true;
+    steps.push(step);
+  }
+  return steps;
+}
+
 function toRunResult(verb: Verb, raw: InlineResult, runnerOutput: string): CliRunResult {
   const diagnostics: Diagnostic[] = raw.diagnostics.map((d) => ({
     severity: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info',
@@ -265,6 +313,6 @@ function toRunResult(verb: Verb, raw: InlineResult, runnerOutput: string): CliRu
   for (const [k, o] of Object.entries(raw.outputs)) {
     outputs[k] = o.secret ? { [SPECIAL_SIG_KEY]: SECRET_SIG, value: o.value as PropertyValue } : (o.value as PropertyValue);
   }
-  const steps = raw.steps.map(toStep).filter((s): s is Step => !!s);
+  const steps = toSteps(verb, raw.steps);
   return { verb, ok: raw.ok, error: raw.error, steps, outputs, diagnostics, rpcs: [], cliOutput };
 }

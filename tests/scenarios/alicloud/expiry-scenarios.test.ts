@@ -1,14 +1,14 @@
-// A rolling expiry (expiresIn / renewBefore) on cloud "alicloud", end to end: the ImportedKey program → the real
-// dynamic-provider host (engine harness) → @alicloud/kms20160120 unmodified → the emulator, whose clock is moved to
-// make time pass. The provider measures the period on Alibaba's clock (the Date of its replies), so every expected
-// time here is the emulator's, and the emulator clock is set 4 days behind real time first to tell the clocks apart.
+// A rolling expiry (expiresIn / renewBefore) on cloud "alicloud", end to end, once through the real Pulumi CLI and
+// once through the engine harness: the ImportedKey program → the real dynamic-provider host → @alicloud/kms20160120
+// unmodified → the emulator, whose clock is moved to make time pass. The provider measures the period on Alibaba's
+// clock (the Date of its replies), so every expected time here is the emulator's, and the emulator clock is set
+// 4 days behind real time first to tell the clocks apart.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as $Kms from '@alicloud/kms20160120';
 import { decryptWithMaterial } from '../../../emulator/key-crypto';
 import { transcript, type RunResult } from '../../../harness';
 import { sdkClient } from '../../emulator/alibaba-client';
+import { forEachEngine } from '../../support/engines';
 import { changeOps, failedRun } from '../../support/scenario';
 import { useAlitestScenario } from './alitest-scenario';
 
@@ -17,9 +17,9 @@ const SK = 'ali-expiry-sk';
 const DAY_S = 86_400;
 const DAY = DAY_S * 1000;
 
-describe('alicloud ImportedKey with a rolling expiry (expiresIn) through the engine harness', function () {
+forEachEngine((kind) => describe(`alicloud ImportedKey with a rolling expiry (expiresIn) (${kind})`, function () {
   this.timeout(180_000);
-  const scene = useAlitestScenario('ali-expiry-', AK, SK);
+  const scene = useAlitestScenario('ali-expiry-', AK, SK, kind);
   const { engine, calls } = scene;
 
   beforeEach(() => {
@@ -88,7 +88,7 @@ describe('alicloud ImportedKey with a rolling expiry (expiresIn) through the eng
     assertValidIn(healed.outputs.validTo as string, 30, healedAt);
     await provesMaterial(keyId);
 
-    for (const text of [fs.readFileSync(path.join(scene.dir, 'state.json'), 'utf8'), ...[created, quiet!, renewal!, healed].map(transcript), scene.log.join('\n')]) {
+    for (const text of [scene.storedText(), ...[created, quiet!, renewal!, healed].map(transcript), scene.log.join('\n')]) {
       assert.ok(!text.includes(scene.material.toString('base64')) && !text.includes(scene.material.toString('hex')), 'key material leaked');
     }
   });
@@ -116,4 +116,4 @@ describe('alicloud ImportedKey with a rolling expiry (expiresIn) through the eng
     assert.match(text, /expiresIn.*at least/);
     assert.match(text, /renewBefore.*years or months/);
   });
-});
+}));

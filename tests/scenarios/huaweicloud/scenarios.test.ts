@@ -1,11 +1,11 @@
-// The AWS issue's scenarios for cloud "huaweicloud", through the engine harness (the real dynamic-provider host
-// and the real ImportedKey class) against the emulator's Huawei protocol.
+// The AWS issue's scenarios for cloud "huaweicloud", once through the real Pulumi CLI and once through the engine
+// harness (the real dynamic-provider host and the real ImportedKey class), against the emulator's Huawei protocol.
 import { strict as assert } from 'node:assert';
 import { createDecipheriv, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Engine, transcript, type RunResult } from '../../../harness';
+import { transcript, type RunResult } from '../../../harness';
 import { huaweiCall } from '../../emulator/huawei-client';
+import { forEachEngine } from '../../support/engines';
 import { failedRun, materialSeenIn, namespacedConfig, ops, useScenario } from '../../support/scenario';
 
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -22,10 +22,11 @@ function decryptLocally(cipherTextB64: string, material: Buffer): string {
   return Buffer.concat([decipher.update(blob.subarray(start + 28)), decipher.final()]).toString('utf8');
 }
 
-describe('huaweicloud ImportedKey through the engine harness', function () {
-  this.timeout(120_000);
+forEachEngine((kind) => describe(`huaweicloud ImportedKey (${kind})`, function () {
+  this.timeout(180_000); // a CLI run takes ~5 s, and some tests make ten
   const scene = useScenario({
     cloud: 'huawei',
+    kind,
     tmpPrefix: 'hw-scenarios-',
     emulator: { accessKey: 'hw-test-ak', secretKey: 'hw-test-sk' },
     projectDir: programDir,
@@ -58,7 +59,7 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
     assert.equal(r.outputs.validTo, expiresAt.replace(/\.\d{3}Z$/, '.000Z'));
     await provesMaterial(keyId, scene.material);
 
-    for (const text of [fs.readFileSync(scene.stateFile, 'utf8'), transcript(r), JSON.stringify(r), scene.log.join('\n')]) {
+    for (const text of [scene.storedText(), transcript(r), JSON.stringify(r), scene.log.join('\n')]) {
       assert.equal(materialSeenIn(text, scene.material), false);
     }
     const resource = engine().resource('payments-key')!;
@@ -191,17 +192,13 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
   });
 
   it('runs examples/huaweicloud against the emulator: up creates the key with the alias, destroy schedules its deletion', async () => {
-    const example = new Engine({
-      projectDir: path.join(__dirname, '..', '..', '..', 'examples', 'huaweicloud'),
-      stateFile: scene.stateFile,
-      config: {
-        'imported-key-huaweicloud:endpoint': scene.emulator.url,
-        'imported-key-huaweicloud:projectId': PROJECT,
-        'imported-key-huaweicloud:keyMaterial': { secret: scene.material.toString('base64') },
-        'imported-key-huaweicloud:expiresAt': inFuture(90),
-      },
-      env: { HUAWEICLOUD_SDK_AK: 'hw-test-ak', HUAWEICLOUD_SDK_SK: 'hw-test-sk' },
-    });
+    const example = scene.engineFor(path.join(__dirname, '..', '..', '..', 'examples', 'huaweicloud'), { HUAWEICLOUD_SDK_AK: 'hw-test-ak', HUAWEICLOUD_SDK_SK: 'hw-test-sk' });
+    for (const [key, value] of Object.entries({
+      'imported-key-huaweicloud:endpoint': scene.emulator.url,
+      'imported-key-huaweicloud:projectId': PROJECT,
+      'imported-key-huaweicloud:keyMaterial': { secret: scene.material.toString('base64') },
+      'imported-key-huaweicloud:expiresAt': inFuture(90),
+    })) example.setConfig(key, value);
     const up = await example.up();
     const keyId = up.steps.find((s) => s.op === 'create')!.id!;
     const info = await describe_(keyId);
@@ -290,4 +287,4 @@ describe('huaweicloud ImportedKey through the engine harness', function () {
       scene.emulator.clock.reset();
     }
   });
-});
+}));
