@@ -17,7 +17,7 @@ describe('engine harness child processes', () => {
   it('kills a tracked child when the parent process exits', async () => {
     const script = `
       const { spawn } = require('child_process');
-      const { track } = require(${JSON.stringify(path.join(__dirname, 'children.ts'))});
+      const { track } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'harness', 'children.ts'))});
       const child = track(spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' }));
       console.log(child.pid);
       setTimeout(() => process.exit(0), 200);

@@ -21,7 +21,7 @@ describe('engine harness CLI', function () {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const argv = ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'cli.ts'), ...args, '--project', fixture, '--state', path.join(dir, 'state.json')];
+    const argv = ['-r', 'ts-node/register/transpile-only', path.join(repo, 'harness', 'cli.ts'), ...args, '--project', fixture, '--state', path.join(dir, 'state.json')];
     try {
       const { stdout, stderr } = await run(process.execPath, argv, { cwd: repo, env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: 'cli-test' } });
       return { code: 0, stdout, stderr };
