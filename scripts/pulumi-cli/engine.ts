@@ -7,7 +7,7 @@
 // provider host's cwd), home/ (PULUMI_HOME), export.json (the last `stack export --show-secrets`, for state()) and
 // stack-export.json (the last plain `stack export`, what a user would see).
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeploymentFailed, type ConfigValue, type Diagnostic, type EngineOptions, type RunOptions, type RunResult, type Step, type StepOp, type Verb } from '../../harness/types';
@@ -112,6 +112,18 @@ export class CliEngine {
 
   destroy(): Promise<CliRunResult> {
     return this.run('destroy', {});
+  }
+
+  /** `pulumi cancel --yes`: what a user runs after a killed `pulumi up` left the stack locked. Returns what it printed. */
+  cancel(): string {
+    const r = spawnSync(this.cli.bin, ['cancel', '--yes', '--stack', this.stack, '--non-interactive'], {
+      cwd: path.join(this.root, 'work'),
+      env: this.cliEnv(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (r.status !== 0) throw new Error(`pulumi cancel failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    return `${r.stdout}${r.stderr}`;
   }
 
   private async run(verb: Verb, opts: RunOptions): Promise<CliRunResult> {
