@@ -163,6 +163,25 @@ describe('provider against the emulator (AWS)', function () {
     }
   });
 
+  it("a lost CreateKey reply makes no second key: the key is found by its creation tag and finished", async () => {
+    const inputs = await checked({});
+    const keys = () => emu.running.store.listKeys('aws', '111122223333:us-east-1').length;
+    const before = keys();
+    // The emulator makes the key, then drops the connection: the SDK would have retried and made another.
+    await emu.addFault({ target: 'aws:CreateKey', dropNext: 1 });
+    try {
+      const calls = await callsDuring(async () => {
+        const { outs } = await provider.create(inputs);
+        assert.equal(outs.keyState, 'Enabled');
+      });
+      assert.equal(calls.CreateKey, 1, 'CreateKey is not retried blind');
+      assert.ok(calls.ListResourceTags >= 1, 'the keys are read for the creation tag');
+      assert.equal(keys(), before + 1);
+    } finally {
+      await emu.clearFaults();
+    }
+  });
+
   it('a failed import after CreateKey throws an error with the key id and properties (partly created)', async () => {
     const inputs = await checked({});
     await emu.addFault({ target: 'aws:ImportKeyMaterial', failNext: 5, failStatus: 500 });

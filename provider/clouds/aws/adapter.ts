@@ -76,6 +76,18 @@ const markerAlias = (token: string) => `${MARKER_PREFIX}${token}`;
 const markerIndexes = new Map<string, { at: number; tokens: Promise<Map<string, string>> }>();
 const MARKER_INDEX_TTL_MS = 60_000;
 
+/** Every page of a KMS listing (Marker / Truncated / NextMarker), failures mapped with `what` it was for. */
+async function* pages<T extends { Truncated?: boolean; NextMarker?: string }>(list: (marker?: string) => Promise<T>, what: string): AsyncGenerator<T> {
+  let marker: string | undefined;
+  do {
+    const page = await list(marker).catch((e) => {
+      throw mapAwsError(e, what);
+    });
+    yield page;
+    marker = page.Truncated ? page.NextMarker : undefined;
+  } while (marker);
+}
+
 /** Forgets the listed markers (tests that count calls per create start from a known point). */
 export function forgetCreationMarkers(): void {
   markerIndexes.clear();
@@ -163,34 +175,26 @@ export class AwsKmsAdapter implements KmsAdapter {
 
   private async readMarkers(): Promise<Map<string, string>> {
     const tokens = new Map<string, string>();
-    let marker: string | undefined;
-    do {
-      const page = await this.client.send(new ListAliasesCommand({ Limit: 100, Marker: marker })).catch((e) => {
-        throw mapAwsError(e, 'listing aliases (to find a key an interrupted create made)');
-      });
+    const what = 'listing aliases (to find a key an interrupted create made)';
+    for await (const page of pages((Marker) => this.client.send(new ListAliasesCommand({ Limit: 100, Marker })), what)) {
       for (const alias of page.Aliases ?? []) {
         if (alias.AliasName?.startsWith(MARKER_PREFIX) && alias.TargetKeyId) tokens.set(alias.AliasName.slice(MARKER_PREFIX.length), alias.TargetKeyId);
       }
-      marker = page.Truncated ? page.NextMarker : undefined;
-    } while (marker);
+    }
     return tokens;
   }
 
   /** creation token → key id from every key's tags: a scan of the region. */
   private async readCreationTags(): Promise<Map<string, string>> {
     const tokens = new Map<string, string>();
-    let marker: string | undefined;
-    do {
-      const page = await this.client.send(new ListKeysCommand({ Limit: 1000, Marker: marker })).catch((e) => {
-        throw mapAwsError(e, 'listing keys (to find the key a lost CreateKey reply made)');
-      });
+    const what = 'listing keys (to find the key a lost CreateKey reply made)';
+    for await (const page of pages((Marker) => this.client.send(new ListKeysCommand({ Limit: 1000, Marker })), what)) {
       for (const entry of page.Keys ?? []) {
         const reply = await this.client.send(new ListResourceTagsCommand({ KeyId: entry.KeyId! })).catch(() => undefined);
         const token = reply?.Tags?.find((t) => t.TagKey === CREATION_TAG)?.TagValue;
         if (token) tokens.set(token, entry.KeyId!);
       }
-      marker = page.Truncated ? page.NextMarker : undefined;
-    } while (marker);
+    }
     return tokens;
   }
 

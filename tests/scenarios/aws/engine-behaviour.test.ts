@@ -82,6 +82,18 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
     const stored = scene.emulator.store.snapshot().secret.materials.find((m) => m.keyId === keyId);
     assert.equal(stored?.current, scene.material.toString('base64'), 'the key holds this material');
   }
+  /** An `up` of a new key, killed (processes matching `kills`) after CreateKey, while GetParametersForImport is slow. */
+  async function interruptCreate(kills: RegExp[]): Promise<{ e: StackEngine; keysBefore: number }> {
+    const e = engine({ expiresAt: inFuture(30) });
+    const keysBefore = awsKeyCount();
+    scene.emulator.faults.add({ target: 'aws:GetParametersForImport', latencyMs: 4000 });
+    const dying = run(e.up());
+    await waitFor(() => awsKeyCount() === keysBefore + 1 && (scene.emulator.requestCounts()['aws:GetParametersForImport'] ?? 0) > gpfiBefore());
+    for (const pattern of kills) killDescendants(pattern);
+    await failedRun(dying);
+    scene.emulator.faults.clear();
+    return { e, keysBefore };
+  }
   const liveState = async (keyId: string) => (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState;
   const keyIdOf = (e: StackEngine) => e.resource('key')!.id!;
   const inFuture = (days: number) => scene.inFuture(days);
@@ -146,14 +158,7 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
   });
 
   it('a create whose provider host is killed between CreateKey and ImportKeyMaterial is finished by the next up in that key: one key, Enabled, the material in it', async () => {
-    const e = engine({ expiresAt: inFuture(30) });
-    const keysBefore = awsKeyCount();
-    scene.emulator.faults.add({ target: 'aws:GetParametersForImport', latencyMs: 4000 });
-    const dying = run(e.up());
-    await waitFor(() => awsKeyCount() === keysBefore + 1 && (scene.emulator.requestCounts()['aws:GetParametersForImport'] ?? 0) > gpfiBefore());
-    killDescendants(/cmd\/dynamic-provider/);
-    await failedRun(dying);
-    scene.emulator.faults.clear();
+    const { e, keysBefore } = await interruptCreate([/cmd\/dynamic-provider/]);
     assert.equal(awsKeyCount(), keysBefore + 1, 'the interrupted create left one key');
     assert.equal(e.resource('key'), undefined, 'which the stack does not know');
     const calls = await scene.calls(() => run(e.up()));
@@ -166,15 +171,7 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
 
   if (kind === 'pulumi CLI') {
     it('a `pulumi up` interrupted (CLI killed) between CreateKey and ImportKeyMaterial: the next up finishes that key; what it prints', async () => {
-      const e = engine({ expiresAt: inFuture(30) });
-      const keysBefore = awsKeyCount();
-      scene.emulator.faults.add({ target: 'aws:GetParametersForImport', latencyMs: 4000 });
-      const dying = run(e.up());
-      await waitFor(() => awsKeyCount() === keysBefore + 1 && (scene.emulator.requestCounts()['aws:GetParametersForImport'] ?? 0) > gpfiBefore());
-      killDescendants(/(^|\/)pulumi (up|preview)/);
-      killDescendants(/cmd\/dynamic-provider/);
-      await failedRun(dying);
-      scene.emulator.faults.clear();
+      const { e, keysBefore } = await interruptCreate([/(^|\/)pulumi (up|preview)/, /cmd\/dynamic-provider/]);
       // What a user sees next: the stack is locked by the killed CLI; `pulumi cancel` removes the lock.
       const locked = await failedRun(run(e.up()));
       assert.match(transcript(locked), /the stack is currently locked by 1 lock\(s\)[\s\S]*pulumi cancel/);
