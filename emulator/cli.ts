@@ -1,11 +1,68 @@
 #!/usr/bin/env node
-// kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test]
+// kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test] [--quiet] [--help]
 // Prints exactly one line on stdout when ready; one log line per request on stderr; SIGINT and
-// SIGTERM close it cleanly.
+// SIGTERM close it cleanly. --help prints the usage on stdout and exits 0; a bad flag or a --state that cannot be the
+// state file (a folder, a missing folder) exits 2 at once, before listening.
 
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { startEmulator, type EmulatorOptions } from './index';
 
 export const USAGE = 'Usage: kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test] [--quiet]';
+
+/** What `--help` prints (on stdout, exit 0). */
+export const HELP = `${USAGE}
+
+A local KMS for AWS, Alibaba Cloud and Huawei Cloud on one loopback port. Prints one line when ready
+("kms-emulator listening on http://HOST:PORT"), one log line per request on stderr; SIGINT / SIGTERM close it.
+
+  --host HOST          address to listen on (default 127.0.0.1)
+  --port PORT          port, 0 = any free one (default 0)
+  --state FILE         keep keys, aliases and the clock in FILE across restarts (a file, not a folder)
+  --access-key ID      the one access key the emulator accepts (default test)
+  --secret-key SECRET  its secret; also seals the material in --state (default test)
+  --quiet              no request log
+  --help, -h           this text
+`;
+
+/** `--help` / `-h`: the caller prints HELP and exits 0. */
+export class HelpRequested extends Error {
+  constructor() {
+    super(HELP);
+    this.name = 'HelpRequested';
+  }
+}
+
+/**
+ * Why `--state` cannot be the state file, at start (not at the first change, when the emulator would fail to save):
+ * a folder, or a file in a folder that does not exist or cannot be written.
+ */
+export function stateFileProblem(file: string): string | undefined {
+  const stat = statOrUndefined(file);
+  if (stat?.isDirectory()) return `--state ${file} is a directory; give a file path, e.g. ${resolve(file, 'kms-state.json')}`;
+  if (stat && !stat.isFile()) return `--state ${file} is not a regular file; give a file path`;
+  const dir = dirname(resolve(file));
+  const parent = statOrUndefined(dir);
+  if (!parent) return `--state ${file}: the folder ${dir} does not exist; create it first`;
+  if (!parent.isDirectory()) return `--state ${file}: ${dir} is not a folder`;
+  try {
+    accessSync(dir, constants.W_OK);
+    if (stat) accessSync(file, constants.R_OK | constants.W_OK);
+  } catch {
+    return `--state ${file} cannot be ${stat ? 'read and written' : `created (no write access to ${dir})`}`;
+  }
+  return undefined;
+}
+
+/** statSync, undefined where nothing is (also below a file: ENOTDIR). */
+function statOrUndefined(path: string): ReturnType<typeof statSync> {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
 
 export function parseArgs(argv: string[]): EmulatorOptions & { quiet: boolean } {
   const options: EmulatorOptions & { quiet: boolean } = { quiet: false };
@@ -29,7 +86,7 @@ export function parseArgs(argv: string[]): EmulatorOptions & { quiet: boolean } 
       case '--access-key': options.accessKey = value(); break;
       case '--secret-key': options.secretKey = value(); break;
       case '--quiet': options.quiet = true; break;
-      case '--help': case '-h': throw new Error(USAGE);
+      case '--help': case '-h': throw new HelpRequested();
       default: throw new Error(`unknown argument '${flag}'\n${USAGE}`);
     }
   }
@@ -41,7 +98,17 @@ export async function main(argv: string[]): Promise<void> {
   try {
     options = parseArgs(argv);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(HELP);
+      return;
+    }
     process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const stateProblem = options.stateFile !== undefined ? stateFileProblem(options.stateFile) : undefined;
+  if (stateProblem) {
+    process.stderr.write(`kms-emulator: ${stateProblem}\n${USAGE}\n`);
     process.exitCode = 2;
     return;
   }

@@ -54,9 +54,12 @@ export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequ
       // a refusal that names the material, or a key already holding other material would pass for ours.
       const live = DEFINITE_REFUSALS.includes(errorCode(error) as never) ? undefined : await adapter.describeKey(keyId).catch(() => undefined);
       if (live && materialInPlace(live, expiresAt)) return {};
+      // Each layer adds its context once: the adapters' errors already name the call and, but for Huawei's, the key
+      // ("importing key material into <id>: InvalidImportTokenException: …"); only a key not named yet is added here.
+      const cause = describeCause(error);
       throw new ImportedKeyError(
         error instanceof ImportedKeyError ? error.code : 'ImportFailed',
-        `importing key material into ${keyId}: ${describeCause(error)}`,
+        cause.includes(keyId) ? cause : `importing key material into ${keyId}: ${cause}`,
         { cause: error, cloudCode: error instanceof ImportedKeyError ? error.cloudCode : undefined },
       );
     }

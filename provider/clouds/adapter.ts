@@ -171,7 +171,7 @@ export interface CloudProfile {
   readonly descriptionMaxLength?: number;
   /** Optional: the cloud's limits on tags. Without it `check` refuses tags: the cloud's adapter cannot set them. */
   readonly tagLimits?: TagLimits;
-  /** Optional: what the cloud's client does with an `endpoint` beyond scheme://host[:port]; default: neither. */
+  /** Optional: whether the cloud's client takes a bare host as `endpoint`, and a path; default: a scheme needed, a path kept. */
   readonly endpointForm?: { readonly bareHost: boolean; readonly path: boolean };
   /** Optional: the region a key id names (an ARN), so `check` can refuse one from another region than the resource's. */
   keyIdRegion?(keyId: string): string | undefined;

@@ -1,6 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { checkInputs, decodeKeyMaterial } from '../../provider/check';
+import { resolveRegion } from '../../provider/clouds/alicloud/client';
+import { ALICLOUD_REGION_VARIABLES } from '../../provider/clouds/alicloud/profile';
+import { awsProfile, resolveAwsRegion } from '../../provider/clouds/aws/profile';
+import { huaweicloudProfile } from '../../provider/clouds/huaweicloud/profile';
+import { ENV as HUAWEI_ENV } from '../../provider/clouds/huaweicloud/settings';
 import { UNKNOWN } from '../../provider/lifecycle';
 import { MATERIAL_B64, inFuture } from './support/fixtures';
 
@@ -55,7 +63,8 @@ describe('check: arguments validated offline', () => {
     assert.match(failuresOf({ cloud: 'gcp', keyMaterial: MATERIAL_B64 }).cloud, /aws/);
     assert.match(failuresOf({ cloud: 'aws', keySpec: 'AES_256', keyMaterial: MATERIAL_B64 }).keySpec, /SYMMETRIC_DEFAULT/);
     assert.match(failuresOf({ cloud: 'aws', wrappingKeySpec: 'RSA_1024', keyMaterial: MATERIAL_B64 }).wrappingKeySpec, /RSA_2048/);
-    assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, materail: 'x' }).materail, /unknown argument/);
+    // An unknown argument is reported without a property: the engine would print its value (a misspelt keyMaterial).
+    assert.match(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, materail: 'x' })[''], /^materail is not an argument of ImportedKey/);
     assert.match(failuresOf({ cloud: 'aws' }).keyMaterial, /required/);
   });
 
@@ -113,8 +122,8 @@ describe('check: arguments validated offline', () => {
 
   it('accepts the resource name the SDK passes, and does not list it among the arguments', () => {
     assert.deepEqual(failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, resourceName: 'payments' }), {});
-    const unknown = failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, aliasDerived: true }).aliasDerived;
-    assert.match(unknown, /unknown argument.*expiresIn, renewBefore/);
+    const unknown = failuresOf({ cloud: 'aws', keyMaterial: MATERIAL_B64, aliasDerived: true })[''];
+    assert.match(unknown, /^aliasDerived is not an argument.*expiresIn, renewBefore/);
     assert.doesNotMatch(unknown, /resourceName|__provider/);
   });
 
@@ -125,7 +134,7 @@ describe('check: arguments validated offline', () => {
   });
 
   describe('protectionLevel (alicloud only)', () => {
-    const ali = (over: Record<string, unknown>) => ({ cloud: 'alicloud', keyMaterial: MATERIAL_B64, ...over });
+    const ali = (over: Record<string, unknown>) => ({ cloud: 'alicloud', region: 'cn-hangzhou', keyMaterial: MATERIAL_B64, ...over });
 
     it('defaults to the key spec\'s level: SOFTWARE for Aliyun_AES_256 (RSA algorithms), HSM for Aliyun_SM4', () => {
       const aes = checkInputs(ali({}));
@@ -222,7 +231,7 @@ describe('check: what would strand a new key is refused at preview', () => {
   });
 
   it("Huawei's own name SM2_ENCRYPT is recorded as SM2PKE, the name the adapters speak", () => {
-    const { inputs, failures } = checkInputs({ cloud: 'huaweicloud', projectId: 'p', region: 'cn-north-4', keyMaterial: MATERIAL_B64, wrappingAlgorithm: 'SM2_ENCRYPT' });
+    const { inputs, failures } = checkInputs({ cloud: 'huaweicloud', projectId: '0123456789abcdef0123456789abcdef', region: 'cn-north-4', keyMaterial: MATERIAL_B64, wrappingAlgorithm: 'SM2_ENCRYPT' });
     assert.deepEqual(failures, []);
     assert.equal(inputs.wrappingAlgorithm, 'SM2PKE');
     assert.equal(inputs.wrappingKeySpec, 'SM2');
@@ -235,5 +244,181 @@ describe('check: what would strand a new key is refused at preview', () => {
     for (const alias of ['alias/payments', 'alias/team/pay_ments-1', `alias/${'a'.repeat(250)}`]) {
       assert.deepEqual(failuresOf({ cloud: 'aws', region: 'us-east-1', keyMaterial: MATERIAL_B64, alias }), {}, alias);
     }
+  });
+});
+
+describe('check: everything knowable offline, refused naming the argument and what is allowed (issue 11)', () => {
+  const PROJECT = '0123456789abcdef0123456789abcdef';
+  /** No region, project or instance metadata anywhere but in the arguments. */
+  const BARE_ENV: NodeJS.ProcessEnv = { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/aws-config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials' };
+  const base: Record<string, Record<string, unknown>> = {
+    aws: { cloud: 'aws', region: 'us-east-1', keyMaterial: MATERIAL_B64 },
+    alicloud: { cloud: 'alicloud', region: 'cn-hangzhou', keyMaterial: MATERIAL_B64 },
+    huaweicloud: { cloud: 'huaweicloud', region: 'cn-north-4', projectId: PROJECT, keyMaterial: MATERIAL_B64 },
+  };
+  /** The failures of `cloud`'s valid base with `over` applied (undefined removes an argument), by property. */
+  function failures(cloud: string, over: Record<string, unknown>, env: NodeJS.ProcessEnv = BARE_ENV): Record<string, string> {
+    const news = Object.fromEntries(Object.entries({ ...base[cloud], ...over }).filter(([, v]) => v !== undefined));
+    const all = checkInputs(news, new Date(), env).failures;
+    for (const f of all) assert.ok(f.property === '' || f.reason.startsWith(f.property), `the reason names its argument: ${JSON.stringify(f)}`);
+    const byProperty: Record<string, string> = {};
+    for (const f of all) byProperty[f.property] = byProperty[f.property] ? `${byProperty[f.property]} | ${f.reason}` : f.reason;
+    return byProperty;
+  }
+
+  it('the valid bases pass with nothing in the environment', () => {
+    for (const cloud of Object.keys(base)) assert.deepEqual(failures(cloud, {}), {}, cloud);
+  });
+
+  it('region: a malformed name is refused for every cloud, naming what a region looks like; real names pass', () => {
+    for (const [cloud, bad] of [['aws', 'us east 1'], ['aws', 'US-EAST-1'], ['aws', 'useast1'], ['alicloud', 'CN_HANGZHOU'], ['alicloud', 'cn hangzhou'], ['huaweicloud', 'cn north 4'], ['huaweicloud', 'CN-NORTH-4']]) {
+      assert.match(failures(cloud, { region: bad }).region ?? '', /^region ".*" is not an? \w+ region name such as [a-z]+-[a-z0-9-]+ \(lower case, no spaces\)$/, `${cloud} ${bad}`);
+    }
+    for (const region of ['us-east-1', 'us-gov-west-1', 'cn-northwest-1', 'us-isob-east-1', 'eusc-de-east-1', 'ap-southeast-7', 'il-central-1']) {
+      assert.deepEqual(failures('aws', { region }), {}, region);
+    }
+    for (const region of ['cn-shanghai-finance-1', 'ap-southeast-1', 'eu-central-1']) assert.deepEqual(failures('alicloud', { region }), {}, region);
+    for (const region of ['la-south-2', 'ap-southeast-3', 'af-south-1']) assert.deepEqual(failures('huaweicloud', { region }), {}, region);
+    assert.match(failures('aws', { region: '' }).region, /^region is empty; give an aws region name such as us-east-1/);
+  });
+
+  it('region: a malformed one from the environment is refused naming the variable', () => {
+    assert.match(failures('aws', { region: undefined }, { AWS_REGION: 'US-EAST-1' }).region, /^region is not given, and AWS_REGION is "US-EAST-1", which is not an aws region name/);
+    assert.match(failures('alicloud', { region: undefined }, { ALICLOUD_REGION: 'Hangzhou' }).region, /ALICLOUD_REGION is "Hangzhou"/);
+    assert.match(failures('huaweicloud', { region: undefined }, { HW_REGION_NAME: 'cn north 4' }).region, /HW_REGION_NAME is "cn north 4"/);
+    assert.deepEqual(failures('huaweicloud', { region: undefined }, { HUAWEICLOUD_SDK_REGION: 'cn-north-4' }), {});
+  });
+
+  it('region: missing where the cloud needs one and nothing supplies it — an endpoint does on Alibaba and Huawei, not on AWS', () => {
+    for (const cloud of ['alicloud', 'huaweicloud']) {
+      assert.match(failures(cloud, { region: undefined }).region, new RegExp(`^region is required for ${cloud} \\(or an endpoint\\): set the region argument, the stack config ${cloud}:region, or `));
+      assert.deepEqual(failures(cloud, { region: undefined, endpoint: 'http://127.0.0.1:4566' }), {}, cloud);
+      assert.deepEqual(failures(cloud, { region: undefined, endpoint: UNKNOWN }), {}, cloud);
+    }
+    assert.deepEqual(failures('alicloud', { region: undefined }, { ALIBABA_CLOUD_REGION_ID: 'cn-beijing' }), {});
+    assert.match(failures('aws', { region: undefined, endpoint: 'http://127.0.0.1:4566' }).region, /^region is required for aws: set the region argument, the stack config aws:region, or AWS_REGION \/ AWS_DEFAULT_REGION/);
+    assert.deepEqual(failures('aws', { region: UNKNOWN }), {});
+  });
+
+  it('region: AWS is not judged missing where its SDK can still find one (instance metadata, a shared config file)', () => {
+    assert.deepEqual(failures('aws', { region: undefined }, {}), {}, 'instance metadata may answer: not knowable offline');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-aws-config-'));
+    try {
+      const config = path.join(dir, 'config');
+      fs.writeFileSync(config, '[default]\nregion = eu-west-1\n');
+      assert.deepEqual(failures('aws', { region: undefined }, { ...BARE_ENV, AWS_CONFIG_FILE: config }), {});
+      fs.writeFileSync(config, '[default]\noutput = json\n');
+      assert.match(failures('aws', { region: undefined }, { ...BARE_ENV, AWS_CONFIG_FILE: config }).region, /required for aws/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('region: the environment variables are the ones each adapter reads, in its order', () => {
+    for (const [i, name] of ALICLOUD_REGION_VARIABLES.entries()) {
+      const env = Object.fromEntries(ALICLOUD_REGION_VARIABLES.slice(i).map((n) => [n, n === name ? 'cn-beijing' : 'cn-shanghai']));
+      assert.equal(resolveRegion({}, env), 'cn-beijing', name);
+    }
+    assert.deepEqual(huaweicloudProfile.region?.environment, HUAWEI_ENV.region);
+    assert.deepEqual(huaweicloudProfile.project?.environment, HUAWEI_ENV.projectId);
+    assert.equal(resolveAwsRegion({}, { AWS_DEFAULT_REGION: 'eu-west-1' }), 'eu-west-1');
+    assert.deepEqual(awsProfile.region?.environment, ['AWS_REGION', 'AWS_DEFAULT_REGION']);
+  });
+
+  it('description: longer than the cloud takes (AWS and Alibaba 8192 characters, Huawei 255) is refused; characters, not UTF-16 units', () => {
+    for (const [cloud, max] of [['aws', 8192], ['alicloud', 8192], ['huaweicloud', 255]] as const) {
+      assert.deepEqual(failures(cloud, { description: 'd'.repeat(max) }), {}, cloud);
+      assert.equal(failures(cloud, { description: 'd'.repeat(max + 1) }).description, `description is ${max + 1} characters; ${cloud} takes at most ${max}`);
+    }
+    assert.deepEqual(failures('huaweicloud', { description: '🔑'.repeat(255) }), {});
+    assert.match(failures('aws', { description: 5 }).description, /^description must be a string: text of at most 8192 characters; got number 5$/);
+  });
+
+  it('projectId: Huawei needs one (argument or environment) of 32 lowercase hex characters; other clouds refuse it', () => {
+    assert.match(failures('huaweicloud', { projectId: undefined }).projectId, /^projectId is required for huaweicloud \(32 lowercase hexadecimal characters.*\): pass the projectId argument or set HUAWEICLOUD_SDK_PROJECT_ID \/ HW_PROJECT_ID \/ HUAWEICLOUD_PROJECT_ID$/);
+    assert.deepEqual(failures('huaweicloud', { projectId: undefined }, { HW_PROJECT_ID: PROJECT }), {});
+    assert.match(failures('huaweicloud', { projectId: undefined }, { HW_PROJECT_ID: 'my-project' }).projectId, /^projectId is not given, and HW_PROJECT_ID is "my-project", which is not a huaweicloud project id: 32 lowercase hexadecimal/);
+    for (const bad of ['my-project', PROJECT.toUpperCase(), PROJECT.slice(1), `${PROJECT}0`, '']) {
+      assert.match(failures('huaweicloud', { projectId: bad }).projectId ?? '', /is not a huaweicloud project id: 32 lowercase hexadecimal characters/, bad);
+    }
+    assert.deepEqual(failures('huaweicloud', { projectId: UNKNOWN }), {});
+    for (const cloud of ['aws', 'alicloud']) {
+      assert.equal(failures(cloud, { projectId: PROJECT }).projectId, `projectId only applies to cloud huaweicloud; ${cloud} keys have no project — remove it`);
+    }
+  });
+
+  it('tags: AWS keys 1–128, values 0–256, at most 50, no aws: prefix (any case)', () => {
+    const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
+    assert.deepEqual(failures('aws', { tags: { ...many(48), ['k'.repeat(128)]: 'v'.repeat(256), empty: '' } }), {});
+    assert.equal(failures('aws', { tags: many(51) }).tags, 'tags has 51 entries; aws takes at most 50 tags per key');
+    assert.match(failures('aws', { tags: { ['k'.repeat(129)]: 'v' } }).tags, /^tags: key "k{40}"… is 129 characters; aws takes tag keys of 1–128 characters$/);
+    assert.match(failures('aws', { tags: { '': 'v' } }).tags, /key "" is 0 characters; aws takes tag keys of 1–128/);
+    assert.match(failures('aws', { tags: { k: 'v'.repeat(257) } }).tags, /^tags: value of "k" is 257 characters; aws takes tag values of 0–256 characters$/);
+    for (const key of ['aws:team', 'AWS:team']) assert.match(failures('aws', { tags: { [key]: 'v' } }).tags, /starts with aws:, which aws keeps for itself; tag keys must not start with aws:/, key);
+  });
+
+  it('tags: Alibaba at most 10, keys 1–128 not starting with aliyun or acs:, values 0–128; Huawei refuses any; adopting reports create-only once', () => {
+    const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
+    assert.deepEqual(failures('alicloud', { tags: { ...many(9), ['k'.repeat(128)]: 'v'.repeat(128) } }), {});
+    assert.equal(failures('alicloud', { tags: many(11) }).tags, 'tags has 11 entries; alicloud takes at most 10 tags per key');
+    assert.match(failures('alicloud', { tags: { k: 'v'.repeat(129) } }).tags, /tag values of 0–128 characters/);
+    for (const key of ['aliyun-team', 'acs:team', 'Aliyun']) assert.match(failures('alicloud', { tags: { [key]: 'v' } }).tags, /tag keys must not start with aliyun or acs:/, key);
+    assert.equal(failures('huaweicloud', { tags: { team: 'payments' } }).tags, 'tags are not supported for huaweicloud keys yet; remove them (tags work on aws, alicloud)');
+    assert.deepEqual(failures('huaweicloud', { tags: {} }), {});
+    const adopted = checkInputs({ ...base.huaweicloud, keyId: '11111111-2222-3333-4444-555555555555', tags: { a: 'b' }, description: 'd'.repeat(300) }, new Date(), BARE_ENV).failures;
+    assert.deepEqual(adopted.map((f) => f.property).sort(), ['description', 'tags']);
+    assert.ok(adopted.every((f) => /only applies to a key the resource creates/.test(f.reason)));
+  });
+
+  it('endpoint: only what the cloud\'s client sends — Alibaba no path, no cloud a query, fragment or user; a bare host where the client takes one', () => {
+    assert.match(failures('alicloud', { endpoint: 'https://kms.example.com/path' }).endpoint, /^endpoint "https:\/\/kms.example.com\/path" must not have a path: alicloud calls always go to "\/"; give https:\/\/host, http:\/\/host:port or a bare host/);
+    for (const cloud of ['aws', 'alicloud', 'huaweicloud']) {
+      assert.match(failures(cloud, { endpoint: 'https://kms.example.com?x=1' }).endpoint, /must not have a query or fragment/, cloud);
+      assert.match(failures(cloud, { endpoint: 'https://kms.example.com/#top' }).endpoint, /must not have a query or fragment/, cloud);
+      assert.match(failures(cloud, { endpoint: 'https://user:pw@kms.example.com' }).endpoint, /must not carry a user or password/, cloud);
+      assert.match(failures(cloud, { endpoint: 'http://exa mple.com' }).endpoint, /is not a URL/, cloud);
+      assert.match(failures(cloud, { endpoint: 'http://127.0.0.1:99999' }).endpoint, /is not a URL/, cloud);
+      assert.match(failures(cloud, { endpoint: 'ftp://kms.example.com' }).endpoint, /must use http or https/, cloud);
+      assert.deepEqual(failures(cloud, { endpoint: 'http://127.0.0.1:4566' }), {}, cloud);
+    }
+    assert.deepEqual(failures('alicloud', { endpoint: 'kms.cn-hangzhou.aliyuncs.com' }), {}, 'the Alibaba client takes a bare host');
+    assert.deepEqual(failures('huaweicloud', { endpoint: 'kms.cn-north-4.myhuaweicloud.com' }), {});
+    assert.deepEqual(failures('huaweicloud', { endpoint: 'https://gateway.example.com/kms-prefix' }), {}, 'Huawei keeps a path prefix');
+    assert.deepEqual(failures('aws', { endpoint: 'http://127.0.0.1:4566/prefix' }), {}, 'the AWS SDK keeps a path prefix');
+    assert.match(failures('aws', { endpoint: 'kms.us-east-1.amazonaws.com' }).endpoint, /is not a URL; aws takes an http:\/\/ or https:\/\/ URL/);
+    assert.deepEqual(Object.keys(failures('aws', { cloud: 'gcp', endpoint: 'https://kms.example.com/prefix' })), ['cloud'], 'an unknown cloud: the endpoint judged only by what no client takes');
+    assert.match(failures('aws', { cloud: 'gcp', endpoint: 'https://kms.example.com?x=1' }).endpoint, /must not have a query/);
+  });
+
+  it('keyId: an ARN of another region than the resource\'s is refused', () => {
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555';
+    assert.match(failures('aws', { keyId: arn }).keyId, /^keyId names a key in eu-west-1, but this resource's region is us-east-1/);
+    assert.deepEqual(failures('aws', { keyId: arn, region: 'eu-west-1' }), {});
+    assert.deepEqual(failures('aws', { keyId: arn, region: undefined }, {}), {}, 'the region is not known here: not judged');
+    assert.match(failures('alicloud', { keyId: 'acs:kms:cn-beijing:1234567890123456:key/key-abc12345' }).keyId, /names a key in cn-beijing, but this resource's region is cn-hangzhou/);
+  });
+
+  it('cloud, wrong types and unknown arguments: the reason names the argument and lists what is allowed, once', () => {
+    assert.deepEqual(failures('aws', { cloud: 5 }), { cloud: 'cloud must be a string, one of: aws, alicloud, huaweicloud; got number 5' });
+    assert.match(failures('aws', { cloud: 'AWS' }).cloud, /^cloud "AWS" is not supported; one of: aws, alicloud, huaweicloud$/);
+    assert.match(failures('aws', { cloud: undefined }).cloud, /^cloud is required; one of: aws, alicloud, huaweicloud$/);
+    assert.equal(failures('aws', { onDelete: 1 }).onDelete, 'onDelete must be a string: one of: scheduleKeyDeletion, deleteMaterial, retain; got number 1');
+    assert.equal(failures('aws', { wrappingKeySpec: 2048 }).wrappingKeySpec, 'wrappingKeySpec must be a string: a wrapping key spec such as RSA_2048; got number 2048');
+    assert.match(failures('aws', { keySpec: true }).keySpec, /^keySpec must be a string: one of: SYMMETRIC_DEFAULT, .*; got boolean true$/);
+    assert.match(failures('aws', { region: 5 }).region, /^region must be a string: an aws region name such as us-east-1; got number 5$/);
+    assert.match(failures('aws', { keyMaterial: 5 }).keyMaterial, /^keyMaterial must be the key material as a base64 string; got number$/);
+    assert.match(failures('aws', { onDelete: 'burn' }).onDelete, /^onDelete "burn" is not allowed; one of: scheduleKeyDeletion, deleteMaterial, retain$/);
+    assert.match(failures('aws', { deletionWindowInDays: '10' }).deletionWindowInDays, /^deletionWindowInDays: aws accepts a whole number of days from 7 to 30; got the string "10"$/);
+    assert.match(failures('aws', { wrappingAlgorithm: 'ROT13' }).wrappingAlgorithm, /^wrappingAlgorithm: algorithm "ROT13" is not supported; supported wrapping algorithms: RSAES_OAEP_SHA_256/);
+    assert.equal(failures('aws', { enabled: 'false' }).enabled, 'enabled must be true or false (default true); got the string "false"');
+    assert.deepEqual(failures('aws', { enabled: false }), {});
+  });
+
+  it('an unknown argument is reported without its property, so the engine never prints its value (a misspelt keyMaterial)', () => {
+    const material = randomBytes(32).toString('base64');
+    const result = checkInputs({ ...base.aws, keyMaterail: material }, new Date(), BARE_ENV);
+    assert.deepEqual(result.failures.map((f) => f.property), ['']);
+    assert.match(result.failures[0].reason, /^keyMaterail is not an argument of ImportedKey \(its value is not shown\); the arguments are cloud, region/);
+    assert.ok(!JSON.stringify(result.failures).includes(material));
   });
 });

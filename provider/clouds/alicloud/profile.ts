@@ -7,6 +7,15 @@ import { ImportedKeyError } from '../../errors';
 export const ALICLOUD_KEY_SPECS = ['Aliyun_AES_256', 'Aliyun_SM4'] as const;
 export type AlicloudKeySpec = (typeof ALICLOUD_KEY_SPECS)[number];
 
+/**
+ * The variables client.ts's resolveRegion reads after the argument, in its order (tests/provider/check.test.ts holds
+ * the two lists together).
+ */
+export const ALICLOUD_REGION_VARIABLES = ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALIBABACLOUD_REGION_ID'] as const;
+
+/** Region ids as Alibaba spells them (cn-hangzhou, ap-southeast-1, cn-shanghai-finance-1); the client's own test. */
+export const ALICLOUD_REGION_PATTERN = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
+
 /** CreateAlias's AliasName. */
 export const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9:/_-]{1,249}$/;
 
@@ -61,6 +70,23 @@ export const alicloudProfile: CloudProfile = {
   },
   // CreateAlias takes AliasName alias/<1–249 of letters, digits, : / _ ->.
   aliasPattern: ALIAS_PATTERN,
+  region: {
+    pattern: ALICLOUD_REGION_PATTERN,
+    example: 'cn-hangzhou',
+    environment: ALICLOUD_REGION_VARIABLES,
+    // With an endpoint the client needs no region (RegionId then defaults to cn-hangzhou).
+    endpointSuffices: true,
+  },
+  // CreateKey's Description: "0 to 8,192 characters in length" (Alibaba Cloud KMS API reference, CreateKey,
+  // https://www.alibabacloud.com/help/en/kms/developer-reference/api-createkey).
+  descriptionMaxLength: 8192,
+  // TagResource (what the adapter calls): "You can add up to 10 tags to a key"; TagResources: a tag key up to 128
+  // characters that "cannot start with aliyun or acs:", a tag value up to 128 characters (Alibaba Cloud KMS API
+  // reference, api-tagresource and api-kms-2016-01-20-tagresources).
+  tagLimits: { maxTags: 10, keyLength: { min: 1, max: 128 }, valueLength: { min: 0, max: 128 }, reservedKeyPrefixes: ['aliyun', 'acs:'] },
+  // The client takes https://host, http://host:port or a bare host; RPC calls always go to "/" (no path, no query).
+  endpointForm: { bareHost: true, path: false },
+  keyIdRegion: (keyId: string) => /^acs:kms:([a-z0-9-]+):/.exec(keyId)?.[1],
   // A key id (UUID or the newer key-… form), an alias, or an ARN acs:kms:REGION:ACCOUNT:key/ID — all accepted by DescribeKey.
   keyIdPattern:
     /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|key-[a-z0-9]{8,64}|alias\/[a-zA-Z0-9_/-]{1,255}|acs:kms:[a-z0-9-]+:\d+:(?:key\/[a-zA-Z0-9-]+|alias\/[a-zA-Z0-9_/-]+))$/,

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WrappingAlgorithm } from '../../wrapping';
 import type { AdapterConfig, CloudProfile, KmsAdapter } from '../adapter';
+import { ENV } from './settings';
 
 export const KEY_SPECS = ['AES_256', 'SM4'] as const;
 
@@ -9,6 +10,19 @@ export const KEY_SPECS = ['AES_256', 'SM4'] as const;
 const ALGORITHMS: readonly WrappingAlgorithm[] = ['RSAES_OAEP_SHA_256', 'SM2PKE', 'RSAES_PKCS1_V1_5', 'RSAES_OAEP_SHA_1'];
 
 export const KEY_ID_PATTERN = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/;
+
+/** Region names as settings.ts checks them: cn-north-4, ap-southeast-1, la-south-2. */
+export const HUAWEI_REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+
+/**
+ * project_id: "The value returned by the IAM API is used, which contains 32 characters" (Huawei Cloud DEW API
+ * reference, CreateKey, https://support.huaweicloud.com/intl/en-us/api-dew/CreateKey.html); IAM's project ids are 32
+ * lowercase hexadecimal characters. Required: every KMS path is /v1.0/{project_id}/kms/… (argument or environment).
+ */
+export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+/** key_description: "0 to 255 characters" (Huawei Cloud DEW API reference, CreateKey, as above). */
+export const DESCRIPTION_MAX = 255;
 
 /** key_alias is ^[a-zA-Z0-9:/_-]{1,255}$. */
 export const ALIAS_MAX = 255;
@@ -45,6 +59,18 @@ export const huaweicloudProfile: CloudProfile = {
   // A given alias is refused at check when Huawei would refuse it; only a derived one is made valid.
   aliasPattern: KEY_ALIAS_PATTERN,
   deriveAlias: (resourceName: string) => deriveKeyAlias(resourceName),
+  region: {
+    pattern: HUAWEI_REGION_PATTERN,
+    example: 'cn-north-4',
+    environment: ENV.region,
+    // With an endpoint the signer needs no region (SDK-HMAC-SHA256 does not sign one).
+    endpointSuffices: true,
+  },
+  project: { pattern: PROJECT_ID_PATTERN, describe: '32 lowercase hexadecimal characters, as IAM gives it', environment: ENV.projectId },
+  descriptionMaxLength: DESCRIPTION_MAX,
+  // No tagLimits: the adapter cannot set tags on Huawei keys yet, so `check` refuses them.
+  // A bare host gets https://; a path is kept as a prefix of /v1.0/{project_id}/kms/…; a query would be dropped.
+  endpointForm: { bareHost: true, path: true },
   createAdapter(config: AdapterConfig): KmsAdapter {
     // Loaded on use so that `check` never reads credentials.
     // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -1,0 +1,99 @@
+// provider/importMaterial.ts: a refused import token, twice in a row, through each cloud's real adapter against the
+// emulator. The error says once which key the import was for — the adapter names the call (and, but on Huawei, the
+// key), importMaterial adds the key only where it is not named yet — never "importing key material into X:
+// importing key material into X: …".
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import type { KmsAdapter } from '../../provider/clouds/adapter';
+import { AlicloudKmsAdapter } from '../../provider/clouds/alicloud/adapter';
+import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
+import { HuaweiKmsAdapter } from '../../provider/clouds/huaweicloud/adapter';
+import { HuaweiKmsClient } from '../../provider/clouds/huaweicloud/client';
+import { ImportedKeyError } from '../../provider/errors';
+import { importKeyMaterial } from '../../provider/importMaterial';
+import { useEmulator } from '../support/emulator';
+import { useAwsEnvironment } from './support/awsEnvironment';
+
+const PROJECT = '0123456789abcdef0123456789abcdef';
+const ALIBABA_NAMES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'] as const;
+
+describe('importKeyMaterial: a failed import names its key once', () => {
+  const emu = useEmulator();
+  useAwsEnvironment();
+  const saved: Record<string, string | undefined> = {};
+  before(() => {
+    for (const name of ALIBABA_NAMES) {
+      saved[name] = process.env[name];
+      process.env[name] = 'test';
+    }
+  });
+  after(() => {
+    for (const name of ALIBABA_NAMES) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  const clouds: Array<{ cloud: string; keySpec: string; adapter: () => KmsAdapter & { destroy?(): void } }> = [
+    { cloud: 'aws', keySpec: 'SYMMETRIC_DEFAULT', adapter: () => new AwsKmsAdapter({ region: 'us-east-1', endpoint: emu.url }) },
+    { cloud: 'alicloud', keySpec: 'Aliyun_AES_256', adapter: () => new AlicloudKmsAdapter({ region: 'cn-hangzhou', endpoint: emu.url }) },
+    {
+      cloud: 'huaweicloud',
+      keySpec: 'AES_256',
+      adapter: () => new HuaweiKmsAdapter(new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } })),
+    },
+  ];
+
+  for (const { cloud, keySpec, adapter: make } of clouds) {
+    it(`${cloud}: a token of another key, refused on the first try and the retry`, async () => {
+      const adapter = make();
+      try {
+        const alias = (name: string) => (cloud === 'huaweicloud' ? { alias: `${name}-${randomBytes(4).toString('hex')}` } : {});
+        const key = await adapter.createKey({ keySpec, ...alias('import-errors') });
+        const other = await adapter.createKey({ keySpec, ...alias('import-errors-other') });
+        const foreign = await adapter.getImportParameters(other.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+        // Every set of parameters for `key` comes with the other key's token: the import is refused twice.
+        const mixedUp: KmsAdapter = Object.create(adapter);
+        mixedUp.getImportParameters = async (keyId, algorithm, spec) => ({ ...(await adapter.getImportParameters(keyId, algorithm, spec)), importToken: foreign.importToken });
+        const error = await importKeyMaterial(mixedUp, {
+          keyId: key.keyId, material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048', materialPresent: false,
+        }).then(() => assert.fail('the import should fail'), (e: unknown) => e);
+        assert.ok(error instanceof ImportedKeyError, String(error));
+        assert.equal(error.code, 'ImportTokenRejected');
+        assert.ok(error.cloudCode, 'the cloud\'s code is kept');
+        const message = error.message;
+        const contexts = message.match(/importing key material into |Alibaba Cloud KMS ImportKeyMaterial on key /g) ?? [];
+        assert.equal(contexts.length, 1, `one layer says which import failed: ${message}`);
+        assert.ok(message.startsWith(`importing key material into ${key.keyId}: `) || message.startsWith(`Alibaba Cloud KMS ImportKeyMaterial on key ${key.keyId} failed: `), message);
+        const segments = message.split(': ');
+        for (let i = 1; i < segments.length; i++) assert.notEqual(segments[i], segments[i - 1], `a repeated prefix: ${message}`);
+      } finally {
+        adapter.destroy?.();
+      }
+    });
+  }
+
+  it('an error that does not name the key gets it, once', async () => {
+    const fake = {
+      reimportMode: 'in-place',
+      getImportParameters: async () => ({ keyId: 'k-1', publicKey: Buffer.alloc(0), importToken: Buffer.from('t'), parametersValidTo: '' }),
+      importMaterial: async () => {
+        throw new ImportedKeyError('CloudError', 'cloud import-key-material failed: HTTP 500');
+      },
+      describeKey: async () => undefined,
+    } as unknown as KmsAdapter;
+    // The wrap needs a real public key: take one from the emulator's AWS protocol.
+    const aws = new AwsKmsAdapter({ region: 'us-east-1', endpoint: emu.url });
+    try {
+      const key = await aws.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+      const { publicKey } = await aws.getImportParameters(key.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+      fake.getImportParameters = async () => ({ keyId: 'k-1', publicKey, importToken: Buffer.from('t'), parametersValidTo: '' });
+    } finally {
+      aws.destroy();
+    }
+    await assert.rejects(
+      importKeyMaterial(fake, { keyId: 'k-1', material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048', materialPresent: false }),
+      (e: Error) => e.message === 'importing key material into k-1: cloud import-key-material failed: HTTP 500',
+    );
+  });
+});
