@@ -6,7 +6,7 @@
 //   pulumi config set expiresAt 2027-06-30T00:00:00Z                      # optional: leave out for material that never expires
 //   pulumi up
 //
-// Against the local emulator instead: `pulumi config set endpoint http://127.0.0.1:PORT` and `pulumi config set projectId any-id`.
+// Against the local emulator instead: `pulumi config set endpoint http://127.0.0.1:PORT` and `pulumi config set projectId 0a1b2c3d4e5f60718293a4b5c6d7e8f9` (any 32 lowercase hex characters: the emulator keeps keys per project).
 import * as pulumi from '@pulumi/pulumi';
 // In your own project: import { ImportedKey } from 'pulumi-imported-key';
 import { ImportedKey } from '../../sdk';
