@@ -16,6 +16,7 @@ import { EMULATOR_CREDENTIALS, useEmulator } from '../support/emulator';
 import { forEachEngine, makeEngine, type EngineKind } from '../support/engines';
 import { assertNoMaterial } from '../support/leaks';
 import { failedRun } from '../support/scenario';
+import { reliability } from '../support/reliability';
 import { BAD_INPUT_COUNT, BAD_INPUT_GROUPS, MISSPELT_MATERIAL, type BadInput, type BadInputGroup } from './bad-inputs/cases';
 
 const PROGRAM = path.join(__dirname, 'bad-inputs', 'program');
@@ -154,6 +155,7 @@ describe(`bad inputs: ${BAD_INPUT_COUNT} refused at preview, naming the argument
     const refusedEverywhere = Math.min(...tallies.map((t) => t.refused));
     const calls = tallies.reduce((n, t) => n + t.calls, 0);
     console.log(`bad inputs: ${refusedEverywhere} refused at preview, ${calls} calls`);
+    if (calls === 0) reliability.badInputs = refusedEverywhere;
     const dir = process.env.RELIABILITY_COUNTS_DIR;
     if (dir) {
       fs.mkdirSync(dir, { recursive: true });

@@ -16,6 +16,7 @@ import { forEachEngine, storedFiles, type EngineKind } from '../support/engines'
 import { assertNoMaterial } from '../support/leaks';
 import { useScenario } from '../support/scenario';
 import { EMULATOR_CLOUD, keyNames, LOAD_CLOUDS, materialFor, type LoadCloud } from './load/material';
+import { reliability } from '../support/reliability';
 
 const ACCESS_KEY = 'load-ak';
 const SECRET_KEY = 'load-sk';
@@ -210,6 +211,8 @@ forEachEngine((kind) => describe(`load: ${keysPerCloud(kind)} ImportedKeys per c
       assert.deepEqual(keys.filter((k) => k.state !== 'PendingDeletion').map((k) => k.id), [], `${cloud}: every key pending deletion`);
     }
     console.log(`        throttled replies in all: ${Object.values(throttled).reduce((a, b) => a + b, 0)}`);
+    // Every key was proven above (Enabled, its own material, one CreateKey) and destroyed: none lost, none twice.
+    reliability.keysUnderLoad += names.length;
 
     // ---- no material (nor the seed) anywhere: the stored state and workspace, the runs' transcripts, the emulator's log ----
     const checks = assertNoMaterial([scene.material, ...names.map(({ name }) => materialFor(seed, name))], {

@@ -2,6 +2,7 @@
 
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import { reliability } from './reliability';
 
 /** The forms a leak could take: the bytes themselves, base64, base64url (unpadded) and hex (either case). */
 export function materialForms(material: Buffer): Buffer[] {
@@ -24,5 +25,6 @@ export function assertNoMaterial(materials: Buffer[], places: { texts?: Record<s
       }
     }
   }
+  reliability.leakChecks += blobs.length;
   return checks;
 }

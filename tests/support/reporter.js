@@ -16,6 +16,13 @@ class SpecWithSummary extends Spec {
             'Run `npm run pulumi-cli` (builds it from its Go module, once), then `npm test` again.\n',
         );
       }
+      const r = globalThis.__importedKeyReliability;
+      if (r && r.faults + r.badInputs + r.leakChecks + r.keysUnderLoad > 0) {
+        process.stdout.write(
+          `\nreliability: ${r.faults} faults survived, ${r.badInputs} bad inputs refused, ${r.leakChecks} leak checks clean, ` +
+            `${r.keysUnderLoad} keys under load, ${r.lost} lost\n`,
+        );
+      }
       process.stdout.write(`\ntests: ${s.passes} passed, ${s.failures} failed, ${s.pending} skipped\n`);
     });
   }
