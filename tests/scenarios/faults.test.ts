@@ -19,6 +19,7 @@ import type { KeyStore } from '../../emulator/store';
 import { DeploymentFailed, transcript, type RunResult } from '../../harness';
 import { forEachEngine, storedFiles, type EngineKind, type StackEngine } from '../support/engines';
 import { assertNoMaterial } from '../support/leaks';
+import { reliability } from '../support/reliability';
 import { useScenario } from '../support/scenario';
 import { aliasFor, EMULATOR_CLOUD, FAULT_CLOUDS, materialFor, type FaultCloud, type FaultKey } from './faults/material';
 
@@ -148,6 +149,8 @@ forEachEngine((kind) => describe(`faults: the state tells the truth through clou
 
   function survived(label: string, faults: number, detail: string): void {
     tally.push({ kind, label, faults });
+    // The reliability suite's line at the end of npm test (tests/support/reliability.ts, reporter.js).
+    reliability.faults += faults;
     const times = runTimes.map((ms) => (ms / 1000).toFixed(1)).join(' + ');
     console.log(`      fault: ${label} — ${faults} survived (${detail}) [${runTimes.length} runs: ${times} s]`);
   }
