@@ -197,12 +197,17 @@ describe('npm run demo', function () {
       assertNoMaterial(r);
     });
 
-    it('does not print the material when the failing command carried it (`pulumi config set-all --secret k=v`)', async () => {
-      // Everything succeeds but setting the config, whose command line (with the secret on it) ends up in the error.
-      const r = await demo(standIn('if [ "$1" = config ] && [ "$2" = set-all ]; then echo "error: config refused" >&2; exit 255; fi\nexit 0'));
+    it('does not print the material when setting the secret fails, even from a CLI that repeats its input', async () => {
+      // The secret goes to `pulumi config set --secret KEY` on stdin (never argv); this stand-in echoes that input into
+      // its error. The failure must name the key and carry nothing of what the command was given.
+      const argvLog = path.join(scratchDir('fake-pulumi-argv-'), 'argv.log');
+      const r = await demo(standIn(`echo "$@" >> ${argvLog}\nif [ "$1" = config ] && [ "$2" = set ]; then cat >&2; echo "error: config refused" >&2; exit 255; fi\nexit 0`));
       assert.strictEqual(r.code, 1, r.stdout + r.stderr);
-      assert.match(r.stderr, /config refused/);
-      assert.match(r.stderr, /--secret imported-key-demo:keyMaterial=‹material›/, 'the error carried the material (redacted)');
+      const argv = fs.readFileSync(argvLog, 'utf8');
+      assert.match(argv, /config set --secret imported-key-demo:keyMaterial/, 'the secret was set with its value on stdin');
+      for (const form of r.forms) assert.ok(!argv.includes(form), 'the material was on a command line');
+      assert.match(r.stderr, /pulumi config set --secret imported-key-demo:keyMaterial failed/);
+      assert.doesNotMatch(r.stdout + r.stderr, /‹material›/, 'not even redacted: the material never reached the output');
       assertNoMaterial(r);
     });
   });
