@@ -38,9 +38,6 @@ function withoutQueries(text: string): string {
 const RETRYABLE_CODES = new Set(['ServiceUnavailableTemporary', 'ServiceUnavailable', 'InternalFailure', 'InternalError']);
 // Only failures where the request surely did not reach the server: retrying them cannot repeat a CreateKey.
 const RETRYABLE_NETWORK = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
-// A connection closed mid-call (Node's keep-alive pool reuses sockets the server is closing): the work may or may not
-// be done, which every call but CreateKey tolerates (the same import, describe or deletion again is harmless).
-const RESET_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /** Alibaba's flow control (Throttling, Throttling.User, Throttling.Api, …, or a bare 429): nothing was done, any call may be sent again. */
 export function isThrottled(failure: AlibabaFailure): boolean {
@@ -59,7 +56,7 @@ export function isRetryable(failure: AlibabaFailure, idempotent = true): boolean
   }
   if (failure.code && (failure.code.startsWith('Throttling') || RETRYABLE_CODES.has(failure.code))) return true;
   if (failure.status !== undefined && (failure.status >= 500 || failure.status === 429)) return true;
-  return failure.networkCode !== undefined && (RETRYABLE_NETWORK.has(failure.networkCode) || RESET_NETWORK.has(failure.networkCode));
+  return failure.networkCode !== undefined && RETRYABLE_NETWORK.has(failure.networkCode);
 }
 
 const NOT_FOUND = new Set(['Forbidden.KeyNotFound', 'EntityNotExist.Key', 'Forbidden.AliasNotFound']);
