@@ -48,22 +48,7 @@ export class CliDriver extends EngineDriver<CliEngine> {
    * export.json: that is `stack export --show-secrets`, decrypted on purpose for the tests.
    */
   storedState(): string {
-    const texts: string[] = [];
-    const walk = (dir: string) => {
-      if (!fs.existsSync(dir)) return;
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const file = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(file);
-        else if (entry.isFile()) texts.push(fs.readFileSync(file, 'utf8'));
-      }
-    };
-    walk(this.stack.backendDir);
-    walk(path.join(this.stack.root, 'home'));
-    const work = path.join(this.stack.root, 'work');
-    for (const name of fs.readdirSync(work)) if (name.endsWith('.yaml')) texts.push(fs.readFileSync(path.join(work, name), 'utf8'));
-    // A plain `stack export` (secrets encrypted), should CliEngine keep one.
-    const plainExport = path.join(this.stack.root, 'stack-export.json');
-    if (fs.existsSync(plainExport)) texts.push(fs.readFileSync(plainExport, 'utf8'));
+    const texts = this.stack.storedFiles().map((file) => fs.readFileSync(file, 'utf8'));
     if (!texts.some((t) => t.includes('"checkpoint"'))) throw new Error(`no stack checkpoint under ${this.stack.backendDir}`);
     return texts.join('\n');
   }

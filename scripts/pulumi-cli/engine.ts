@@ -71,6 +71,30 @@ export class CliEngine {
     return path.join(this.root, 'backend');
   }
 
+  /**
+   * The files the CLI keeps for this stack, as a user's machine would hold them: the file backend, PULUMI_HOME, the
+   * workspace's Pulumi*.yaml and the plain `stack export` (secrets encrypted). Not export.json, which is decrypted on
+   * purpose (state()). What the leak checks and the demo search for the material.
+   */
+  storedFiles(): string[] {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      if (!fs.existsSync(dir)) return;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (entry.isFile()) files.push(file);
+      }
+    };
+    walk(this.backendDir);
+    walk(path.join(this.root, 'home'));
+    const work = path.join(this.root, 'work');
+    for (const name of fs.readdirSync(work)) if (name.endsWith('.yaml')) files.push(path.join(work, name));
+    const plainExport = path.join(this.root, 'stack-export.json');
+    if (fs.existsSync(plainExport)) files.push(plainExport);
+    return files;
+  }
+
   /** `pulumi config set [--secret] key value`, applied before the next run. */
   setConfig(key: string, value: ConfigValue): void {
     if (!key.includes(':')) key = `${this.project}:${key}`;

@@ -5,7 +5,6 @@
 // saying so (reporter.js); under CI (CI=true) a missing CLI is a failure, never a skip.
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Engine, type EngineOptions, type RunOptions, type RunResult, type StackState, type ResourceState, type ConfigValue } from '../../harness';
 import { CliEngine } from '../../scripts/pulumi-cli/engine';
 import { findPulumiCli } from '../../scripts/pulumi-cli/locate';
@@ -58,25 +57,10 @@ export function makeEngine(kind: EngineKind, opts: EngineOptions): StackEngine {
   return kind === 'pulumi CLI' ? new CliEngine(opts) : new Engine(opts);
 }
 
-/** The files the engine keeps for a stack: the harness's state file, or the CLI's backend, workspace yaml, PULUMI_HOME and plain `stack export`. */
+/** The files the engine keeps for a stack: the harness's state file, or what the CLI keeps (CliEngine.storedFiles). */
 export function storedFiles(e: StackEngine, stateFile: string): string[] {
-  if (!(e instanceof CliEngine)) return fs.existsSync(stateFile) ? [stateFile] : [];
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (entry.isFile()) files.push(file);
-    }
-  };
-  walk(e.backendDir);
-  walk(path.join(e.root, 'home'));
-  const work = path.join(e.root, 'work');
-  for (const name of fs.readdirSync(work)) if (name.endsWith('.yaml')) files.push(path.join(work, name));
-  const plainExport = path.join(e.root, 'stack-export.json');
-  if (fs.existsSync(plainExport)) files.push(plainExport);
-  return files;
+  if (e instanceof CliEngine) return e.storedFiles();
+  return fs.existsSync(stateFile) ? [stateFile] : [];
 }
 
 /** The same files' contents, as one text. */
