@@ -96,4 +96,29 @@ describe('importKeyMaterial: a failed import names its key once', () => {
       (e: Error) => e.message === 'importing key material into k-1: cloud import-key-material failed: HTTP 500',
     );
   });
+
+  it('huaweicloud: after the delete, tokens refused twice (one used, one expired) → fresh parameters again, the material is back', async () => {
+    const client = new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } });
+    const adapter = new HuaweiKmsAdapter(client);
+    const key = await adapter.createKey({ keySpec: 'AES_256', alias: `after-delete-${randomBytes(4).toString('hex')}` });
+    const other = await adapter.createKey({ keySpec: 'AES_256', alias: `after-delete-other-${randomBytes(4).toString('hex')}` });
+    const material = randomBytes(32);
+    const request = { keyId: key.keyId, material, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' };
+    const expiresAt = new Date(emu.running.clock.now() + 10 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+    await importKeyMaterial(adapter, { ...request, expiresAt, materialPresent: false });
+    // The first two sets of parameters carry the other key's token: refused as a used or expired one would be.
+    let prepared = 0;
+    const foreign = await adapter.getImportParameters(other.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    const refusing: KmsAdapter = Object.create(adapter);
+    refusing.getImportParameters = async (keyId, algorithm, spec) => {
+      const real = await adapter.getImportParameters(keyId, algorithm, spec);
+      return ++prepared <= 2 ? { ...real, importToken: foreign.importToken } : real;
+    };
+    const later = new Date(Date.parse(expiresAt) + 30 * 86_400_000).toISOString();
+    await importKeyMaterial(refusing, { ...request, expiresAt: later, materialPresent: true }, { now: () => Date.now(), sleep: async () => undefined });
+    assert.equal(prepared, 3);
+    const live = await adapter.describeKey(key.keyId);
+    assert.equal(live?.keyState, 'Enabled');
+    assert.equal(live?.validTo, later);
+  });
 });
