@@ -4,11 +4,11 @@
 // Once the old material is deleted the key is unusable until an import succeeds, so that import is tried again
 // (fresh parameters each time) for a bounded time, and if it still fails the error says what was left behind.
 
-import type { KmsAdapter } from './clouds/adapter';
+import type { KeyDescription, KmsAdapter } from './clouds/adapter';
 import { backoffDelay } from './clouds/retry';
 import { ImportedKeyError, type ErrorCode } from './errors';
 import { materialInPlace } from './lifecycle';
-import type { WaitClock } from './waiter';
+import { NOT_FOUND_POLICY, waitForKey, type WaitClock } from './waiter';
 import { wrapKeyMaterial, type WrappingAlgorithm } from './wrapping';
 
 export interface ImportRequest {
@@ -82,10 +82,7 @@ export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequ
         prepared = await prepare();
         continue;
       }
-      // The cloud may have done the work and the reply been lost: believe DescribeKey over the error — but never over
-      // a refusal that names the material, or a key already holding other material would pass for ours.
-      const live = DEFINITE_REFUSALS.includes(errorCode(error) as never) ? undefined : await adapter.describeKey(keyId).catch(() => undefined);
-      if (live && materialInPlace(live, expiresAt)) return {};
+      if (await importShows(adapter, keyId, expiresAt, error, clock, true)) return {};
       // Each layer adds its context once: the adapters' errors already name the call and, but for Huawei's, the key
       // ("importing key material into <id>: InvalidImportTokenException: …"); only a key not named yet is added here.
       const cause = describeCause(error);
@@ -96,6 +93,22 @@ export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequ
       );
     }
   }
+}
+
+/**
+ * Whether a failed import was done after all (its reply lost): DescribeKey shows the material in place with the expiry
+ * asked for. Never believed over a refusal that names the material, or a key already holding other material would
+ * pass for ours. When the outcome is unclear (no reply, a 5xx) and `wait`, the describe is asked again for up to
+ * NOT_FOUND_TIMEOUT_MS: an eventually consistent describe may show the import only seconds later (waiter.ts).
+ */
+async function importShows(adapter: KmsAdapter, keyId: string, expiresAt: string | undefined, error: unknown, clock: WaitClock, wait: boolean): Promise<boolean> {
+  const code = errorCode(error);
+  if (DEFINITE_REFUSALS.includes(code as never)) return false;
+  const unclear = code === undefined || code === 'CloudError';
+  const policy = wait && unclear ? NOT_FOUND_POLICY : { ...NOT_FOUND_POLICY, timeoutMs: 0 };
+  const done = (live: KeyDescription | undefined) => live !== undefined && (materialInPlace(live, expiresAt) || live.keyState === 'PendingDeletion');
+  const result = await waitForKey(adapter, keyId, done, policy, clock).catch(() => undefined);
+  return result?.live !== undefined && materialInPlace(result.live, expiresAt);
 }
 
 type Prepared = { importToken: Buffer; encryptedKeyMaterial: Buffer };
@@ -122,9 +135,11 @@ async function importAfterDelete(
     } catch (error) {
       last = error;
       if (!worthAnotherAttempt(error)) break;
-      const live = await adapter.describeKey(keyId).catch(() => undefined);
-      if (live && materialInPlace(live, expiresAt)) return {};
-      if (live?.keyState === 'PendingDeletion' || attempt >= budget.maxAttempts || clock.now() - started >= budget.timeoutMs) break;
+      // The next attempt is itself a probe (refused while the material is back), so only the last one waits for a
+      // lagging describe.
+      const final = attempt >= budget.maxAttempts || clock.now() - started >= budget.timeoutMs;
+      if (await importShows(adapter, keyId, expiresAt, error, clock, final)) return {};
+      if (final) break;
       await clock.sleep(Math.min(backoffDelay(budget, attempt), Math.max(0, budget.timeoutMs - (clock.now() - started))));
     }
   }

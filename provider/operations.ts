@@ -9,7 +9,7 @@ import { expiryPolicy, importExpiry } from './expiry';
 import { importKeyMaterial, MaterialDeletedError } from './importMaterial';
 import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate } from './lifecycle';
 import { ECHOED_ARGUMENTS, type KeyInputs, type KeyOutputs, type OnDelete } from './types';
-import { waitForKey } from './waiter';
+import { describeRecordedKey, waitForKey } from './waiter';
 import { validateKeyMaterial } from './wrapping';
 
 export interface Cloud {
@@ -260,9 +260,13 @@ function assertSameMaterialId(keyId: string, recorded: string | undefined, live:
   }
 }
 
-/** The live outputs, or undefined when the key is gone or pending deletion (the resource is gone). */
+/**
+ * The live outputs, or undefined when the key is gone or pending deletion (the resource is gone). A key this stack
+ * recorded is believed missing only after describeRecordedKey's wait (a key just created may not show yet); a key
+ * read with `ImportedKey.get` (nothing recorded) is not waited for.
+ */
 export async function readImportedKey({ adapter }: Cloud, id: string, olds: KeyOutputs): Promise<KeyOutputs | undefined> {
-  const live = await adapter.describeKey(id);
+  const live = olds.keyState === undefined ? await adapter.describeKey(id) : await describeRecordedKey(adapter, id);
   if (keyIsGone(live)) return undefined;
   return {
     ...olds,
@@ -282,7 +286,7 @@ export async function readImportedKey({ adapter }: Cloud, id: string, olds: KeyO
 /** Imports the same material again when the key lost it or the expiry changed; records the rest. */
 export async function updateImportedKey({ profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, wanted: KeyInputs, material: Buffer): Promise<KeyOutputs> {
   const news = keepDerivedAlias(olds, wanted);
-  let live = await adapter.describeKey(id);
+  let live = await describeRecordedKey(adapter, id);
   const now = cloudNow(adapter);
   const policy = expiryPolicy(news);
   const materialMoved = !!(olds.keyMaterialId && live?.keyMaterialId && live.keyMaterialId !== olds.keyMaterialId);

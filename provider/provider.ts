@@ -14,6 +14,7 @@ import {
   cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, withRecordedDefaults, type Cloud,
 } from './operations';
 import type { KeyInputs, KeyOutputs } from './types';
+import { describeRecordedKey } from './waiter';
 
 type Props = Record<string, any>;
 
@@ -68,7 +69,8 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   if (plan.replaces.length === 0 && !placeUnknown && id) {
     // The renewal of a rolling expiry is judged on the cloud's clock, as of this answer.
     const { live, now } = await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, async ({ adapter }) => ({
-      live: await adapter.describeKey(id),
+      // A NotFound right after a create may be a describe that has not seen the key yet: not a replacement until it persists.
+      live: await describeRecordedKey(adapter, id),
       now: cloudNow(adapter),
     }));
     plan = planDiff(outputs, inputs, live, material, now);

@@ -15,6 +15,12 @@ import { useEmulator } from '../support/emulator';
 import { useAwsEnvironment } from './support/awsEnvironment';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
+
+/** A WaitClock whose sleeps pass at once and move its time on. */
+function jumpingClock() {
+  let now = 0;
+  return { now: () => now, sleep: async (ms: number) => { now += ms; } };
+}
 const ALIBABA_NAMES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'] as const;
 
 describe('importKeyMaterial: a failed import names its key once', () => {
@@ -92,7 +98,8 @@ describe('importKeyMaterial: a failed import names its key once', () => {
       aws.destroy();
     }
     await assert.rejects(
-      importKeyMaterial(fake, { keyId: 'k-1', material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048', materialPresent: false }),
+      // A clock that jumps: the describe that waits out a lost reply (15 s) is over at once.
+      importKeyMaterial(fake, { keyId: 'k-1', material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048', materialPresent: false }, jumpingClock()),
       (e: Error) => e.message === 'importing key material into k-1: cloud import-key-material failed: HTTP 500',
     );
   });
@@ -120,5 +127,21 @@ describe('importKeyMaterial: a failed import names its key once', () => {
     const live = await adapter.describeKey(key.keyId);
     assert.equal(live?.keyState, 'Enabled');
     assert.equal(live?.validTo, later);
+  });
+
+  it('a lost import reply while describes lag 2 s: DescribeKey is asked again until the import shows (one import call)', async () => {
+    const client = new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } });
+    const adapter = new HuaweiKmsAdapter(client);
+    const key = await adapter.createKey({ keySpec: 'AES_256', alias: `lagging-${randomBytes(4).toString('hex')}` });
+    emu.running.consistency.setDelay('huawei', 2000);
+    try {
+      emu.running.faults.add({ target: 'huawei:import-key-material', dropNext: 1 });
+      const before = emu.running.requestCounts()['huawei:import-key-material'] ?? 0;
+      await importKeyMaterial(adapter, { keyId: key.keyId, material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048', materialPresent: false });
+      assert.equal(emu.running.requestCounts()['huawei:import-key-material'], before + 1);
+    } finally {
+      emu.running.consistency.clear();
+      emu.running.faults.clear();
+    }
   });
 });
