@@ -216,6 +216,61 @@ forEachEngine((kind) => describe(`huaweicloud ImportedKey (${kind})`, function (
     assert.ok((await engine({ expiresAt: newExpiry }).preview({ refresh: true, expectNoChanges: true })).ok);
   });
 
+  describe('describes that lag behind changes (eventual consistency)', () => {
+    afterEach(() => scene.emulator.consistency.clear());
+
+    it('up, then at once preview --refresh --expect-no-changes and refresh: no change, the key stays, Enabled', async () => {
+      scene.emulator.consistency.setDelay('huawei', 700);
+      const keyId = (await engine().up()).steps[0].id!;
+      assert.ok((await engine().preview({ refresh: true, expectNoChanges: true })).ok);
+      await engine().refresh();
+      assert.equal(engine().resource('payments-key')?.id, keyId);
+      assert.equal(engine().resource('payments-key')!.outputs.keyState, 'Enabled');
+    });
+
+    it('a key recorded by a create that failed before any describe, refreshed while describes still say NotFound: kept, then finished by up', async () => {
+      // Describes see the key 12 s after CreateKey; the parameters are refused (503, every attempt) so the create
+      // fails at once, recording the key pending import without ever describing it.
+      scene.emulator.consistency.setDelay('huawei', 12_000);
+      scene.emulator.faults.add({ target: 'huawei:get-parameters-for-import', failNext: 4, failStatus: 503 });
+      const failed = await failedRun(engine().up());
+      assert.match(failed.error ?? '', /was created but its material is not imported yet/);
+      const keyId = engine().resource('payments-key')!.id!;
+      assert.equal((await describe_(keyId)), undefined, 'describes do not see the key yet');
+      await engine().refresh();
+      assert.equal(engine().resource('payments-key')?.id, keyId, 'refresh kept the key the cloud has');
+      assert.equal(engine().resource('payments-key')!.outputs.keyState, 'PendingImport');
+      scene.emulator.consistency.clear();
+      const finished = await engine().up();
+      assert.equal(finished.steps[0].id, keyId);
+      assert.equal((await describe_(keyId)).key_state, '2');
+      await provesMaterial(keyId, scene.material);
+    });
+
+    it('a key deleted out of band is still dropped by refresh (after the 15 s a NotFound is given to show itself wrong)', async () => {
+      scene.emulator.consistency.setDelay('huawei', 700);
+      const keyId = (await engine().up()).steps[0].id!;
+      const store = scene.emulator.store;
+      const snapshot = store.snapshot();
+      store.restore({ ...snapshot, keys: snapshot.keys.filter((k) => k.id !== keyId), aliases: snapshot.aliases.filter((a) => a.keyId !== keyId) });
+      const started = Date.now();
+      await engine().refresh();
+      assert.equal(engine().resource('payments-key'), undefined);
+      assert.ok(Date.now() - started >= 15_000, 'the NotFound was asked again before it was believed');
+    });
+
+    it('a lost import reply while describes lag 2 s: the create waits for the import to show and ends Enabled, one import call', async () => {
+      scene.emulator.consistency.setDelay('huawei', 2000);
+      scene.emulator.faults.add({ target: 'huawei:import-key-material', dropNext: 1 });
+      const before = scene.emulator.requestCounts();
+      const r = await engine().up();
+      assert.deepEqual(ops(r), ['create']);
+      assert.equal(countsSince(before)['huawei:import-key-material'], 1);
+      assert.equal(r.outputs.keyState, 'Enabled');
+      await provesMaterial(r.steps[0].id!, scene.material);
+    });
+  });
+
   it('replaces a created key when the material changes, and schedules the old one for deletion in 7 days', async () => {
     const oldId = (await engine().up()).steps[0].id!;
     const next = randomBytes(32);
