@@ -70,7 +70,7 @@ export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequ
   };
   let prepared = await prepare();
   if (request.materialPresent && adapter.reimportMode === 'delete-first') {
-    await adapter.deleteMaterial(keyId);
+    await deleteForReimport(adapter, keyId);
     return importAfterDelete(adapter, request, prepared, prepare, clock);
   }
 
@@ -109,6 +109,20 @@ async function importShows(adapter: KmsAdapter, keyId: string, expiresAt: string
   const done = (live: KeyDescription | undefined) => live !== undefined && (materialInPlace(live, expiresAt) || live.keyState === 'PendingDeletion');
   const result = await waitForKey(adapter, keyId, done, policy, clock).catch(() => undefined);
   return result?.live !== undefined && materialInPlace(result.live, expiresAt);
+}
+
+/**
+ * The delete before a delete-first reimport. When it fails after its client's retries (replies lost each time), the
+ * material may be gone all the same: DescribeKey decides, and a key pending import goes on to the import — else the
+ * stack, which still says Enabled, would keep a key without material until the next `up`.
+ */
+async function deleteForReimport(adapter: KmsAdapter, keyId: string): Promise<void> {
+  try {
+    await adapter.deleteMaterial(keyId);
+  } catch (error) {
+    const live = await adapter.describeKey(keyId).catch(() => undefined);
+    if (live?.keyState !== 'PendingImport') throw error;
+  }
 }
 
 type Prepared = { importToken: Buffer; encryptedKeyMaterial: Buffer };

@@ -144,4 +144,23 @@ describe('importKeyMaterial: a failed import names its key once', () => {
       emu.running.faults.clear();
     }
   });
+
+  it('huaweicloud: a delete whose replies are all lost (the material gone all the same) goes on to the import', async () => {
+    const client = new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } }, { retryDelayMs: 5 });
+    const adapter = new HuaweiKmsAdapter(client);
+    const key = await adapter.createKey({ keySpec: 'AES_256', alias: `lost-delete-${randomBytes(4).toString('hex')}` });
+    const request = { keyId: key.keyId, material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' };
+    await importKeyMaterial(adapter, { ...request, materialPresent: false });
+    // Every attempt of the client (4) has its reply lost: the first deleted the material, the others met KMS.2701.
+    emu.running.faults.add({ target: 'huawei:delete-imported-key-material', dropNext: 4 });
+    try {
+      const later = new Date(emu.running.clock.now() + 20 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+      await importKeyMaterial(adapter, { ...request, expiresAt: later, materialPresent: true });
+      const live = await adapter.describeKey(key.keyId);
+      assert.equal(live?.keyState, 'Enabled');
+      assert.equal(live?.validTo, later);
+    } finally {
+      emu.running.faults.clear();
+    }
+  });
 });
