@@ -244,9 +244,9 @@ describe('provider against the emulator (AWS)', function () {
   describe('eventual consistency: a NotFound for a key the stack recorded', () => {
     afterEach(() => emu.running.consistency.clear());
 
-    /** A key made and filled just now while describes lag 3 s (so they answer NotFound), recorded as a create would. */
+    /** A key made and filled just now while describes lag 10 s (so they answer NotFound), recorded as a create would. */
     async function justCreated(recorded: Record<string, unknown>) {
-      emu.running.consistency.setDelay('aws', 3000);
+      emu.running.consistency.setDelay('aws', 10_000); // long enough for a loaded machine to describe within it
       const adapter = new AwsKmsAdapter({ region: 'us-east-1', endpoint: emu.url });
       const key = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
       const params = await adapter.getImportParameters(key.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');

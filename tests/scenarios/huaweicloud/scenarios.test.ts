@@ -229,15 +229,17 @@ forEachEngine((kind) => describe(`huaweicloud ImportedKey (${kind})`, function (
     });
 
     it('a key recorded by a create that failed before any describe, refreshed while describes still say NotFound: kept, then finished by up', async () => {
-      // Describes see the key 12 s after CreateKey; the parameters are refused (503, every attempt) so the create
-      // fails at once, recording the key pending import without ever describing it.
-      scene.emulator.consistency.setDelay('huawei', 12_000);
+      // Describes see the key 15 s after CreateKey (no later: the refresh gives a NotFound 15 s from its read); the
+      // parameters are refused (503, every attempt) so the create fails at once, recording the key pending import
+      // without ever describing it.
+      scene.emulator.consistency.setDelay('huawei', 15_000);
       scene.emulator.faults.add({ target: 'huawei:get-parameters-for-import', failNext: 4, failStatus: 503 });
       const failed = await failedRun(engine().up());
       assert.match(failed.error ?? '', /was created but its material is not imported yet/);
       const keyId = engine().resource('payments-key')!.id!;
       assert.equal((await describe_(keyId)), undefined, 'describes do not see the key yet');
-      await engine().refresh();
+      const describes = await scene.calls(() => engine().refresh());
+      assert.ok((describes['describe-key'] ?? 0) >= 2, 'the refresh met a NotFound and asked again');
       assert.equal(engine().resource('payments-key')?.id, keyId, 'refresh kept the key the cloud has');
       assert.equal(engine().resource('payments-key')!.outputs.keyState, 'PendingImport');
       scene.emulator.consistency.clear();
