@@ -6,10 +6,10 @@ import { creationToken } from './creation-token';
 import { digestMaterial, materialMatchesDigest } from './digest';
 import { ImportedKeyError } from './errors';
 import { expiryPolicy, importExpiry } from './expiry';
-import { importKeyMaterial } from './importMaterial';
+import { importKeyMaterial, MaterialDeletedError } from './importMaterial';
 import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate } from './lifecycle';
 import { ECHOED_ARGUMENTS, type KeyInputs, type KeyOutputs, type OnDelete } from './types';
-import { waitForKey } from './waiter';
+import { describeRecordedKey, waitForKey } from './waiter';
 import { validateKeyMaterial } from './wrapping';
 
 export interface Cloud {
@@ -260,9 +260,13 @@ function assertSameMaterialId(keyId: string, recorded: string | undefined, live:
   }
 }
 
-/** The live outputs, or undefined when the key is gone or pending deletion (the resource is gone). */
+/**
+ * The live outputs, or undefined when the key is gone or pending deletion (the resource is gone). A key this stack
+ * recorded is believed missing only after describeRecordedKey's wait (a key just created may not show yet); a key
+ * read with `ImportedKey.get` (nothing recorded) is not waited for.
+ */
 export async function readImportedKey({ adapter }: Cloud, id: string, olds: KeyOutputs): Promise<KeyOutputs | undefined> {
-  const live = await adapter.describeKey(id);
+  const live = olds.keyState === undefined ? await adapter.describeKey(id) : await describeRecordedKey(adapter, id);
   if (keyIsGone(live)) return undefined;
   return {
     ...olds,
@@ -282,7 +286,7 @@ export async function readImportedKey({ adapter }: Cloud, id: string, olds: KeyO
 /** Imports the same material again when the key lost it or the expiry changed; records the rest. */
 export async function updateImportedKey({ profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, wanted: KeyInputs, material: Buffer): Promise<KeyOutputs> {
   const news = keepDerivedAlias(olds, wanted);
-  let live = await adapter.describeKey(id);
+  let live = await describeRecordedKey(adapter, id);
   const now = cloudNow(adapter);
   const policy = expiryPolicy(news);
   const materialMoved = !!(olds.keyMaterialId && live?.keyMaterialId && live.keyMaterialId !== olds.keyMaterialId);
@@ -292,21 +296,36 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
   if (action !== 'none') {
     validateKeyMaterial(live!.keySpec, material);
     const expiresAt = importExpiry(policy, now);
-    await importKeyMaterial(adapter, {
-      keyId: id,
-      material,
-      expiresAt,
-      materialPresent: action === 'reimport',
-      ...wrappingFor(profile, news, live!),
-    });
+    try {
+      await importKeyMaterial(adapter, {
+        keyId: id,
+        material,
+        expiresAt,
+        materialPresent: action === 'reimport',
+        ...wrappingFor(profile, news, live!),
+      });
+    } catch (error) {
+      if (!(error instanceof MaterialDeletedError)) throw error;
+      // The material is deleted and not back: record the key as the cloud has it (pending import, no expiry), not as
+      // it was, so refresh and preview show PendingImport and the next `up` imports again (a partial failure).
+      const emptied: KeyDescription = { ...live!, keyState: 'PendingImport', expirationModel: undefined, validTo: undefined, keyMaterialId: undefined };
+      const adopted = olds.adopted ?? news.keyId !== undefined;
+      throw new ImportedKeyError(error.code, error.message, {
+        cause: error, cloudCode: error.cloudCode, id, outputs: { ...buildOutputs(news, emptied, adopted, recordedDigest(material, olds)) },
+      });
+    }
     live = await confirmImport(adapter, id, expiresAt, false);
   }
   assertSameMaterialId(id, olds.keyMaterialId, live!);
   live = await matchEnabled(adapter, id, live!, news.enabled !== false);
   // A partly created key's alias / tags that the cloud does not have yet (recorded only once it has them).
   if (olds.pendingFinish && !olds.adopted) await adapter.finishKey?.(id, finishFor(olds.pendingFinish, news));
-  const digest = materialMatchesDigest(material, olds.materialDigest) ? olds.materialDigest! : digestMaterial(material);
-  return buildOutputs(news, live!, olds.adopted ?? news.keyId !== undefined, digest);
+  return buildOutputs(news, live!, olds.adopted ?? news.keyId !== undefined, recordedDigest(material, olds));
+}
+
+/** The digest to record: the recorded one while it still matches (a digest is salted: a new one would be a diff). */
+function recordedDigest(material: Buffer, olds: Partial<KeyOutputs>): string {
+  return materialMatchesDigest(material, olds.materialDigest) ? olds.materialDigest! : digestMaterial(material);
 }
 
 /** Follows onDelete; a key already gone or already pending deletion counts as deleted. */

@@ -14,6 +14,7 @@ import {
   cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, withRecordedDefaults, type Cloud,
 } from './operations';
 import type { KeyInputs, KeyOutputs } from './types';
+import { describeRecordedKey } from './waiter';
 
 type Props = Record<string, any>;
 
@@ -68,7 +69,8 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   if (plan.replaces.length === 0 && !placeUnknown && id) {
     // The renewal of a rolling expiry is judged on the cloud's clock, as of this answer.
     const { live, now } = await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, async ({ adapter }) => ({
-      live: await adapter.describeKey(id),
+      // A NotFound right after a create may be a describe that has not seen the key yet: not a replacement until it persists.
+      live: await describeRecordedKey(adapter, id),
       now: cloudNow(adapter),
     }));
     plan = planDiff(outputs, inputs, live, material, now);
@@ -105,7 +107,7 @@ function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Buffe
 /**
  * The host turns any error with `id` into a partial failure whose properties are the error's own (none, here), so
  * the state would lose everything, `__provider` included, and refresh and destroy would fail after. An update that
- * fails leaves the resource as it was recorded: the same error without the id.
+ * fails without changing the key leaves the resource as it was recorded: the same error without the id.
  */
 function withoutKeyId(error: unknown): unknown {
   if (!(error instanceof ImportedKeyError) || error.id === undefined) return error;
@@ -131,6 +133,12 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
     );
     return { outs: plain(outs) };
   } catch (error) {
+    // An update that changed the key and could not finish (material deleted, not imported again) says what the key is
+    // now: the host turns an error with `id` and `properties` into a partial failure, and the engine (real CLI and
+    // harness alike) records exactly these properties, with init errors, so the next `up` updates it again.
+    if (error instanceof ImportedKeyError && error.id !== undefined && error.outputs) {
+      throw Object.assign(error, { properties: plain({ ...error.outputs, [PROVIDER_KEY]: news[PROVIDER_KEY] }), reasons: [error.message] });
+    }
     throw withoutKeyId(error);
   }
 }

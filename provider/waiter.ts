@@ -64,3 +64,26 @@ export async function waitForKey(
     delay = Math.min(delay * 2, policy.maxDelayMs);
   }
 }
+
+/**
+ * How long a NotFound for a key the stack recorded is asked again before it is believed: 15 s. Right after a create
+ * (`pulumi up --refresh`, a `preview --refresh` just after an `up`) a describe can miss a key that exists; AWS documents
+ * that changes take "a few seconds" to be seen everywhere, and 15 s leaves that a margin of several times. Not the 2
+ * minutes given to a change this step made: a key that is really gone costs this whole wait in every refresh and
+ * preview, and a key deleted for good is rare (deleted keys answer PendingDeletion, believed at once, for 7 to 30 days).
+ */
+export const NOT_FOUND_TIMEOUT_MS = 15_000;
+
+/** Describes at 0, 0.25, 0.75, 1.75, 3.75, 7.75, 12.75 and 15 s while the key is not found. */
+export const NOT_FOUND_POLICY: Readonly<WaitPolicy> = Object.freeze({ timeoutMs: NOT_FOUND_TIMEOUT_MS, initialDelayMs: 250, maxDelayMs: 5_000 });
+
+/**
+ * DescribeKey for a key the stack recorded (refresh, diff, update): a NotFound may be a describe that has not seen the
+ * key yet, so it is believed only once it persists for NOT_FOUND_TIMEOUT_MS. Any answer that finds the key — pending
+ * deletion included — is taken at once; a key that exists costs nothing more than the one describe.
+ */
+export async function describeRecordedKey(
+  adapter: Pick<KmsAdapter, 'describeKey'>, keyId: string, policy: WaitPolicy = NOT_FOUND_POLICY, clock: WaitClock = REAL_CLOCK,
+): Promise<KeyDescription | undefined> {
+  return (await waitForKey(adapter, keyId, (live) => live !== undefined, policy, clock)).live;
+}

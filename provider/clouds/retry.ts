@@ -29,6 +29,28 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({ maxAt
 /** What a failed attempt deserves: no retry, a retry on the policy's budget, or one on its throttling budget. */
 export type RetryVerdict = boolean | 'throttled';
 
+/**
+ * What a failed attempt tells about the work, whatever the cloud:
+ * - `throttled`: refused by flow control, nothing done;
+ * - `unavailable`: refused before any processing (503 / ServiceUnavailable, a connection refused, a DNS lookup that
+ *   timed out), nothing done;
+ * - `unclear`: the work may or may not be done (500 / InternalFailure, a connection closed mid-call, no reply in time);
+ * - `refused`: a definite answer that another attempt would get again (4xx).
+ */
+export type FailureKind = 'throttled' | 'unavailable' | 'unclear' | 'refused';
+
+/**
+ * The one retry rule of the Alibaba and Huawei clients (each cloud says per call whether it is `repeatable`, next to
+ * its list): a call that did nothing may always be sent again, writes included; a call whose outcome is unclear only
+ * when sending it again cannot do harm — CreateKey never (a second key), ImportKeyMaterial not on a lost connection
+ * (the lifecycle confirms it with DescribeKey: provider/importMaterial.ts).
+ */
+export function retryVerdictFor(kind: FailureKind, repeatable: boolean): RetryVerdict {
+  if (kind === 'throttled') return 'throttled';
+  if (kind === 'unavailable') return true;
+  return kind === 'unclear' && repeatable;
+}
+
 /** Full jitter (AWS architecture blog): a uniform delay in [0, min(max, base·2^(n−1))] spreads retrying clients apart. */
 export function backoffDelay(policy: RetryBudget, retryNumber: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));

@@ -15,6 +15,12 @@ import { useEmulator } from '../support/emulator';
 import { useAwsEnvironment } from './support/awsEnvironment';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
+
+/** A WaitClock whose sleeps pass at once and move its time on. */
+function jumpingClock() {
+  let now = 0;
+  return { now: () => now, sleep: async (ms: number) => { now += ms; } };
+}
 const ALIBABA_NAMES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'] as const;
 
 describe('importKeyMaterial: a failed import names its key once', () => {
@@ -92,8 +98,69 @@ describe('importKeyMaterial: a failed import names its key once', () => {
       aws.destroy();
     }
     await assert.rejects(
-      importKeyMaterial(fake, { keyId: 'k-1', material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048', materialPresent: false }),
+      // A clock that jumps: the describe that waits out a lost reply (15 s) is over at once.
+      importKeyMaterial(fake, { keyId: 'k-1', material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048', materialPresent: false }, jumpingClock()),
       (e: Error) => e.message === 'importing key material into k-1: cloud import-key-material failed: HTTP 500',
     );
+  });
+
+  it('huaweicloud: after the delete, tokens refused twice (one used, one expired) → fresh parameters again, the material is back', async () => {
+    const client = new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } });
+    const adapter = new HuaweiKmsAdapter(client);
+    const key = await adapter.createKey({ keySpec: 'AES_256', alias: `after-delete-${randomBytes(4).toString('hex')}` });
+    const other = await adapter.createKey({ keySpec: 'AES_256', alias: `after-delete-other-${randomBytes(4).toString('hex')}` });
+    const material = randomBytes(32);
+    const request = { keyId: key.keyId, material, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' };
+    const expiresAt = new Date(emu.running.clock.now() + 10 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+    await importKeyMaterial(adapter, { ...request, expiresAt, materialPresent: false });
+    // The first two sets of parameters carry the other key's token: refused as a used or expired one would be.
+    let prepared = 0;
+    const foreign = await adapter.getImportParameters(other.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    const refusing: KmsAdapter = Object.create(adapter);
+    refusing.getImportParameters = async (keyId, algorithm, spec) => {
+      const real = await adapter.getImportParameters(keyId, algorithm, spec);
+      return ++prepared <= 2 ? { ...real, importToken: foreign.importToken } : real;
+    };
+    const later = new Date(Date.parse(expiresAt) + 30 * 86_400_000).toISOString();
+    await importKeyMaterial(refusing, { ...request, expiresAt: later, materialPresent: true }, { now: () => Date.now(), sleep: async () => undefined });
+    assert.equal(prepared, 3);
+    const live = await adapter.describeKey(key.keyId);
+    assert.equal(live?.keyState, 'Enabled');
+    assert.equal(live?.validTo, later);
+  });
+
+  it('a lost import reply while describes lag 2 s: DescribeKey is asked again until the import shows (one import call)', async () => {
+    const client = new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } });
+    const adapter = new HuaweiKmsAdapter(client);
+    const key = await adapter.createKey({ keySpec: 'AES_256', alias: `lagging-${randomBytes(4).toString('hex')}` });
+    emu.running.consistency.setDelay('huawei', 2000);
+    try {
+      emu.running.faults.add({ target: 'huawei:import-key-material', dropNext: 1 });
+      const before = emu.running.requestCounts()['huawei:import-key-material'] ?? 0;
+      await importKeyMaterial(adapter, { keyId: key.keyId, material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048', materialPresent: false });
+      assert.equal(emu.running.requestCounts()['huawei:import-key-material'], before + 1);
+    } finally {
+      emu.running.consistency.clear();
+      emu.running.faults.clear();
+    }
+  });
+
+  it('huaweicloud: a delete whose replies are all lost (the material gone all the same) goes on to the import', async () => {
+    const client = new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } }, { retryDelayMs: 5 });
+    const adapter = new HuaweiKmsAdapter(client);
+    const key = await adapter.createKey({ keySpec: 'AES_256', alias: `lost-delete-${randomBytes(4).toString('hex')}` });
+    const request = { keyId: key.keyId, material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' };
+    await importKeyMaterial(adapter, { ...request, materialPresent: false });
+    // Every attempt of the client (4) has its reply lost: the first deleted the material, the others met KMS.2701.
+    emu.running.faults.add({ target: 'huawei:delete-imported-key-material', dropNext: 4 });
+    try {
+      const later = new Date(emu.running.clock.now() + 20 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+      await importKeyMaterial(adapter, { ...request, expiresAt: later, materialPresent: true });
+      const live = await adapter.describeKey(key.keyId);
+      assert.equal(live?.keyState, 'Enabled');
+      assert.equal(live?.validTo, later);
+    } finally {
+      emu.running.faults.clear();
+    }
   });
 });

@@ -5,6 +5,9 @@ import { randomBytes } from 'node:crypto';
 import * as provider from '../../provider/provider';
 import { forgetCreationMarkers } from '../../provider/clouds/aws/adapter';
 import { UNKNOWN } from '../../provider/lifecycle';
+import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
+import { NOT_FOUND_TIMEOUT_MS } from '../../provider/waiter';
+import { wrapKeyMaterial } from '../../provider/wrapping';
 import { useEmulator } from '../support/emulator';
 import { useAwsEnvironment } from './support/awsEnvironment';
 import { inFuture } from './support/fixtures';
@@ -236,5 +239,47 @@ describe('provider against the emulator (AWS)', function () {
   it('preview with unknown material plans without calling the cloud for the material', async () => {
     const result = await provider.check({}, { cloud: 'aws', endpoint: emu.url, keyMaterial: UNKNOWN });
     assert.deepEqual(result.failures, []);
+  });
+
+  describe('eventual consistency: a NotFound for a key the stack recorded', () => {
+    afterEach(() => emu.running.consistency.clear());
+
+    /** A key made and filled just now while describes lag 10 s (so they answer NotFound), recorded as a create would. */
+    async function justCreated(recorded: Record<string, unknown>) {
+      emu.running.consistency.setDelay('aws', 10_000); // long enough for a loaded machine to describe within it
+      const adapter = new AwsKmsAdapter({ region: 'us-east-1', endpoint: emu.url });
+      const key = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+      const params = await adapter.getImportParameters(key.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+      const encryptedKeyMaterial = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: params.publicKey, material: Buffer.from(material, 'base64') });
+      const { keyMaterialId } = await adapter.importMaterial({ keyId: key.keyId, importToken: params.importToken, encryptedKeyMaterial });
+      assert.equal(await adapter.describeKey(key.keyId), undefined, 'describes do not see it yet');
+      return { id: key.keyId, outs: { ...recorded, keyId: key.keyId, arn: key.arn, keyMaterialId } };
+    }
+
+    it('read keeps a key that does not show yet, and diff plans no replacement for it', async () => {
+      const inputs = await checked({});
+      const { outs } = await provider.create(inputs); // the recorded shape, from a key made while describes keep up
+      const first = await justCreated(outs);
+      const read = await provider.read(first.id, first.outs);
+      assert.equal(read.id, first.id, 'still in the stack');
+      assert.equal(read.props!.keyState, 'Enabled');
+      const second = await justCreated(outs);
+      const diff = await provider.diff(second.id, second.outs, inputs);
+      assert.deepEqual(diff.replaces, []);
+      assert.equal(diff.changes, false);
+    });
+
+    it(`read drops a key that stays not found for ${NOT_FOUND_TIMEOUT_MS / 1000} s (deleted out of band), and no sooner`, async function () {
+      this.timeout(NOT_FOUND_TIMEOUT_MS + 20_000);
+      const inputs = await checked({});
+      const { id, outs } = await provider.create(inputs);
+      const snapshot = emu.running.store.snapshot();
+      emu.running.store.restore({ ...snapshot, keys: snapshot.keys.filter((k) => k.id !== id), aliases: snapshot.aliases.filter((a) => a.keyId !== id) });
+      const started = Date.now();
+      const read = await provider.read(id, outs);
+      const waited = Date.now() - started;
+      assert.equal(read.id, '', 'gone from the stack');
+      assert.ok(waited >= NOT_FOUND_TIMEOUT_MS && waited < NOT_FOUND_TIMEOUT_MS + 5_000, `waited ${waited} ms`);
+    });
   });
 });

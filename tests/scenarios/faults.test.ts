@@ -18,6 +18,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator';
 import type { KeyStore } from '../../emulator/store';
 import { DeploymentFailed, transcript, type RunResult } from '../../harness';
 import { forEachEngine, storedFiles, type EngineKind, type StackEngine } from '../support/engines';
+import { threeCloudEnvironment } from '../support/emulator';
 import { assertNoMaterial } from '../support/leaks';
 import { reliability } from '../support/reliability';
 import { useScenario } from '../support/scenario';
@@ -64,11 +65,7 @@ forEachEngine((kind) => describe(`faults: the state tells the truth through clou
     tmpPrefix: 'imported-key-faults-',
     emulator: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY },
     projectDir: path.join(__dirname, 'faults', 'program'),
-    env: {
-      AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: 'us-east-1',
-      ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET_KEY,
-      HUAWEICLOUD_SDK_AK: ACCESS_KEY, HUAWEICLOUD_SDK_SK: SECRET_KEY,
-    },
+    env: threeCloudEnvironment(ACCESS_KEY, SECRET_KEY),
     config: (settings, endpoint, seed) => ({
       'faultstest:endpoint': String(settings.endpoint ?? endpoint),
       'faultstest:projectId': PROJECT,

@@ -9,8 +9,8 @@ import { ImportedKeyError, needs } from '../../errors';
 import { ReplyClock } from './clock';
 import { ALIAS_PATTERN, alicloudProfile, protectionLevelFor, protectionLevelsFor } from './profile';
 import { createAlicloudClient, resolveClientSettings, type AlicloudKmsClient } from './client';
-import { describeFailure, isRetryable, isThrottled, toImportedKeyError } from './errors';
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy, type RetryVerdict } from '../retry';
+import { describeFailure, failureKind, toImportedKeyError, type AlibabaFailure } from './errors';
+import { DEFAULT_RETRY_POLICY, retryVerdictFor, withRetries, type RetryPolicy, type RetryVerdict } from '../retry';
 
 export interface AlicloudAdapterOptions {
   /** Another client of the same shape; default: the SDK client built from `config` and the environment. */
@@ -58,6 +58,34 @@ export function toKeyDescription(metadata: Record<string, unknown>): KeyDescript
   return description;
 }
 
+/**
+ * Calls that may be sent again when their outcome is unclear (500, a connection closed mid-call), because repeating
+ * them cannot do harm. Throttling and refusals before any processing (503, connection refused) are retried for every
+ * call, writes included (retry.ts retryVerdictFor).
+ * - DescribeKey: a read.
+ * - GetParametersForImport: a fresh token is harmless (an unused one just expires).
+ * - EnableKey / DisableKey: the same state again is accepted.
+ * - ScheduleKeyDeletion: "already pending deletion" is done (scheduleDeletion).
+ * - DeleteKeyMaterial: "already pending import" is done (deleteMaterial).
+ * - CreateAlias / TagResource: an alias already on this key is done (finishKey); the same tags again are the same tags.
+ * Never CreateKey: a second key nobody would know of (a key made by a CreateKey whose reply was lost is found by its
+ * creation token, not by sending it again).
+ */
+const REPEATABLE_CALLS = new Set([
+  'DescribeKey', 'GetParametersForImport', 'EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'DeleteKeyMaterial', 'CreateAlias', 'TagResource',
+]);
+
+/**
+ * Whether `operation` may be sent again after `failure`, whose outcome is unclear. ImportKeyMaterial: after a 500 the
+ * server answered, and Alibaba imports in place, so the same material again is harmless (as before); after a lost
+ * connection it is not resent: the lifecycle asks DescribeKey whether it was done (provider/importMaterial.ts), which
+ * is one read instead of an import whose token the lost attempt may have spent.
+ */
+function repeatableAfter(operation: string, failure: AlibabaFailure): boolean {
+  if (operation === 'ImportKeyMaterial') return failure.networkCode === undefined;
+  return REPEATABLE_CALLS.has(operation);
+}
+
 // SDK request models map camelCase fields to Alibaba's parameter names; plain objects would not.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const models = (): Record<string, new (map: object) => object> => require('@alicloud/kms20160120');
@@ -96,10 +124,9 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   }
 
   private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {
-    const idempotent = operation !== 'CreateKey';
     const verdict = (error: unknown): RetryVerdict => {
       const failure = describeFailure(error);
-      return isThrottled(failure) ? 'throttled' : isRetryable(failure, idempotent);
+      return retryVerdictFor(failureKind(failure), repeatableAfter(operation, failure));
     };
     try {
       return await withRetries(() => send(models()), verdict, this.retryPolicy);
@@ -189,7 +216,14 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   }
 
   async deleteMaterial(keyId: string): Promise<void> {
-    await this.call('DeleteKeyMaterial', keyId, (m) => this.client.deleteKeyMaterial(new m.DeleteKeyMaterialRequest({ keyId })));
+    try {
+      await this.call('DeleteKeyMaterial', keyId, (m) => this.client.deleteKeyMaterial(new m.DeleteKeyMaterialRequest({ keyId })));
+    } catch (error) {
+      // Refused for the key's state while it is pending import (a retry after a lost reply, or expired meanwhile): the
+      // material is gone, as asked.
+      if (error instanceof ImportedKeyError && error.code === 'InvalidKeyState' && (await this.describeKey(keyId))?.keyState === 'PendingImport') return;
+      throw error;
+    }
   }
 
   async scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void> {

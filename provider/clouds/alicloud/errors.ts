@@ -3,6 +3,7 @@
 // whose message carries the HTTP status ("code: 404, …"); network failures are plain Node errors.
 
 import { ImportedKeyError, type ErrorCode } from '../../errors';
+import { retryVerdictFor, type FailureKind } from '../retry';
 
 export interface AlibabaFailure {
   /** Alibaba's Code, e.g. Forbidden.KeyNotFound; undefined for network failures. */
@@ -35,28 +36,37 @@ function withoutQueries(text: string): string {
   return text.replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1?<query omitted>');
 }
 
-const RETRYABLE_CODES = new Set(['ServiceUnavailableTemporary', 'ServiceUnavailable', 'InternalFailure', 'InternalError']);
-// Only failures where the request surely did not reach the server: retrying them cannot repeat a CreateKey.
-const RETRYABLE_NETWORK = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
+// Alibaba's answers that nothing was processed: the service (or its gateway) was unavailable.
+const UNAVAILABLE_CODES = new Set(['ServiceUnavailableTemporary', 'ServiceUnavailable']);
+// Connections that never carried the request: nothing was processed.
+const UNAVAILABLE_NETWORK = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
+// A connection closed or silent mid-call (Node's keep-alive pool can hand out a socket the server is closing; a
+// reply lost on its way): the request may have been processed or not.
+const UNCLEAR_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
 /** Alibaba's flow control (Throttling, Throttling.User, Throttling.Api, …, or a bare 429): nothing was done, any call may be sent again. */
 export function isThrottled(failure: AlibabaFailure): boolean {
   return Boolean(failure.code?.startsWith('Throttling')) || failure.status === 429;
 }
 
+/** What the failure tells about the work (provider/clouds/retry.ts FailureKind). */
+export function failureKind(failure: AlibabaFailure): FailureKind {
+  if (isThrottled(failure)) return 'throttled';
+  if ((failure.code !== undefined && UNAVAILABLE_CODES.has(failure.code)) || failure.status === 503) return 'unavailable';
+  if (failure.networkCode !== undefined && UNAVAILABLE_NETWORK.has(failure.networkCode)) return 'unavailable';
+  if (failure.status !== undefined && failure.status >= 500) return 'unclear';
+  if (failure.code === 'InternalFailure' || failure.code === 'InternalError') return 'unclear';
+  if (failure.networkCode !== undefined && UNCLEAR_NETWORK.has(failure.networkCode)) return 'unclear';
+  return 'refused';
+}
+
 /**
- * Throttling and 5xx (the SDK itself never retries), and connections that never opened. For a call that
- * is not idempotent (CreateKey) only refusals that did no work: throttling, 503 and refused connections —
- * a 500 may have created a key whose id we would never learn.
+ * Whether another attempt may be sent: always for throttling and refusals before any processing (503, connection
+ * refused); for a failure whose outcome is unclear (500, a connection closed mid-call) only when the call is
+ * `repeatable` — see the adapter's REPEATABLE_CALLS.
  */
-export function isRetryable(failure: AlibabaFailure, idempotent = true): boolean {
-  if (!idempotent) {
-    return Boolean(failure.code?.startsWith('Throttling')) || failure.status === 503 || failure.status === 429
-      || (failure.networkCode !== undefined && RETRYABLE_NETWORK.has(failure.networkCode));
-  }
-  if (failure.code && (failure.code.startsWith('Throttling') || RETRYABLE_CODES.has(failure.code))) return true;
-  if (failure.status !== undefined && (failure.status >= 500 || failure.status === 429)) return true;
-  return failure.networkCode !== undefined && RETRYABLE_NETWORK.has(failure.networkCode);
+export function isRetryable(failure: AlibabaFailure, repeatable = true): boolean {
+  return retryVerdictFor(failureKind(failure), repeatable) !== false;
 }
 
 const NOT_FOUND = new Set(['Forbidden.KeyNotFound', 'EntityNotExist.Key', 'Forbidden.AliasNotFound']);

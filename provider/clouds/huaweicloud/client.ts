@@ -1,11 +1,11 @@
 // A minimal Huawei KMS client: POST a JSON body to /v1.0/{project_id}/kms/<operation>, signed with SDK-HMAC-SHA256,
-// on node:http/https (no SDK exists on npm). Retries throttling always, and transient failures only for reads,
-// with the backoff and jitter all our clients share (../retry).
+// on node:http/https (no SDK exists on npm). Retries throttling and 503 for every call, and failures whose outcome is
+// unclear only for calls that are safe to repeat, with the backoff and jitter all our clients share (../retry).
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { ImportedKeyError } from '../../errors';
 import { isThrottled, parseErrorBody, toImportedKeyError } from './errors';
-import { THROTTLING_RETRY_BUDGET, withRetries, type RetryBudget, type RetryPolicy, type RetryVerdict } from '../retry';
+import { retryVerdictFor, THROTTLING_RETRY_BUDGET, withRetries, type FailureKind, type RetryBudget, type RetryPolicy, type RetryVerdict } from '../retry';
 import type { HuaweiSettings } from './settings';
 import { signRequest } from './signer';
 
@@ -21,8 +21,22 @@ export interface ClientOptions {
 
 const MAX_RETRY_DELAY_MS = 5000;
 
-/** Operations that change nothing, so a lost or failed reply can simply be asked again. */
-const READ_ONLY = new Set(['describe-key', 'get-parameters-for-import', 'list-keys']);
+/**
+ * Operations that may be sent again when their outcome is unclear (500, a connection closed mid-call, no reply in
+ * time), because repeating them cannot do harm. Throttling and 503 (refused before any processing) are retried for
+ * every operation, writes included (retryVerdictFor).
+ * - describe-key, list-keys: reads.
+ * - get-parameters-for-import: a fresh token is harmless (an unused one just expires).
+ * - enable-key / disable-key: the same state again is accepted.
+ * - schedule-key-deletion: "already pending deletion" (KMS.0210) is done (the adapter's scheduleDeletion).
+ * - delete-imported-key-material: "already pending import" (KMS.2701) is done (the adapter's deleteMaterial).
+ * Not create-key (a second key nobody would know of), nor import-key-material (into a key no longer pending import it
+ * is refused, KMS.0310, which would hide a lost reply's success: the lifecycle asks describe-key instead, and after a
+ * delete imports again with fresh parameters: provider/importMaterial.ts).
+ */
+const REPEATABLE = new Set([
+  'describe-key', 'list-keys', 'get-parameters-for-import', 'enable-key', 'disable-key', 'schedule-key-deletion', 'delete-imported-key-material',
+]);
 
 interface RawReply {
   status: number;
@@ -69,13 +83,14 @@ export class HuaweiKmsClient {
       reply = await this.send(operation, payload);
     } catch (cause) {
       const error = new ImportedKeyError('CloudError', `huaweicloud ${operation} failed: ${(cause as Error).message}`, { cause });
-      throw markRetryable(error, READ_ONLY.has(operation));
+      throw markRetryable(error, retryVerdictFor(networkFailureKind(cause), REPEATABLE.has(operation)));
     }
     const serverTime = reply.date === undefined ? NaN : Date.parse(reply.date);
     if (Number.isFinite(serverTime)) this.clockOffsetMs = serverTime - Date.now();
     if (reply.status >= 200 && reply.status < 300) return parseSuccess<T>(operation, reply.text);
     const error = parseErrorBody(reply.text);
-    const verdict: RetryVerdict = isThrottled(reply.status, error) ? 'throttled' : reply.status >= 500 && READ_ONLY.has(operation);
+    const kind: FailureKind = isThrottled(reply.status, error) ? 'throttled' : reply.status === 503 ? 'unavailable' : reply.status >= 500 ? 'unclear' : 'refused';
+    const verdict = retryVerdictFor(kind, REPEATABLE.has(operation));
     throw markRetryable(toImportedKeyError(operation, reply.status, error), verdict);
   }
 
@@ -126,7 +141,13 @@ function parseSuccess<T>(operation: string, text: string): T {
   }
 }
 
-/** Errors of one attempt that another attempt may cure (throttling always; transient failures of reads), keyed by the error itself. */
+/** A request that failed below HTTP: refused connections never carried it; anything else (reset, timeout) may have. */
+function networkFailureKind(cause: unknown): FailureKind {
+  const code = (cause as { code?: unknown }).code;
+  return code === 'ECONNREFUSED' || code === 'EAI_AGAIN' ? 'unavailable' : 'unclear';
+}
+
+/** Errors of one attempt that another attempt may cure (retryVerdictFor), keyed by the error itself. */
 const retryable = new WeakMap<object, RetryVerdict>();
 
 function markRetryable(error: ImportedKeyError, verdict: RetryVerdict): ImportedKeyError {

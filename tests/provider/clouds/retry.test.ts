@@ -1,7 +1,7 @@
 // The shared retry policy of the cloud clients that do not retry by themselves (Alibaba's SDK, our Huawei client).
 
 import { strict as assert } from 'node:assert';
-import { backoffDelay, DEFAULT_RETRY_POLICY, THROTTLING_RETRY_BUDGET, withRetries, type RetryVerdict } from '../../../provider/clouds/retry';
+import { backoffDelay, DEFAULT_RETRY_POLICY, retryVerdictFor, THROTTLING_RETRY_BUDGET, withRetries, type RetryVerdict } from '../../../provider/clouds/retry';
 
 describe('provider/clouds/retry', () => {
   const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 };
@@ -36,6 +36,16 @@ describe('provider/clouds/retry', () => {
     calls = 0;
     await assert.rejects(withRetries(async () => { calls++; throw new Error('final'); }, () => false, policy, async () => undefined), /final/);
     assert.equal(calls, 1);
+  });
+
+  it('retryVerdictFor: throttling (own budget) and refusals before processing for every call; an unclear outcome only for a repeatable call; never a refusal', () => {
+    for (const repeatable of [true, false]) {
+      assert.equal(retryVerdictFor('throttled', repeatable), 'throttled');
+      assert.equal(retryVerdictFor('unavailable', repeatable), true, 'a 503 or a refused connection did nothing: writes too');
+      assert.equal(retryVerdictFor('refused', repeatable), false);
+    }
+    assert.equal(retryVerdictFor('unclear', true), true);
+    assert.equal(retryVerdictFor('unclear', false), false, 'CreateKey after a reset may have made a key');
   });
 
   describe('throttling: the whole `pulumi up` shares one quota, so a throttled call gets its own, longer budget', () => {

@@ -157,6 +157,122 @@ forEachEngine((kind) => describe(`huaweicloud ImportedKey (${kind})`, function (
     await provesMaterial(keyId, scene.material);
   });
 
+  it('changes the expiry in one up when the imports after the delete fail at first (500, request lost, reply lost): fresh parameters each time', async () => {
+    const keyId = (await engine({ expiresAt: inFuture(10) }).up()).steps[0].id!;
+    const newExpiry = inFuture(40);
+    // Rules on one target take turns: the 1st and 2nd imports answer 500, the 3rd is lost before any work, the 4th is
+    // done and its reply lost (DescribeKey must settle it: a 5th import would be refused, the key no longer pending import).
+    scene.emulator.faults.add({ target: 'huawei:import-key-material', failNext: 2, failStatus: 500 });
+    scene.emulator.faults.add({ target: 'huawei:import-key-material', resetNext: 1 });
+    scene.emulator.faults.add({ target: 'huawei:import-key-material', dropNext: 1 });
+    const before = scene.emulator.requestCounts();
+    const r = await engine({ expiresAt: newExpiry }).up();
+    assert.deepEqual(ops(r), ['update']);
+    assert.deepEqual(scene.emulator.faults.list(), [], 'every fault fired');
+    const counts = countsSince(before);
+    assert.equal(counts['huawei:delete-imported-key-material'], 1);
+    assert.equal(counts['huawei:import-key-material'], 4);
+    assert.equal(counts['huawei:get-parameters-for-import'], 4, 'fresh parameters for every attempt');
+    assert.equal(counts['huawei:create-key'], undefined);
+    assert.equal(engine().resource('payments-key')!.outputs.keyState, 'Enabled');
+    assert.equal((await describe_(keyId)).key_state, '2');
+    assert.equal((await describe_(keyId)).expiration_time, String(Date.parse(newExpiry)));
+    await provesMaterial(keyId, scene.material);
+  });
+
+  it('an import after the delete that fails for good: the error says the material was deleted, the stack records PendingImport, the next up imports it into the same key', async () => {
+    const keyId = (await engine({ expiresAt: inFuture(10) }).up()).steps[0].id!;
+    const newExpiry = inFuture(40);
+    scene.emulator.faults.add({ target: 'huawei:import-key-material', failNext: 1000, failStatus: 500 });
+    const before = scene.emulator.requestCounts();
+    const failed = await failedRun(engine({ expiresAt: newExpiry }).up());
+    const counts = countsSince(before);
+    assert.equal(counts['huawei:delete-imported-key-material'], 1);
+    assert.equal(counts['huawei:import-key-material'], 6, 'tried again within the step, then gave up');
+    const text = `${failed.error ?? ''}\n${transcript(failed)}`;
+    assert.match(text, /its key material was deleted/);
+    assert.match(text, /left pending import — unusable until its material is imported/);
+    assert.match(text, /the next `pulumi up` imports the material again into this same key/);
+    assert.equal(materialSeenIn(text + scene.storedText(), scene.material), false);
+    // The stack says what the cloud has: the key without material.
+    assert.equal((await describe_(keyId)).key_state, '5');
+    const recorded = engine().resource('payments-key')!;
+    assert.equal(recorded.id, keyId);
+    assert.equal(recorded.outputs.keyState, 'PendingImport');
+    assert.equal(recorded.outputs.validTo, undefined);
+    scene.emulator.faults.clear();
+    const refreshed = await engine({ expiresAt: newExpiry }).refresh();
+    assert.ok(refreshed.ok);
+    assert.equal(engine().resource('payments-key')!.outputs.keyState, 'PendingImport', 'refresh agrees');
+    await failedRun(engine({ expiresAt: newExpiry }).preview({ refresh: true, expectNoChanges: true }));
+
+    const healed = await engine({ expiresAt: newExpiry }).up();
+    assert.deepEqual(ops(healed), ['update']);
+    assert.equal(healed.steps[0].id, keyId);
+    assert.equal(engine().resource('payments-key')!.outputs.keyState, 'Enabled');
+    assert.equal((await describe_(keyId)).key_state, '2');
+    assert.equal((await describe_(keyId)).expiration_time, String(Date.parse(newExpiry)));
+    await provesMaterial(keyId, scene.material);
+    assert.ok((await engine({ expiresAt: newExpiry }).preview({ refresh: true, expectNoChanges: true })).ok);
+  });
+
+  describe('describes that lag behind changes (eventual consistency)', () => {
+    afterEach(() => scene.emulator.consistency.clear());
+
+    it('up, then at once preview --refresh --expect-no-changes and refresh: no change, the key stays, Enabled', async () => {
+      scene.emulator.consistency.setDelay('huawei', 700);
+      const keyId = (await engine().up()).steps[0].id!;
+      assert.ok((await engine().preview({ refresh: true, expectNoChanges: true })).ok);
+      await engine().refresh();
+      assert.equal(engine().resource('payments-key')?.id, keyId);
+      assert.equal(engine().resource('payments-key')!.outputs.keyState, 'Enabled');
+    });
+
+    it('a key recorded by a create that failed before any describe, refreshed while describes still say NotFound: kept, then finished by up', async () => {
+      // Describes see the key 15 s after CreateKey (no later: the refresh gives a NotFound 15 s from its read); the
+      // parameters are refused (503, every attempt) so the create fails at once, recording the key pending import
+      // without ever describing it.
+      scene.emulator.consistency.setDelay('huawei', 15_000);
+      scene.emulator.faults.add({ target: 'huawei:get-parameters-for-import', failNext: 4, failStatus: 503 });
+      const failed = await failedRun(engine().up());
+      assert.match(failed.error ?? '', /was created but its material is not imported yet/);
+      const keyId = engine().resource('payments-key')!.id!;
+      assert.equal((await describe_(keyId)), undefined, 'describes do not see the key yet');
+      const describes = await scene.calls(() => engine().refresh());
+      assert.ok((describes['describe-key'] ?? 0) >= 2, 'the refresh met a NotFound and asked again');
+      assert.equal(engine().resource('payments-key')?.id, keyId, 'refresh kept the key the cloud has');
+      assert.equal(engine().resource('payments-key')!.outputs.keyState, 'PendingImport');
+      scene.emulator.consistency.clear();
+      const finished = await engine().up();
+      assert.equal(finished.steps[0].id, keyId);
+      assert.equal((await describe_(keyId)).key_state, '2');
+      await provesMaterial(keyId, scene.material);
+    });
+
+    it('a key deleted out of band is still dropped by refresh (after the 15 s a NotFound is given to show itself wrong)', async () => {
+      scene.emulator.consistency.setDelay('huawei', 700);
+      const keyId = (await engine().up()).steps[0].id!;
+      const store = scene.emulator.store;
+      const snapshot = store.snapshot();
+      store.restore({ ...snapshot, keys: snapshot.keys.filter((k) => k.id !== keyId), aliases: snapshot.aliases.filter((a) => a.keyId !== keyId) });
+      const started = Date.now();
+      await engine().refresh();
+      assert.equal(engine().resource('payments-key'), undefined);
+      assert.ok(Date.now() - started >= 15_000, 'the NotFound was asked again before it was believed');
+    });
+
+    it('a lost import reply while describes lag 2 s: the create waits for the import to show and ends Enabled, one import call', async () => {
+      scene.emulator.consistency.setDelay('huawei', 2000);
+      scene.emulator.faults.add({ target: 'huawei:import-key-material', dropNext: 1 });
+      const before = scene.emulator.requestCounts();
+      const r = await engine().up();
+      assert.deepEqual(ops(r), ['create']);
+      assert.equal(countsSince(before)['huawei:import-key-material'], 1);
+      assert.equal(r.outputs.keyState, 'Enabled');
+      await provesMaterial(r.steps[0].id!, scene.material);
+    });
+  });
+
   it('replaces a created key when the material changes, and schedules the old one for deletion in 7 days', async () => {
     const oldId = (await engine().up()).steps[0].id!;
     const next = randomBytes(32);

@@ -238,6 +238,51 @@ describe('provider/clouds/alicloud adapter against the emulator', () => {
       assert.equal(await count('CreateKey'), before + 1);
     });
 
+    it('sends DescribeKey, GetParametersForImport and DeleteKeyMaterial again after a connection closed mid-call (repeating them is harmless)', async () => {
+      const a = adapter();
+      const { keyId } = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+      await emu.addFault({ target: 'alibaba:DescribeKey', resetNext: 1 });
+      const describes = await count('DescribeKey');
+      assert.equal((await a.describeKey(keyId))?.keyState, 'PendingImport');
+      assert.equal(await count('DescribeKey'), describes + 2);
+      await emu.addFault({ target: 'alibaba:GetParametersForImport', resetNext: 1 });
+      const params = await count('GetParametersForImport');
+      await importInto(a, keyId, randomBytes(32));
+      assert.equal(await count('GetParametersForImport'), params + 2);
+      // The reply lost after the work: the second DeleteKeyMaterial meets a key already pending import — done.
+      await emu.addFault({ target: 'alibaba:DeleteKeyMaterial', dropNext: 1 });
+      const deletes = await count('DeleteKeyMaterial');
+      await a.deleteMaterial(keyId);
+      assert.equal(await count('DeleteKeyMaterial'), deletes + 2);
+      assert.equal((await a.describeKey(keyId))?.keyState, 'PendingImport');
+      a.destroy();
+    });
+
+    it('never sends CreateKey again after a connection closed mid-call (it may have made a key), nor ImportKeyMaterial (DescribeKey settles it)', async () => {
+      const a = adapter();
+      await emu.addFault({ target: 'alibaba:CreateKey', resetNext: 1 });
+      const creates = await count('CreateKey');
+      await assert.rejects(a.createKey({ keySpec: 'Aliyun_AES_256' }), (e: unknown) => e instanceof ImportedKeyError && e.code === 'CloudError' && /ECONNRESET|socket hang up/.test(e.message));
+      assert.equal(await count('CreateKey'), creates + 1);
+      const { keyId } = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+      await emu.addFault({ target: 'alibaba:ImportKeyMaterial', resetNext: 1 });
+      const imports = await count('ImportKeyMaterial');
+      await assert.rejects(importInto(a, keyId, randomBytes(32)), (e: unknown) => e instanceof ImportedKeyError && e.code === 'CloudError');
+      assert.equal(await count('ImportKeyMaterial'), imports + 1);
+      a.destroy();
+    });
+
+    it('sends a write again after a 503 (nothing was processed): CreateKey, EnableKey', async () => {
+      const a = adapter();
+      await emu.addFault({ target: 'alibaba:CreateKey', failNext: 1, failStatus: 503 });
+      const creates = await count('CreateKey');
+      const keys = emu.running.store.listKeys('alibaba', 'cn-hangzhou').length;
+      await a.createKey({ keySpec: 'Aliyun_AES_256' });
+      assert.equal(await count('CreateKey'), creates + 2);
+      assert.equal(emu.running.store.listKeys('alibaba', 'cn-hangzhou').length, keys + 1, 'one key');
+      a.destroy();
+    });
+
     it('waits longer than the SDK\'s default 3 s for a slow reply', async () => {
       const { keyId } = await adapter().createKey({ keySpec: 'Aliyun_AES_256' });
       await emu.addFault({ target: 'alibaba:DescribeKey', latencyMs: 3_500 });

@@ -63,13 +63,18 @@ describe('provider/clouds/alicloud/errors', () => {
     for (const secret of ['SECRET-TOKEN', 'WRAPPED', 'SIG']) assert.ok(!mapped.message.includes(secret));
   });
 
-  it('retries throttling, 5xx and refused connections, nothing else', () => {
+  it('retries throttling, 5xx, refused connections and (repeatable calls only) reset ones, nothing else', () => {
     assert.equal(isRetryable(describeFailure(responseError(400, 'Throttling.User', 'x'))), true);
     assert.equal(isRetryable(describeFailure(responseError(503, 'ServiceUnavailableTemporary', 'x'))), true);
     assert.equal(isRetryable(describeFailure(responseError(500, 'InternalFailure', 'x'))), true);
     assert.equal(isRetryable(describeFailure(responseError(502, 'SomethingElse', 'x'))), true);
     assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))), true);
-    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNRESET' }))), false);
+    // A connection closed mid-call: the outcome is unclear, so only a repeatable call is sent again (not CreateKey).
+    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNRESET' }))), true);
+    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNRESET' })), false), false);
+    assert.equal(isRetryable(describeFailure(responseError(500, 'InternalFailure', 'x')), false), false);
+    assert.equal(isRetryable(describeFailure(responseError(503, 'ServiceUnavailableTemporary', 'x')), false), true);
+    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ENOTFOUND' }))), false);
     assert.equal(isRetryable(describeFailure(responseError(404, 'Forbidden.KeyNotFound', 'x'))), false);
     assert.equal(isRetryable(describeFailure(responseError(400, 'InvalidParameter.ImportToken', 'x'))), false);
   });

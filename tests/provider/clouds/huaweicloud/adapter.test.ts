@@ -225,14 +225,57 @@ describe('huaweicloud adapter against the emulator', () => {
     assert.ok(Date.now() - started < 900);
   });
 
-  it('retries a 503 on reads but not on writes', async () => {
+  it('retries a 503 on every call, writes included (nothing was processed); a 500 only on calls safe to repeat', async () => {
     const keyId = await importedKey(randomBytes(32));
     emulator.faults.add({ target: 'huawei:describe-key', failNext: 1, failStatus: 503 });
     assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
+    const before = emulator.requestCounts()['huawei:disable-key'] ?? 0;
     emulator.faults.add({ target: 'huawei:disable-key', failNext: 1, failStatus: 503 });
-    const failed = await rejects(adapter.disableKey(keyId));
-    assert.equal(failed.cloudCode, 'KMS.0105');
+    await adapter.disableKey(keyId);
+    assert.equal(emulator.requestCounts()['huawei:disable-key'], before + 2);
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'Disabled');
+    emulator.faults.add({ target: 'huawei:enable-key', failNext: 1, failStatus: 500 });
+    await adapter.enableKey(keyId);
     assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
+    const creates = emulator.requestCounts()['huawei:create-key'] ?? 0;
+    emulator.faults.add({ target: 'huawei:create-key', failNext: 1, failStatus: 503 });
+    await adapter.createKey({ keySpec: 'AES_256', alias: 'after-503' });
+    assert.equal(emulator.requestCounts()['huawei:create-key'], creates + 2);
+    emulator.faults.add({ target: 'huawei:create-key', failNext: 1, failStatus: 500 });
+    assert.equal((await rejects(adapter.createKey({ keySpec: 'AES_256', alias: 'after-500' }))).cloudCode, 'KMS.0105');
+    assert.equal(emulator.requestCounts()['huawei:create-key'], creates + 3, 'a 500 may have made a key: not sent again');
+  });
+
+  it('sends describe-key, get-parameters-for-import and delete-imported-key-material again after a connection closed mid-call', async () => {
+    const keyId = await importedKey(randomBytes(32));
+    const counts = () => emulator.requestCounts();
+    let before = counts();
+    emulator.faults.add({ target: 'huawei:describe-key', resetNext: 1 });
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
+    assert.equal(counts()['huawei:describe-key'], before['huawei:describe-key'] + 2);
+    emulator.faults.add({ target: 'huawei:get-parameters-for-import', resetNext: 1 });
+    before = counts();
+    await adapter.getImportParameters(keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    assert.equal(counts()['huawei:get-parameters-for-import'], before['huawei:get-parameters-for-import'] + 2);
+    // Done, then the reply lost: the second call meets a key already pending import (KMS.2701) — done.
+    emulator.faults.add({ target: 'huawei:delete-imported-key-material', dropNext: 1 });
+    before = counts();
+    await adapter.deleteMaterial(keyId);
+    assert.equal(counts()['huawei:delete-imported-key-material'], before['huawei:delete-imported-key-material'] + 2);
+    assert.equal((await adapter.describeKey(keyId))?.keyState, 'PendingImport');
+  });
+
+  it('never sends create-key or import-key-material again after a connection closed mid-call', async () => {
+    const before = emulator.requestCounts();
+    emulator.faults.add({ target: 'huawei:create-key', resetNext: 1 });
+    assert.equal((await rejects(adapter.createKey({ keySpec: 'AES_256', alias: 'reset' }))).code, 'CloudError');
+    assert.equal(emulator.requestCounts()['huawei:create-key'], (before['huawei:create-key'] ?? 0) + 1);
+    const { keyId } = await adapter.createKey({ keySpec: 'AES_256', alias: 'reset-import' });
+    const { params, encryptedKeyMaterial } = await wrapFor(keyId, randomBytes(32));
+    emulator.faults.add({ target: 'huawei:import-key-material', resetNext: 1 });
+    const imports = emulator.requestCounts()['huawei:import-key-material'] ?? 0;
+    await rejects(adapter.importMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial }));
+    assert.equal(emulator.requestCounts()['huawei:import-key-material'], imports + 1);
   });
 
   it('refuses bad arguments before any request, naming the field', async () => {
