@@ -380,7 +380,10 @@ forEachEngine((kind) => describe(`faults: the state tells the truth through clou
 
   // ---- out of band: deleted, disabled, scheduled for deletion -----------------------------------------------------
 
-  it('keys deleted, disabled or scheduled for deletion out of band: preview --refresh --expect-no-changes, refresh, up; then up alone', async () => {
+  it('keys deleted, disabled or scheduled for deletion out of band: preview --refresh --expect-no-changes, refresh, up; then up alone', async function () {
+    // A key deleted for good is believed gone only after a NotFound lasts 15 s (provider/waiter.ts), and the harness reads
+    // one resource at a time: three runs that read three deleted keys wait over two minutes on it alone.
+    this.timeout(480_000);
     const kinds = ['deleted', 'disabled', 'scheduled'] as const;
     // Alibaba: a key pending deletion keeps its alias and the adapter cannot move an alias to another key, so the
     // replacement of an aliased Alibaba key scheduled for deletion fails to take the alias (recorded pending) until the
