@@ -12,6 +12,15 @@ import type { KeyInputs } from './types';
 /** The tag (AWS) / description marker (elsewhere) the token is written under. */
 export const CREATION_TAG = 'imported-key:creation';
 
+/**
+ * The whole description a key is created with on clouds whose CreateKey takes no tags (Alibaba, Huawei), in place of
+ * the user's: the marker alone (54 characters) fits Huawei's 255 without cutting into the user's room, and the user's
+ * description replaces it once the material is in (KmsAdapter.creationDone), or the state records it as pending.
+ */
+export function creationDescription(token: string): string {
+  return `${CREATION_TAG} ${token}`;
+}
+
 export function creationToken(inputs: KeyInputs, material: Buffer): string {
   const identity = {
     scope: inputs.stackScope ?? '',
