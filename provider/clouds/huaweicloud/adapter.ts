@@ -12,6 +12,7 @@ import type {
   KmsAdapter,
   ReimportMode,
 } from '../adapter';
+import { CreationListings } from '../creation-listings';
 import { HuaweiKmsClient, type ClientOptions } from './client';
 import { toKeyDescription, type HuaweiKeyInfo } from './describe';
 import { huaweicloudProfile, KEY_ALIAS_PATTERN, KEY_ID_PATTERN } from './profile';
@@ -43,8 +44,7 @@ interface CreatedKey {
 }
 
 /** Per endpoint and project, for this process, for a minute: creation token → key (see findCreated). */
-const creations = new Map<string, { at: number; tokens: Promise<Map<string, CreatedKey>> }>();
-const CREATIONS_TTL_MS = 60_000;
+const creations = new CreationListings<CreatedKey>();
 
 /** Forgets the listed keys (tests that count calls per create start from a known point). */
 export function forgetCreationListings(): void {
@@ -109,7 +109,7 @@ export class HuaweiKmsAdapter implements KmsAdapter {
     const keyId = reply.key_info?.key_id;
     if (typeof keyId !== 'string') throw new ImportedKeyError('CloudError', 'huaweicloud create-key returned no key_info.key_id');
     // A listing this process already holds learns of the key, so a create with this token again here finds it.
-    if (token !== undefined) void creations.get(this.place)?.tokens.then((tokens) => tokens.set(token, { keyId, alias: keyAlias }), () => undefined);
+    if (token !== undefined) creations.update(this.place, (tokens) => tokens.set(token, { keyId, alias: keyAlias }));
     return { keyId, arn: keyId, keyState: 'PendingImport', origin: 'EXTERNAL', keySpec: request.keySpec, keyUsage: 'ENCRYPT_DECRYPT' };
   }
 
@@ -120,7 +120,7 @@ export class HuaweiKmsAdapter implements KmsAdapter {
    * found is described again (its state now), and keeps the alias it was created with (a derived one is random).
    */
   async findCreated(creationToken: string, fresh = false): Promise<KeyDescription | undefined> {
-    const found = (await this.listing(fresh)).get(creationToken);
+    const found = (await creations.get(this.place, () => this.readCreations(), fresh)).get(creationToken);
     const live = found ? await this.describeKey(found.keyId) : undefined;
     return live && live.keyState !== 'PendingDeletion' ? { ...live, ...(found!.alias ? { alias: found!.alias } : {}) } : undefined;
   }
@@ -129,26 +129,14 @@ export class HuaweiKmsAdapter implements KmsAdapter {
   async creationDone(creationToken: string, key: { keyId: string; description?: string }): Promise<void> {
     checkKeyId(key.keyId);
     await this.client.call('update-key-description', { key_id: key.keyId, key_description: key.description ?? '' });
-    void creations.get(this.place)?.tokens.then((tokens) => tokens.delete(creationToken), () => undefined);
+    creations.update(this.place, (tokens) => tokens.delete(creationToken));
   }
 
   private get place(): string {
     return `${this.client.endpoint}|${this.client.projectId}`;
   }
 
-  /** creation token → key, from every page of list-keys (cached, see findCreated); keys pending deletion are not ours to finish. */
-  private listing(fresh: boolean): Promise<Map<string, CreatedKey>> {
-    const place = this.place;
-    let entry = creations.get(place);
-    if (fresh || !entry || Date.now() - entry.at > CREATIONS_TTL_MS) {
-      const made = { at: Date.now(), tokens: this.readCreations() };
-      creations.set(place, (entry = made));
-      // A failed listing is not kept: the next create tries again.
-      made.tokens.catch(() => creations.get(place) === made && creations.delete(place));
-    }
-    return entry.tokens;
-  }
-
+  /** creation token → key, from every page of list-keys' key_details; keys pending deletion are not ours to finish. */
   private async readCreations(): Promise<Map<string, CreatedKey>> {
     const tokens = new Map<string, CreatedKey>();
     const prefix = creationDescription('');
