@@ -10,7 +10,7 @@ import { ReplyClock } from './clock';
 import { ALIAS_PATTERN, alicloudProfile, protectionLevelFor, protectionLevelsFor } from './profile';
 import { createAlicloudClient, resolveClientSettings, type AlicloudKmsClient } from './client';
 import { describeFailure, isRetryable, isThrottled, mayHaveCreated, toImportedKeyError } from './errors';
-import { creationDescription } from '../../creation-token';
+import { creationDescription, unconfirmedCreate } from '../../creation-token';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy, type RetryVerdict } from '../retry';
 
 export interface AlicloudAdapterOptions {
@@ -137,9 +137,11 @@ export class AlicloudKmsAdapter implements KmsAdapter {
     } catch (error) {
       // No answer, or a 500 (CreateKey is never sent twice): the key may exist. Found by its token, it is the key; else
       // the step fails, and the next `up` looks again before it creates.
-      const made = token !== undefined && mayHaveCreated(error) ? await this.scanForCreated(token).catch(() => undefined) : undefined;
-      if (!made) throw error;
-      await this.markCreation(token!, made.keyId);
+      if (token === undefined || !mayHaveCreated(error)) throw error;
+      let lookFailure: unknown;
+      const made = await this.scanForCreated(token).catch((failure: unknown) => void (lookFailure = failure));
+      if (!made) throw unconfirmedCreate(error, lookFailure);
+      await this.markCreation(token, made.keyId);
       return made;
     }
     const key = toKeyDescription(created.keyMetadata ?? {});

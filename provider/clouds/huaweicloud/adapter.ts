@@ -1,6 +1,6 @@
 // Huawei Cloud KMS behind the cloud-neutral KmsAdapter: translates our shapes to the v1.0 REST API and back.
 import { randomBytes } from 'node:crypto';
-import { creationDescription } from '../../creation-token';
+import { creationDescription, unconfirmedCreate } from '../../creation-token';
 import { ImportedKeyError, needs } from '../../errors';
 import type { WrappingAlgorithm } from '../../wrapping';
 import type {
@@ -102,9 +102,11 @@ export class HuaweiKmsAdapter implements KmsAdapter {
     } catch (error) {
       // No answer, or a 5xx (the client never sends create-key twice): the key may exist. Found by its token in a fresh
       // listing, it is the key; else the step fails, and the next `up` looks again before it creates.
-      const made = token !== undefined && mayHaveCreated(error) ? await this.findCreated(token, true).catch(() => undefined) : undefined;
-      if (made) return made;
-      throw error;
+      if (token === undefined || !mayHaveCreated(error)) throw error;
+      let lookFailure: unknown;
+      const made = await this.findCreated(token, true).catch((failure: unknown) => void (lookFailure = failure));
+      if (!made) throw unconfirmedCreate(error, lookFailure);
+      return made;
     }
     const keyId = reply.key_info?.key_id;
     if (typeof keyId !== 'string') throw new ImportedKeyError('CloudError', 'huaweicloud create-key returned no key_info.key_id');

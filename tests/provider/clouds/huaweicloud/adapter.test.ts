@@ -241,7 +241,9 @@ describe('huaweicloud adapter against the emulator', () => {
       const before = keys().length;
       const listed = counted('list-keys');
       emulator.faults.add({ target: 'huawei:create-key', failNext: 1, failStatus: 500 });
-      assert.equal((await rejects(adapter.createKey({ keySpec: 'AES_256', creationToken: token() }))).cloudCode, 'KMS.0105');
+      const failed = await rejects(adapter.createKey({ keySpec: 'AES_256', creationToken: token() }));
+      assert.equal(failed.cloudCode, 'KMS.0105');
+      assert.match(failed.message, /the cloud may still have made the key, and no key with its creation token was found: the next `pulumi up` looks for it by that token again/);
       assert.equal(counted('list-keys'), listed + 1);
       assert.equal(keys().length, before);
     });
