@@ -252,7 +252,7 @@ function finishingSteps(adapter: KmsAdapter, inputs: KeyInputs): KeyFinish | und
   return Object.keys(finish).length > 0 ? finish : undefined;
 }
 
-/** The arguments as the cloud has them while `finish` is pending: without that alias and those tags. */
+/** The arguments as the cloud has them while `finish` is pending: without that alias, those tags, that description. */
 function withoutFinish(inputs: KeyInputs, finish: KeyFinish): KeyInputs {
   return {
     ...inputs,
