@@ -7,10 +7,20 @@
 // resource, stack or replacement (a changed key spec, alias, …) never takes a key that is not its own.
 
 import { createHmac } from 'node:crypto';
+import { ImportedKeyError } from './errors';
 import type { KeyInputs } from './types';
 
 /** The tag (AWS) / description marker (elsewhere) the token is written under. */
 export const CREATION_TAG = 'imported-key:creation';
+
+/**
+ * The whole description a key is created with on clouds whose CreateKey takes no tags (Alibaba, Huawei), in place of
+ * the user's: the marker alone (54 characters) fits Huawei's 255 without cutting into the user's room, and the user's
+ * description replaces it once the material is in (KmsAdapter.creationDone), or the state records it as pending.
+ */
+export function creationDescription(token: string): string {
+  return `${CREATION_TAG} ${token}`;
+}
 
 export function creationToken(inputs: KeyInputs, material: Buffer): string {
   const identity = {
@@ -29,4 +39,18 @@ export function creationToken(inputs: KeyInputs, material: Buffer): string {
     tags: Object.entries(inputs.tags ?? {}).sort(([a], [b]) => a.localeCompare(b)),
   };
   return createHmac('sha256', material).update(`imported-key creation token\n${JSON.stringify(identity)}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * The error of a CreateKey that may have made its key (no answer, or a server fault) when no key with its token was
+ * found: the step fails saying what may be left behind, and that the next `up` looks for it before creating.
+ */
+export function unconfirmedCreate(error: unknown, lookFailure?: unknown): ImportedKeyError {
+  const base = error instanceof ImportedKeyError ? error : new ImportedKeyError('CloudError', String((error as Error)?.message ?? error));
+  const looked = lookFailure === undefined ? 'no key with its creation token was found' : `looking for a key with its creation token failed too (${(lookFailure as Error)?.message ?? String(lookFailure)})`;
+  return new ImportedKeyError(
+    base.code,
+    `${base.message}; the cloud may still have made the key, and ${looked}: the next \`pulumi up\` looks for it by that token again and finishes it instead of creating another`,
+    { cloudCode: base.cloudCode },
+  );
 }

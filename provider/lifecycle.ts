@@ -99,11 +99,13 @@ export function planDiff(
       // keySpec/keyUsage/protectionLevel left out mean "the cloud's default", which is what the key already has; an
       // alias left out where the cloud needs one was derived from the resource name at creation and is kept.
       const leftToCloud = next === undefined && (['keySpec', 'keyUsage', 'protectionLevel'].includes(field) || (field === 'alias' && olds.aliasDerived === true));
-      // A partly created key's alias / tags still to be set: compared with what was asked, not with the cloud's nothing.
-      const pending = (field === 'alias' || field === 'tags') ? olds.pendingFinish?.[field] : undefined;
+      // A partly created key's alias / tags / description still to be set: compared with what was asked, not with the
+      // cloud's nothing (a pending description is '' when none was asked).
+      const pending = (field === 'alias' || field === 'tags' || field === 'description') ? olds.pendingFinish?.[field] : undefined;
       const recorded = pending !== undefined ? pending : olds[field];
+      const asked = field === 'description' && pending !== undefined ? next ?? '' : next;
       if (isUnknown(next)) replace(field, 'not known until apply');
-      else if (!leftToCloud && !sameValue(next, recorded)) replace(field, 'fixed when the key is created');
+      else if (!leftToCloud && !sameValue(asked, recorded)) replace(field, 'fixed when the key is created');
     }
     if (olds.pendingFinish) update(`${Object.keys(olds.pendingFinish).join(', ')}: not set on the key yet (update sets them)`);
   }

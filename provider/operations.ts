@@ -138,17 +138,19 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
   let live: KeyDescription;
   // What CreateKey could not set (alias, tags on some clouds), when setting it after failed: recorded as pending.
   let unfinished: { finish: KeyFinish; error: unknown } | undefined;
+  const token = adopted ? undefined : creationToken(inputs, material);
   if (adopted) {
     live = await describeKeyToAdopt(adapter, inputs.keyId!, inputs, material);
   } else {
     const keySpec = inputs.keySpec ?? profile.defaultKeySpec;
-    const token = creationToken(inputs, material);
     // A key an interrupted earlier create made (its reply lost, its host or CLI killed before the import) is finished
     // here instead of being left behind while a second one is made.
-    const earlier = await adapter.findCreated?.(token);
+    const earlier = await adapter.findCreated?.(token!);
+    // A derived alias is random per attempt (Huawei): the key found has the one its create derived, and the state says so.
+    if (earlier?.alias !== undefined && inputs.aliasDerived) inputs = { ...inputs, alias: earlier.alias };
     live = earlier ?? await adapter.createKey({
       keySpec, keyUsage: inputs.keyUsage, protectionLevel: inputs.protectionLevel, description: inputs.description, alias: inputs.alias, tags: inputs.tags,
-      creationToken: token,
+      creationToken: token!,
     });
     const finish = finishingSteps(adapter, inputs);
     // The material still goes in when the alias cannot be set: the key is usable, and the alias is retried later.
@@ -156,11 +158,11 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
   }
   const keyId = live.keyId;
   const policy = expiryPolicy(inputs);
-  const recorded = (inputsNow: KeyInputs, liveNow: KeyDescription): Record<string, unknown> => ({
-    ...buildOutputs(inputsNow, liveNow, adopted, digestMaterial(material)),
-    ...(unfinished ? { pendingFinish: unfinished.finish } : {}),
+  // The outputs while `pending` is not on the key: without those arguments, with them as pendingFinish.
+  const recorded = (liveNow: KeyDescription, pending: KeyFinish | undefined): Record<string, unknown> => ({
+    ...buildOutputs(pending ? withoutFinish(inputs, pending) : inputs, liveNow, adopted, digestMaterial(material)),
+    ...(pending ? { pendingFinish: pending } : {}),
   });
-  const asked = unfinished ? withoutFinish(inputs, unfinished.finish) : inputs;
   try {
     // Always import, also into an adopted key that looks right: importing the same material is the only proof the
     // clouds give that the key holds *this* material (other material is refused: IncorrectKeyMaterialException).
@@ -190,20 +192,34 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
         id: keyId,
         cloudCode: error instanceof ImportedKeyError ? error.cloudCode : undefined,
         // The key as created: no material yet (whatever a failed describe would have said).
-        outputs: recorded(asked, { ...live, keyState: 'PendingImport', expirationModel: undefined, validTo: undefined, keyMaterialId: undefined }),
+        // Where the token rides in the description, the key still carries it instead of the one asked for.
+        outputs: recorded(
+          { ...live, keyState: 'PendingImport', expirationModel: undefined, validTo: undefined, keyMaterialId: undefined },
+          adapter.creationInDescription ? { ...unfinished?.finish, description: inputs.description ?? '' } : unfinished?.finish,
+        ),
       },
     );
+  }
+  if (inputs.enabled === false) live = await matchEnabled(adapter, keyId, live, false);
+  if (!adopted) {
+    // The marker goes, and where it was the description, the one asked for replaces it: failing that, it is pending.
+    await adapter.creationDone?.(token!, { keyId, description: inputs.description }).catch((error: unknown) => {
+      unfinished = { finish: { ...unfinished?.finish, description: inputs.description ?? '' }, error: unfinished?.error ?? error };
+    });
   }
   if (unfinished) {
     throw new ImportedKeyError(
       unfinished.error instanceof ImportedKeyError ? unfinished.error.code : 'CloudError',
       `key ${keyId} was created and its material imported, but its ${describeFinish(unfinished.finish)} could not be set (${message(unfinished.error)}); ` +
         'the stack records the key without it, and the next `pulumi up` sets it',
-      { cause: unfinished.error, id: keyId, cloudCode: unfinished.error instanceof ImportedKeyError ? unfinished.error.cloudCode : undefined, outputs: recorded(asked, live) },
+      {
+        cause: unfinished.error,
+        id: keyId,
+        cloudCode: unfinished.error instanceof ImportedKeyError ? unfinished.error.cloudCode : undefined,
+        outputs: recorded(live, unfinished.finish),
+      },
     );
   }
-  if (inputs.enabled === false) live = await matchEnabled(adapter, keyId, live, false);
-  if (!adopted) await adapter.creationDone?.(creationToken(inputs, material));
   return { id: keyId, outs: buildOutputs(inputs, live, adopted, digestMaterial(material)) };
 }
 
@@ -236,13 +252,19 @@ function finishingSteps(adapter: KmsAdapter, inputs: KeyInputs): KeyFinish | und
   return Object.keys(finish).length > 0 ? finish : undefined;
 }
 
-/** The arguments as the cloud has them while `finish` is pending: without that alias and those tags. */
+/** The arguments as the cloud has them while `finish` is pending: without that alias, those tags, that description. */
 function withoutFinish(inputs: KeyInputs, finish: KeyFinish): KeyInputs {
-  return { ...inputs, alias: finish.alias !== undefined ? undefined : inputs.alias, tags: finish.tags !== undefined ? undefined : inputs.tags };
+  return {
+    ...inputs,
+    alias: finish.alias !== undefined ? undefined : inputs.alias,
+    tags: finish.tags !== undefined ? undefined : inputs.tags,
+    description: finish.description !== undefined ? undefined : inputs.description,
+  };
 }
 
 function describeFinish(finish: KeyFinish): string {
-  return [finish.alias !== undefined ? `alias ${finish.alias}` : '', finish.tags !== undefined ? 'tags' : ''].filter(Boolean).join(' and ');
+  const parts = [finish.alias !== undefined ? `alias ${finish.alias}` : '', finish.tags !== undefined ? 'tags' : '', finish.description !== undefined ? 'description' : ''];
+  return parts.filter(Boolean).join(' and ');
 }
 
 function message(error: unknown): string {
@@ -310,9 +332,13 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
       // it was, so refresh and preview show PendingImport and the next `up` imports again (a partial failure).
       const emptied: KeyDescription = { ...live!, keyState: 'PendingImport', expirationModel: undefined, validTo: undefined, keyMaterialId: undefined };
       const adopted = olds.adopted ?? news.keyId !== undefined;
-      throw new ImportedKeyError(error.code, error.message, {
-        cause: error, cloudCode: error.cloudCode, id, outputs: { ...buildOutputs(news, emptied, adopted, recordedDigest(material, olds)) },
-      });
+      // What a partly created key still lacked (alias, tags, description) stays pending, and unrecorded as set.
+      const pending = olds.pendingFinish && !adopted ? olds.pendingFinish : undefined;
+      const outputs = {
+        ...buildOutputs(pending ? withoutFinish(news, pending) : news, emptied, adopted, recordedDigest(material, olds)),
+        ...(pending ? { pendingFinish: pending } : {}),
+      };
+      throw new ImportedKeyError(error.code, error.message, { cause: error, cloudCode: error.cloudCode, id, outputs });
     }
     live = await confirmImport(adapter, id, expiresAt, false);
   }
@@ -320,6 +346,10 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
   live = await matchEnabled(adapter, id, live!, news.enabled !== false);
   // A partly created key's alias / tags that the cloud does not have yet (recorded only once it has them).
   if (olds.pendingFinish && !olds.adopted) await adapter.finishKey?.(id, finishFor(olds.pendingFinish, news));
+  // A pending description: the create was never done (its key still carries the creation marker); this finishes it.
+  if (olds.pendingFinish?.description !== undefined && !olds.adopted) {
+    await adapter.creationDone?.(creationToken(news, material), { keyId: id, description: news.description });
+  }
   return buildOutputs(news, live!, olds.adopted ?? news.keyId !== undefined, recordedDigest(material, olds));
 }
 

@@ -68,9 +68,10 @@ export interface KeyOutputs extends Omit<KeyDescription, 'deletionDate'> {
   adopted: boolean;
   /**
    * A created key's alias and tags that the cloud does not have yet (the step after CreateKey failed): the next update
-   * sets them. Until then `alias` / `tags` are not recorded, since the cloud does not have them.
+   * sets them. Until then `alias` / `tags` are not recorded, since the cloud does not have them. `description` (''
+   * for none): the key still carries the creation marker in its place (Alibaba, Huawei); the next update sets it.
    */
-  pendingFinish?: { alias?: string; tags?: Record<string, string> };
+  pendingFinish?: { alias?: string; tags?: Record<string, string>; description?: string };
   /** Alibaba: SOFTWARE or HSM, as DescribeKey reports it (else as created). */
   protectionLevel?: string;
   /** Keyed digest of the material (see digest.ts); secret. */

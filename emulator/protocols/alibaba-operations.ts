@@ -85,6 +85,15 @@ function resolveKey(call: Call, name = 'KeyId', described = false): StoredKey {
   return key;
 }
 
+/** PageNumber (from 1) and PageSize (1–100, default 10), as Alibaba's List* operations take them. */
+function paging(params: Record<string, string>): { pageNumber: number; pageSize: number } {
+  const pageSize = optionalInteger(params, 'PageSize') ?? 10;
+  const pageNumber = optionalInteger(params, 'PageNumber') ?? 1;
+  if (pageSize < 1 || pageSize > 100) throw alibabaErrors.invalidParameter('PageSize', 'from 1 to 100');
+  if (pageNumber < 1) throw alibabaErrors.invalidParameter('PageNumber', 'from 1');
+  return { pageNumber, pageSize };
+}
+
 function refOf(key: StoredKey): { cloud: string; namespace: string; keyId: string } {
   return { cloud: CLOUD, namespace: key.namespace, keyId: key.id };
 }
@@ -138,10 +147,7 @@ export const OPERATIONS: Record<string, Handler> = {
 
   ListKeys(call) {
     const keys = call.store.listKeys(CLOUD, call.region);
-    const pageSize = optionalInteger(call.params, 'PageSize') ?? 10;
-    const pageNumber = optionalInteger(call.params, 'PageNumber') ?? 1;
-    if (pageSize < 1 || pageSize > 100) throw alibabaErrors.invalidParameter('PageSize', 'from 1 to 100');
-    if (pageNumber < 1) throw alibabaErrors.invalidParameter('PageNumber', 'from 1');
+    const { pageNumber, pageSize } = paging(call.params);
     const page = keys.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
     return { Keys: { Key: page.map((k) => ({ KeyId: k.id, KeyArn: arnOf(k) })) }, TotalCount: keys.length, PageNumber: pageNumber, PageSize: pageSize };
   },
@@ -213,6 +219,42 @@ export const OPERATIONS: Record<string, Handler> = {
     const aliasName = requireParam(call.params, 'AliasName');
     if (!/^alias\/[a-zA-Z0-9:/_-]{1,249}$/.test(aliasName)) throw alibabaErrors.invalidParameter('AliasName', 'alias/ followed by letters, digits, : / _ -');
     call.store.createAlias(CLOUD, key.namespace, aliasName, refOf(key));
+    return {};
+  },
+
+  /** Points an existing alias at another key (a replacement keeps its alias). */
+  UpdateAlias(call) {
+    const aliasName = requireParam(call.params, 'AliasName');
+    if (!call.store.findAlias(CLOUD, call.region, aliasName)) throw alibabaErrors.aliasNotFound(aliasName);
+    const key = resolveKey(call);
+    call.store.updateAlias(CLOUD, key.namespace, aliasName, refOf(key));
+    return {};
+  },
+
+  DeleteAlias(call) {
+    const aliasName = requireParam(call.params, 'AliasName');
+    if (!call.store.findAlias(CLOUD, call.region, aliasName)) throw alibabaErrors.aliasNotFound(aliasName);
+    call.store.deleteAlias(CLOUD, call.region, aliasName);
+    return {};
+  },
+
+  ListAliases(call) {
+    const aliases = call.store.listAliases(CLOUD, call.region);
+    const { pageNumber, pageSize } = paging(call.params);
+    const page = aliases.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+    return {
+      Aliases: { Alias: page.map((a) => ({ AliasName: a.name, AliasArn: `acs:kms:${a.namespace}:${ALIBABA_EMULATOR_ACCOUNT}:${a.name}`, KeyId: a.keyId })) },
+      TotalCount: aliases.length, PageNumber: pageNumber, PageSize: pageSize,
+    };
+  },
+
+  /** Description is required but may be empty (Alibaba: "add, modify, or delete the description"). */
+  UpdateKeyDescription(call) {
+    const key = resolveKey(call);
+    const description = call.params.Description;
+    if (description === undefined) throw alibabaErrors.missingParameter('Description');
+    if (description.length > 8192) throw alibabaErrors.invalidParameter('Description', 'at most 8192 characters');
+    call.store.updateDescription(refOf(key), description);
     return {};
   },
 

@@ -40,9 +40,16 @@ const OPERATIONS: Record<string, Handler> = {
   'create-key': createKey,
   // As a describe sees it: a change may still be on its way (emulator/consistency.ts).
   'describe-key': (project, body, { store }) => ({ key_info: keyInfo(getKey(project, body, store, true)) }),
-  'list-keys': (project, _body, { store }) => {
-    const keys = store.listKeys(CLOUD, project);
-    return { keys: keys.map((k) => k.id), key_details: keys.map(keyInfo), next_marker: '', truncated: 'false', total: keys.length };
+  'list-keys': listKeys,
+  'update-key-description': (project, body, { store }) => {
+    const key = getKey(project, body, store);
+    const description = body.key_description;
+    if (description === undefined || description === null) throw missing('key_description');
+    if (typeof description !== 'string' || description.length > DESCRIPTION_MAX) throw invalid('key_description', `0 to ${DESCRIPTION_MAX} characters`);
+    // Huawei: a key scheduled for deletion (and a /default master key) takes no description change.
+    if (key.state === 'PendingDeletion') throw new HuaweiError(400, 'KMS.0210', 'The key is in Scheduled deletion state and cannot be used.');
+    const updated = store.updateDescription(ref(project, key.id), description);
+    return { key_info: { key_id: updated.id, key_description: updated.description } };
   },
   'get-parameters-for-import': getParametersForImport,
   'import-key-material': importKeyMaterial,
@@ -139,6 +146,32 @@ function createKey(project: string, body: Body, { store }: ProtocolContext): unk
     generatedMaterial: origin === 'kms' ? randomBytes(keySpec === 'SM4' ? 16 : 32) : undefined,
   });
   return { key_info: { key_id: key.id, domain_id: domainId(project) } };
+}
+
+/**
+ * Huawei's paging: `limit` (a string of digits; default 2000), `marker` (where the previous page stopped, as
+ * `next_marker` said), optional `key_state` ("1".."5"); `truncated` is the string "true" or "false".
+ */
+function listKeys(project: string, body: Body, { store }: ProtocolContext): unknown {
+  const limitText = body.limit === undefined || body.limit === null || body.limit === '' ? '2000' : body.limit;
+  if (typeof limitText !== 'string' && typeof limitText !== 'number') throw invalid('limit', 'a whole number from 1');
+  const limit = Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1) throw invalid('limit', 'a whole number from 1');
+  const markerText = optionalString(body, 'marker') ?? '';
+  if (markerText !== '' && !/^\d+$/.test(markerText)) throw invalid('marker', 'the next_marker of the previous page');
+  const state = optionalString(body, 'key_state');
+  if (state !== undefined && state !== '' && !Object.values(STATE_CODE).includes(state) && state !== '1') throw invalid('key_state', '1 to 5');
+  const keys = store.listKeys(CLOUD, project).filter((k) => !state || STATE_CODE[k.state] === state);
+  const start = markerText === '' ? 0 : Number(markerText);
+  const page = keys.slice(start, start + limit);
+  const truncated = start + limit < keys.length;
+  return {
+    keys: page.map((k) => k.id),
+    key_details: page.map(keyInfo),
+    next_marker: truncated ? String(start + limit) : '',
+    truncated: String(truncated),
+    total: keys.length,
+  };
 }
 
 function getParametersForImport(project: string, body: Body, { store }: ProtocolContext): unknown {

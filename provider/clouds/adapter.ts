@@ -33,6 +33,8 @@ export interface KeyDescription {
   deletionDate?: string;
   /** Where the cloud reports one (Alibaba ProtectionLevel): SOFTWARE or HSM. */
   protectionLevel?: string;
+  /** Only from findCreated, where the cloud fixed an alias at creation (Huawei key_alias): the alias the key has. */
+  alias?: string;
 }
 
 export interface CreateKeyRequest {
@@ -51,6 +53,8 @@ export interface CreateKeyRequest {
 export interface KeyFinish {
   alias?: string;
   tags?: Record<string, string>;
+  /** Recorded as pending only, never given to finishKey: the description creationDone puts in place of the creation marker. */
+  description?: string;
 }
 
 export interface ImportParameters {
@@ -91,8 +95,17 @@ export interface KmsAdapter {
    * finish in that key instead of making a second one.
    */
   findCreated?(creationToken: string): Promise<KeyDescription | undefined>;
-  /** Optional, with findCreated: the create with this token is done (its key has the material); forget the marker. */
-  creationDone?(creationToken: string): Promise<void>;
+  /**
+   * Optional, with findCreated: the create with this token is done (its key has the material); forget the marker. Where
+   * the token rode in the key's description (creationInDescription), `key.description` (undefined = none) replaces it,
+   * and a failure means the key still carries the marker: the caller records the description as pending.
+   */
+  creationDone?(creationToken: string, key: { keyId: string; description?: string }): Promise<void>;
+  /**
+   * True where createKey writes the creation token as the key's whole description (no tags at CreateKey: Alibaba,
+   * Huawei): until creationDone the key has not the description asked for, so a partly created key records it as pending.
+   */
+  readonly creationInDescription?: boolean;
   /**
    * Optional, for clouds where CreateKey cannot set the alias or tags: sets them on a created key. Idempotent (an
    * alias already pointing at this key, tags already there, are success), so a partly created key can be finished

@@ -248,6 +248,42 @@ describe('emulator: Alibaba Cloud KMS protocol', () => {
       const g = await sdkFailure(client.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'alias/none' })));
       assert.deepEqual([g.status, g.code], [404, 'Forbidden.AliasNotFound']);
     });
+
+    it('moves an alias to another key with UpdateAlias and removes it with DeleteAlias; both answer Forbidden.AliasNotFound for an alias that is not there', async () => {
+      const [first, second] = [await createExternalKey(), await createExternalKey()];
+      const client = sdkClient(emu.url);
+      await client.createAlias(new $Kms.CreateAliasRequest({ keyId: first, aliasName: 'alias/moving' }));
+      const taken = await sdkFailure(client.createAlias(new $Kms.CreateAliasRequest({ keyId: second, aliasName: 'alias/moving' })));
+      assert.deepEqual([taken.status, taken.code], [409, 'EntityAlreadyExists.Alias']);
+      await client.updateAlias(new $Kms.UpdateAliasRequest({ keyId: second, aliasName: 'alias/moving' }));
+      assert.equal((await describe_('alias/moving')).keyId, second);
+      const listed = await client.listAliases(new $Kms.ListAliasesRequest({ pageSize: 100 }));
+      assert.deepEqual(listed.aliases.alias.filter((a) => a.aliasName === 'alias/moving').map((a) => a.keyId), [second]);
+      await client.deleteAlias(new $Kms.DeleteAliasRequest({ aliasName: 'alias/moving' }));
+      const gone = await sdkFailure(client.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'alias/moving' })));
+      assert.deepEqual([gone.status, gone.code], [404, 'Forbidden.AliasNotFound']);
+      for (const again of [
+        client.deleteAlias(new $Kms.DeleteAliasRequest({ aliasName: 'alias/moving' })),
+        client.updateAlias(new $Kms.UpdateAliasRequest({ keyId: first, aliasName: 'alias/moving' })),
+      ]) {
+        const f = await sdkFailure(again);
+        assert.deepEqual([f.status, f.code], [404, 'Forbidden.AliasNotFound']);
+      }
+      assert.equal((await describe_(first)).keyState, 'PendingImport', 'the keys stay');
+    });
+
+    it('replaces a description with UpdateKeyDescription, also with an empty one, and refuses one over 8192 characters', async () => {
+      const keyId = await createExternalKey();
+      const client = sdkClient(emu.url);
+      await client.updateKeyDescription(new $Kms.UpdateKeyDescriptionRequest({ keyId, description: 'payments' }));
+      assert.equal((await describe_(keyId)).description, 'payments');
+      await client.updateKeyDescription(new $Kms.UpdateKeyDescriptionRequest({ keyId, description: '' }));
+      assert.equal((await describe_(keyId)).description, '');
+      const long = await sdkFailure(client.updateKeyDescription(new $Kms.UpdateKeyDescriptionRequest({ keyId, description: 'x'.repeat(8193) })));
+      assert.deepEqual([long.status, long.code], [400, 'InvalidParameter']);
+      const missing = await sdkFailure(client.updateKeyDescription(new $Kms.UpdateKeyDescriptionRequest({ keyId: '00000000-0000-0000-0000-000000000000', description: 'x' })));
+      assert.deepEqual([missing.status, missing.code], [404, 'Forbidden.KeyNotFound']);
+    });
   });
 
   describe('authentication and request shapes', () => {

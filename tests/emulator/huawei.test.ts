@@ -92,6 +92,48 @@ describe('emulator: Huawei KMS protocol', () => {
     }
   });
 
+  it('lists keys with key_details in pages (limit, marker, next_marker, truncated "true"/"false", total) and by key_state', async () => {
+    const project = randomBytes(16).toString('hex');
+    const ids = [await externalKey('AES_256', project), await externalKey('AES_256', project), await externalKey('AES_256', project)];
+    const done = await call('schedule-key-deletion', { key_id: ids[2], pending_days: '7' }, project);
+    assert.equal(done.status, 200, done.text);
+    const seen: string[] = [];
+    let marker: string | undefined;
+    let pages = 0;
+    do {
+      const page = await call('list-keys', { limit: '2', ...(marker ? { marker } : {}) }, project);
+      assert.equal(page.status, 200, page.text);
+      assert.equal(page.body.total, 3);
+      assert.deepEqual(page.body.keys, page.body.key_details.map((d: { key_id: string }) => d.key_id));
+      seen.push(...page.body.keys);
+      assert.equal(page.body.truncated, pages === 0 ? 'true' : 'false');
+      marker = page.body.truncated === 'true' ? page.body.next_marker : undefined;
+      pages += 1;
+    } while (marker);
+    assert.deepEqual([pages, seen.sort()], [2, [...ids].sort()]);
+    const all = await call('list-keys', {}, project);
+    const detail = all.body.key_details.find((d: { key_id: string }) => d.key_id === ids[0]);
+    assert.match(detail.key_alias, /^test-/);
+    assert.deepEqual([detail.key_state, detail.origin, typeof detail.key_description], ['5', 'external', 'string']);
+    const pendingDeletion = await call('list-keys', { key_state: '4' }, project);
+    assert.deepEqual([pendingDeletion.body.keys, pendingDeletion.body.total], [[ids[2]], 1]);
+    assert.equal((await call('list-keys', { limit: '0' }, project)).body.error.error_code, 'KMS.0204');
+  });
+
+  it('replaces a key description with update-key-description (0 to 255 characters), not on a key pending deletion (KMS.0210)', async () => {
+    const keyId = await externalKey();
+    const updated = await call('update-key-description', { key_id: keyId, key_description: 'payments' });
+    assert.equal(updated.status, 200, updated.text);
+    assert.deepEqual(updated.body.key_info, { key_id: keyId, key_description: 'payments' });
+    assert.equal((await call('describe-key', { key_id: keyId })).body.key_info.key_description, 'payments');
+    assert.equal((await call('update-key-description', { key_id: keyId, key_description: '' })).status, 200);
+    assert.equal((await call('describe-key', { key_id: keyId })).body.key_info.key_description, '');
+    assert.equal((await call('update-key-description', { key_id: keyId, key_description: 'x'.repeat(256) })).body.error.error_code, 'KMS.0204');
+    assert.equal((await call('update-key-description', { key_id: keyId })).body.error.error_code, 'KMS.0204');
+    await call('schedule-key-deletion', { key_id: keyId, pending_days: '7' });
+    assert.equal((await call('update-key-description', { key_id: keyId, key_description: 'late' })).body.error.error_code, 'KMS.0210');
+  });
+
   it('keeps keys per project id', async () => {
     const keyId = await externalKey('AES_256', OTHER_PROJECT);
     const elsewhere = await call('describe-key', { key_id: keyId });

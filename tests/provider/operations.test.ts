@@ -5,6 +5,9 @@ import { alicloudProfile } from '../../provider/clouds/alicloud/profile';
 import { cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withRecordedDefaults } from '../../provider/operations';
 import { MATERIAL, MATERIAL_B64, OTHER_MATERIAL, inFuture, inputs, outputs } from './support/fixtures';
 import { StubAdapter } from './support/stubAdapter';
+import { creationToken } from '../../provider/creation-token';
+import type { KeyDescription } from '../../provider/clouds/adapter';
+import { planDiff } from '../../provider/lifecycle';
 
 function cloud(mode: 'in-place' | 'delete-first' = 'in-place') {
   const adapter = new StubAdapter(mode);
@@ -61,6 +64,70 @@ describe('operations: create', () => {
     const outs = await updateImportedKey(c, id, { adopted: false }, inputs(), MATERIAL);
     assert.equal(outs.keyState, 'Enabled');
     assert.equal(c.adapter.keys.size, 1, 'no second key');
+  });
+
+  /** A cloud whose creation token rides in the description (Alibaba, Huawei): creationDone sets the description asked for. */
+  class MarkedStub extends StubAdapter {
+    readonly creationInDescription = true;
+    done: Array<{ token: string; keyId: string; description?: string }> = [];
+    found?: KeyDescription;
+    async findCreated(): Promise<KeyDescription | undefined> {
+      this.calls.push('findCreated');
+      return this.found;
+    }
+    async creationDone(token: string, key: { keyId: string; description?: string }): Promise<void> {
+      this.calls.push('creationDone');
+      const i = this.failures.findIndex((f) => f.op === 'creationDone');
+      if (i >= 0) throw this.failures.splice(i, 1)[0].error();
+      this.done.push({ token, ...key });
+    }
+  }
+  const marked = () => ({ adapter: new MarkedStub(), profile: awsProfile });
+
+  it('where the token rides in the description, the create ends with creationDone(token, description asked for)', async () => {
+    const c = marked();
+    const asked = inputs({ description: 'payments' });
+    const { id, outs } = await createImportedKey(c, asked, MATERIAL);
+    assert.deepEqual(c.adapter.calls, ['findCreated', 'createKey', 'getImportParameters', 'importMaterial', 'describeKey', 'creationDone']);
+    assert.deepEqual(c.adapter.done, [{ token: creationToken(asked, MATERIAL), keyId: id, description: 'payments' }]);
+    assert.equal(outs.description, 'payments');
+  });
+
+  it('a description that cannot be set after the import is recorded as pending, not as set; the next update sets it with the same token', async () => {
+    const c = marked();
+    c.adapter.failNext('creationDone', () => new ImportedKeyError('CloudError', 'InternalFailure', { cloudCode: 'InternalFailure' }));
+    const asked = inputs({ description: 'payments' });
+    const error = await createImportedKey(c, asked, MATERIAL).then(() => assert.fail('the create must fail'), (e: unknown) => e as ImportedKeyError);
+    assert.match(error.message, /was created and its material imported, but its description could not be set \(InternalFailure\); the stack records the key without it, and the next `pulumi up` sets it/);
+    const recorded = error.outputs as Record<string, unknown> & { pendingFinish?: { description?: string } };
+    assert.equal(recorded.description, undefined, 'the state does not claim a description the key does not have');
+    assert.deepEqual(recorded.pendingFinish, { description: 'payments' });
+    assert.equal(recorded.keyState, 'Enabled');
+    const plan = planDiff(recorded as never, asked, 'unchecked', MATERIAL, new Date());
+    assert.deepEqual([plan.replaces, plan.changes], [[], true], 'an update, not a replacement');
+    await updateImportedKey(c, error.id!, recorded as never, asked, MATERIAL);
+    assert.deepEqual(c.adapter.done, [{ token: creationToken(asked, MATERIAL), keyId: error.id!, description: 'payments' }]);
+  });
+
+  it('a failed import on such a cloud records the description as pending too ("" when none was asked): the key still carries the token', async () => {
+    const c = marked();
+    c.adapter.failNext('importMaterial', () => new ImportedKeyError('CloudError', 'InternalFailure', { cloudCode: 'InternalFailure' }));
+    const error = await createImportedKey(c, inputs(), MATERIAL).then(() => assert.fail('the create must fail'), (e: unknown) => e as ImportedKeyError);
+    assert.deepEqual(error.outputs!.pendingFinish, { description: '' });
+    assert.equal(planDiff(error.outputs as never, inputs(), 'unchecked', MATERIAL, new Date()).replaces.length, 0, 'no description asked is no change');
+    await updateImportedKey(c, error.id!, error.outputs as never, inputs(), MATERIAL);
+    assert.deepEqual(c.adapter.done.map((d) => d.description), [undefined]);
+    assert.equal(c.adapter.keys.get(error.id!)!.keyState, 'Enabled');
+  });
+
+  it('a key an interrupted create made is finished in place, and records the alias it was created with when the alias was derived', async () => {
+    const c = marked();
+    const made = await c.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    c.adapter.found = { ...made, alias: 'payments-key-1a2b3c4' };
+    const { id, outs } = await createImportedKey(c, inputs({ alias: 'payments-key-9f8e7d6', aliasDerived: true }), MATERIAL);
+    assert.equal(id, made.keyId);
+    assert.equal(c.adapter.keys.size, 1, 'no second key');
+    assert.equal(outs.alias, 'payments-key-1a2b3c4');
   });
 
   it('adopts an existing key: no CreateKey, and checks origin and spec', async () => {

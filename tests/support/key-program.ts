@@ -11,6 +11,7 @@ export function commonKeyArgs(config: pulumi.Config) {
     renewBefore: config.get('renewBefore'),
     keyId: config.get('keyId'),
     alias: config.get('alias'),
+    description: config.get('description'),
     deletionWindowInDays: config.getNumber('deletionWindowInDays'),
   };
 }

@@ -9,7 +9,8 @@ import { ImportedKeyError, needs } from '../../errors';
 import { ReplyClock } from './clock';
 import { ALIAS_PATTERN, alicloudProfile, protectionLevelFor, protectionLevelsFor } from './profile';
 import { createAlicloudClient, resolveClientSettings, type AlicloudKmsClient } from './client';
-import { describeFailure, failureKind, toImportedKeyError, type AlibabaFailure } from './errors';
+import { describeFailure, failureKind, mayHaveCreated, toImportedKeyError, type AlibabaFailure } from './errors';
+import { creationDescription, unconfirmedCreate } from '../../creation-token';
 import { DEFAULT_RETRY_POLICY, retryVerdictFor, withRetries, type RetryPolicy, type RetryVerdict } from '../retry';
 
 export interface AlicloudAdapterOptions {
@@ -67,12 +68,15 @@ export function toKeyDescription(metadata: Record<string, unknown>): KeyDescript
  * - EnableKey / DisableKey: the same state again is accepted.
  * - ScheduleKeyDeletion: "already pending deletion" is done (scheduleDeletion).
  * - DeleteKeyMaterial: "already pending import" is done (deleteMaterial).
- * - CreateAlias / TagResource: an alias already on this key is done (finishKey); the same tags again are the same tags.
+ * - CreateAlias / UpdateAlias / TagResource: an alias already on this key is done (finishKey); the same tags again are the same tags.
+ * - UpdateKeyDescription: the same description again; DeleteAlias: an alias already gone is done (creationDone).
+ * - ListKeys / ListAliases: reads.
  * Never CreateKey: a second key nobody would know of (a key made by a CreateKey whose reply was lost is found by its
  * creation token, not by sending it again).
  */
 const REPEATABLE_CALLS = new Set([
   'DescribeKey', 'GetParametersForImport', 'EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'DeleteKeyMaterial', 'CreateAlias', 'TagResource',
+  'UpdateAlias', 'UpdateKeyDescription', 'DeleteAlias', 'ListKeys', 'ListAliases',
 ]);
 
 /**
@@ -86,6 +90,9 @@ function repeatableAfter(operation: string, failure: AlibabaFailure): boolean {
   return REPEATABLE_CALLS.has(operation);
 }
 
+/** Marker aliases of creates in progress: alias/imported-key/creating/<creation token> (see findCreated). */
+const markerAlias = (token: string) => `alias/imported-key/creating/${token}`;
+
 // SDK request models map camelCase fields to Alibaba's parameter names; plain objects would not.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const models = (): Record<string, new (map: object) => object> => require('@alicloud/kms20160120');
@@ -94,6 +101,8 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   readonly cloud = 'alicloud';
   // Alibaba accepts the same material again over live material, with a new expiry.
   readonly reimportMode = 'in-place' as const;
+  // CreateKey takes no tags: the creation token is the key's description until creationDone.
+  readonly creationInDescription = true;
   private readonly client: AlicloudKmsClient;
   private readonly retryPolicy: RetryPolicy;
   private readonly clock: ReplyClock;
@@ -144,33 +153,100 @@ export class AlicloudKmsAdapter implements KmsAdapter {
     const levels = protectionLevelsFor(request.keySpec);
     needs(request.protectionLevel === undefined || levels.includes(request.protectionLevel),
       `protectionLevel for ${request.keySpec} keys must be ${levels.join(' or ')}, got "${request.protectionLevel}"`);
-    const created = await this.call('CreateKey', undefined, (m) => this.client.createKey(new m.CreateKeyRequest({
-      origin: 'EXTERNAL',
-      keySpec: request.keySpec,
-      keyUsage: request.keyUsage ?? 'ENCRYPT/DECRYPT',
-      protectionLevel: protectionLevelFor(request.keySpec, request.protectionLevel),
-      ...(request.description !== undefined ? { description: request.description } : {}),
-    })));
+    const token = request.creationToken;
+    const description = token !== undefined ? creationDescription(token) : request.description;
+    let created: { keyMetadata?: Record<string, unknown> };
+    try {
+      created = await this.call('CreateKey', undefined, (m) => this.client.createKey(new m.CreateKeyRequest({
+        origin: 'EXTERNAL',
+        keySpec: request.keySpec,
+        keyUsage: request.keyUsage ?? 'ENCRYPT/DECRYPT',
+        protectionLevel: protectionLevelFor(request.keySpec, request.protectionLevel),
+        ...(description !== undefined ? { description } : {}),
+      })));
+    } catch (error) {
+      // No answer, or a 500 (CreateKey is never sent twice): the key may exist. Found by its token, it is the key; else
+      // the step fails, and the next `up` looks again before it creates.
+      if (token === undefined || !mayHaveCreated(error)) throw error;
+      let lookFailure: unknown;
+      const made = await this.scanForCreated(token).catch((failure: unknown) => void (lookFailure = failure));
+      if (!made) throw unconfirmedCreate(error, lookFailure);
+      await this.markCreation(token, made.keyId);
+      return made;
+    }
     const key = toKeyDescription(created.keyMetadata ?? {});
     needs(key.keyId !== '', 'Alibaba Cloud KMS CreateKey returned no KeyId', 'CloudError');
+    if (token !== undefined) await this.markCreation(token, key.keyId);
     return key;
+  }
+
+  /**
+   * The marker alias makes the key findable by its token in one DescribeKey. Without it (this call failing) the key
+   * still carries the token in its description: a create whose host dies now is only harder to find (scanForCreated).
+   */
+  private async markCreation(token: string, keyId: string): Promise<void> {
+    await this.call('CreateAlias', keyId, (m) => this.client.createAlias(new m.CreateAliasRequest({ keyId, aliasName: markerAlias(token) }))).catch(() => undefined);
+  }
+
+  /** The key an earlier create made with this token: one DescribeKey of its marker alias (Alibaba takes an alias as KeyId). */
+  async findCreated(creationToken: string): Promise<KeyDescription | undefined> {
+    const live = await this.describeKey(markerAlias(creationToken));
+    return live && live.keyState !== 'PendingDeletion' ? live : undefined;
+  }
+
+  /**
+   * After a CreateKey without an answer there is no marker alias yet: every key's description is read for the token
+   * (ListKeys pages and a DescribeKey per key). A rare path, taken only when that reply was lost.
+   */
+  private async scanForCreated(token: string): Promise<KeyDescription | undefined> {
+    const wanted = creationDescription(token);
+    for (let pageNumber = 1; ; pageNumber += 1) {
+      const page = await this.call('ListKeys', undefined, (m) => this.client.listKeys(new m.ListKeysRequest({ pageNumber, pageSize: 100 })));
+      const keys = page.keys?.key ?? [];
+      for (const { keyId } of keys) {
+        if (!keyId) continue;
+        const reply = await this.call('DescribeKey', keyId, (m) => this.client.describeKey(new m.DescribeKeyRequest({ keyId })));
+        const metadata = reply.keyMetadata ?? {};
+        const live = toKeyDescription(metadata);
+        if ((metadata.Description ?? metadata.description) === wanted && live.keyState !== 'PendingDeletion') return live;
+      }
+      if (keys.length < 100 || pageNumber * 100 >= (page.totalCount ?? 0)) return undefined;
+    }
+  }
+
+  /**
+   * The create is done: the description asked for replaces the token (its failure is the caller's to record as
+   * pending), then the marker alias goes (one left behind only costs an alias: it names this finished key).
+   */
+  async creationDone(creationToken: string, key: { keyId: string; description?: string }): Promise<void> {
+    const { keyId } = key;
+    const description = key.description ?? '';
+    await this.call('UpdateKeyDescription', keyId, (m) => this.client.updateKeyDescription(new m.UpdateKeyDescriptionRequest({ keyId, description })));
+    await this.call('DeleteAlias', keyId, (m) => this.client.deleteAlias(new m.DeleteAliasRequest({ aliasName: markerAlias(creationToken) }))).catch(() => undefined);
   }
 
   /** Alias and tags are their own calls after CreateKey; both may be repeated (an alias already on this key is done). */
   async finishKey(keyId: string, finish: KeyFinish): Promise<void> {
-    if (finish.alias !== undefined) {
-      const alias = finish.alias;
-      try {
-        await this.call('CreateAlias', keyId, (m) => this.client.createAlias(new m.CreateAliasRequest({ keyId, aliasName: alias })));
-      } catch (error) {
-        // Taken: by this key (an earlier run's step whose reply was lost) is done; by another key is the error.
-        const owner = (error as ImportedKeyError).cloudCode?.includes('AlreadyExists') ? await this.describeKey(alias).catch(() => undefined) : undefined;
-        if (owner?.keyId !== keyId) throw error;
-      }
-    }
+    if (finish.alias !== undefined) await this.pointAlias(finish.alias, keyId);
     if (finish.tags && Object.keys(finish.tags).length > 0) {
       const tags = JSON.stringify(Object.entries(finish.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })));
       await this.call('TagResource', keyId, (m) => this.client.tagResource(new m.TagResourceRequest({ keyId, tags })));
+    }
+  }
+
+  /**
+   * Creates the alias, or moves it here when another key has it: a replacement (create before delete) keeps its alias,
+   * and the old key's deletion, scheduled after, leaves it alone (an alias goes with the key it points at).
+   */
+  private async pointAlias(aliasName: string, keyId: string): Promise<void> {
+    try {
+      await this.call('CreateAlias', keyId, (m) => this.client.createAlias(new m.CreateAliasRequest({ keyId, aliasName })));
+    } catch (error) {
+      if (!(error as ImportedKeyError).cloudCode?.includes('AlreadyExists')) throw error;
+      // Taken by this key already (an earlier run's step whose reply was lost) is done.
+      const owner = await this.describeKey(aliasName).catch(() => undefined);
+      if (owner?.keyId === keyId) return;
+      await this.call('UpdateAlias', keyId, (m) => this.client.updateAlias(new m.UpdateAliasRequest({ keyId, aliasName })));
     }
   }
 

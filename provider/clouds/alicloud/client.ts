@@ -92,6 +92,10 @@ export interface AlicloudKmsClient {
   enableKey(request: object): Promise<unknown>;
   disableKey(request: object): Promise<unknown>;
   createAlias(request: object): Promise<unknown>;
+  updateAlias(request: object): Promise<unknown>;
+  deleteAlias(request: object): Promise<unknown>;
+  updateKeyDescription(request: object): Promise<unknown>;
+  listKeys(request: object): Promise<{ totalCount?: number; keys?: { key?: Array<{ keyId?: string }> } }>;
   tagResource(request: object): Promise<unknown>;
 }
 

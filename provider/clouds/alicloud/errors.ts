@@ -69,6 +69,16 @@ export function isRetryable(failure: AlibabaFailure, repeatable = true): boolean
   return retryVerdictFor(failureKind(failure), repeatable) !== false;
 }
 
+/**
+ * Whether a CreateKey that failed may still have made its key (after `call` gave up): no answer at all (a lost reply,
+ * a reset, a timeout) or a server fault (500). Not an answer that refused it, nor a connection that never opened.
+ */
+export function mayHaveCreated(error: unknown): boolean {
+  if (!(error instanceof ImportedKeyError)) return true;
+  if (error.cloudCode !== undefined) return /^Internal/.test(error.cloudCode);
+  return !/\b(ECONNREFUSED|EAI_AGAIN)\b/.test(error.message) && error.code === 'CloudError';
+}
+
 const NOT_FOUND = new Set(['Forbidden.KeyNotFound', 'EntityNotExist.Key', 'Forbidden.AliasNotFound']);
 const TOKEN_REJECTED = new Set(['InvalidParameter.ImportToken', 'InvalidParameter.ImportTokenExpired']);
 const CREDENTIALS = /^(SignatureDoesNotMatch|InvalidAccessKeyId|IncompleteSignature|InvalidSecurityToken|Forbidden\.RAM|Forbidden\.NoPermission|NoPermission)/;

@@ -35,6 +35,7 @@ import type {
   KeyState,
   KmsAdapter,
 } from '../adapter';
+import { CreationListings } from '../creation-listings';
 import { createKmsClient } from './client';
 import { awsErrorName, mapAwsError } from './errors';
 import { awsKeyUsages } from './profile';
@@ -73,8 +74,7 @@ export function awsAliasName(alias: string): string {
 const MARKER_PREFIX = 'alias/imported-key/creating/';
 const markerAlias = (token: string) => `${MARKER_PREFIX}${token}`;
 /** Per region and endpoint, for this process, for a minute: creation token → key id (see findCreated). */
-const markerIndexes = new Map<string, { at: number; tokens: Promise<Map<string, string>> }>();
-const MARKER_INDEX_TTL_MS = 60_000;
+const markerIndexes = new CreationListings<string>();
 
 /** Every page of a KMS listing (Marker / Truncated / NextMarker), failures mapped with `what` it was for. */
 async function* pages<T extends { Truncated?: boolean; NextMarker?: string }>(list: (marker?: string) => Promise<T>, what: string): AsyncGenerator<T> {
@@ -163,14 +163,7 @@ export class AwsKmsAdapter implements KmsAdapter {
   /** creation token → key id, from the marker aliases (cached, see findCreated). */
   private async markers(): Promise<Map<string, string>> {
     const place = `${await this.client.config.region()}|${this.endpoint ?? ''}`;
-    let index = markerIndexes.get(place);
-    if (!index || Date.now() - index.at > MARKER_INDEX_TTL_MS) {
-      const entry = { at: Date.now(), tokens: this.readMarkers() };
-      markerIndexes.set(place, (index = entry));
-      // A failed listing is not kept: the next create tries again.
-      entry.tokens.catch(() => markerIndexes.get(place) === entry && markerIndexes.delete(place));
-    }
-    return index.tokens;
+    return markerIndexes.get(place, () => this.readMarkers());
   }
 
   private async readMarkers(): Promise<Map<string, string>> {

@@ -1,5 +1,6 @@
 // Huawei Cloud KMS behind the cloud-neutral KmsAdapter: translates our shapes to the v1.0 REST API and back.
 import { randomBytes } from 'node:crypto';
+import { creationDescription, unconfirmedCreate } from '../../creation-token';
 import { ImportedKeyError, needs } from '../../errors';
 import type { WrappingAlgorithm } from '../../wrapping';
 import type {
@@ -11,6 +12,7 @@ import type {
   KmsAdapter,
   ReimportMode,
 } from '../adapter';
+import { CreationListings } from '../creation-listings';
 import { HuaweiKmsClient, type ClientOptions } from './client';
 import { toKeyDescription, type HuaweiKeyInfo } from './describe';
 import { huaweicloudProfile, KEY_ALIAS_PATTERN, KEY_ID_PATTERN } from './profile';
@@ -35,10 +37,38 @@ export function keyAliasFor(alias: string | undefined): string {
   return alias;
 }
 
+/** A key a create in progress made, as a listing shows it: found by the creation token in its description. */
+interface CreatedKey {
+  keyId: string;
+  alias?: string;
+}
+
+/** Per endpoint and project, for this process, for a minute: creation token → key (see findCreated). */
+const creations = new CreationListings<CreatedKey>();
+
+/** Forgets the listed keys (tests that count calls per create start from a known point). */
+export function forgetCreationListings(): void {
+  creations.clear();
+}
+
+/**
+ * Whether a create-key that failed may still have made its key: no answer (a lost reply, a reset, a timeout), or an
+ * answer that is no refusal of KMS's (a 5xx). Not a connection that never opened, nor the API gateway's refusal
+ * (throttling, authentication: APIGW.*), nor a refusal with a meaning (an invalid argument, …).
+ */
+function mayHaveCreated(error: unknown): boolean {
+  if (!(error instanceof ImportedKeyError)) return true;
+  if (error.code !== 'CloudError') return false;
+  if (error.cloudCode !== undefined) return !error.cloudCode.startsWith('APIGW.');
+  return !/\b(ECONNREFUSED|EAI_AGAIN)\b/.test(error.message);
+}
+
 export class HuaweiKmsAdapter implements KmsAdapter {
   readonly cloud = 'huaweicloud';
   /** Huawei refuses an import into a key that is not pending import (KMS.0310): reimport deletes material first. */
   readonly reimportMode: ReimportMode = 'delete-first';
+  // create-key takes no tags: the creation token is the key's description until creationDone.
+  readonly creationInDescription = true;
 
   constructor(private readonly client: HuaweiKmsClient) {}
 
@@ -58,16 +88,73 @@ export class HuaweiKmsAdapter implements KmsAdapter {
     needs(!request.tags || Object.keys(request.tags).length === 0, 'tags are not supported for huaweicloud keys yet');
     needs(request.description === undefined || request.description.length <= 255, 'description must be at most 255 characters for huaweicloud');
     const keyAlias = keyAliasFor(request.alias);
-    const reply = await this.client.call<{ key_info?: { key_id?: string } }>('create-key', {
-      key_alias: keyAlias,
-      key_spec: request.keySpec,
-      key_usage: 'ENCRYPT_DECRYPT',
-      origin: 'external',
-      ...(request.description !== undefined ? { key_description: request.description } : {}),
-    });
+    const token = request.creationToken;
+    const description = token !== undefined ? creationDescription(token) : request.description;
+    let reply: { key_info?: { key_id?: string } };
+    try {
+      reply = await this.client.call('create-key', {
+        key_alias: keyAlias,
+        key_spec: request.keySpec,
+        key_usage: 'ENCRYPT_DECRYPT',
+        origin: 'external',
+        ...(description !== undefined ? { key_description: description } : {}),
+      });
+    } catch (error) {
+      // No answer, or a 5xx (the client never sends create-key twice): the key may exist. Found by its token in a fresh
+      // listing, it is the key; else the step fails, and the next `up` looks again before it creates.
+      if (token === undefined || !mayHaveCreated(error)) throw error;
+      let lookFailure: unknown;
+      const made = await this.findCreated(token, true).catch((failure: unknown) => void (lookFailure = failure));
+      if (!made) throw unconfirmedCreate(error, lookFailure);
+      return made;
+    }
     const keyId = reply.key_info?.key_id;
     if (typeof keyId !== 'string') throw new ImportedKeyError('CloudError', 'huaweicloud create-key returned no key_info.key_id');
+    // A listing this process already holds learns of the key, so a create with this token again here finds it.
+    if (token !== undefined) creations.update(this.place, (tokens) => tokens.set(token, { keyId, alias: keyAlias }));
     return { keyId, arn: keyId, keyState: 'PendingImport', origin: 'EXTERNAL', keySpec: request.keySpec, keyUsage: 'ENCRYPT_DECRYPT' };
+  }
+
+  /**
+   * The key an earlier create made with this token, found by the token in its description in list-keys' key_details:
+   * every page, listed once per endpoint, project and provider process per minute, shared by all creates of one
+   * `pulumi up`. `fresh`: a create whose own create-key reply was lost a moment ago is not in an older listing. The key
+   * found is described again (its state now), and keeps the alias it was created with (a derived one is random).
+   */
+  async findCreated(creationToken: string, fresh = false): Promise<KeyDescription | undefined> {
+    const found = (await creations.get(this.place, () => this.readCreations(), fresh)).get(creationToken);
+    const live = found ? await this.describeKey(found.keyId) : undefined;
+    return live && live.keyState !== 'PendingDeletion' ? { ...live, ...(found!.alias ? { alias: found!.alias } : {}) } : undefined;
+  }
+
+  /** The create is done: the description asked for (none: empty) replaces the token; a failure is the caller's to record. */
+  async creationDone(creationToken: string, key: { keyId: string; description?: string }): Promise<void> {
+    checkKeyId(key.keyId);
+    await this.client.call('update-key-description', { key_id: key.keyId, key_description: key.description ?? '' });
+    creations.update(this.place, (tokens) => tokens.delete(creationToken));
+  }
+
+  private get place(): string {
+    return `${this.client.endpoint}|${this.client.projectId}`;
+  }
+
+  /** creation token → key, from every page of list-keys' key_details; keys pending deletion are not ours to finish. */
+  private async readCreations(): Promise<Map<string, CreatedKey>> {
+    const tokens = new Map<string, CreatedKey>();
+    const prefix = creationDescription('');
+    let marker = '';
+    do {
+      const page = await this.client.call<{ key_details?: Array<HuaweiKeyInfo & { key_description?: string }>; next_marker?: string; truncated?: string | boolean }>(
+        'list-keys',
+        marker ? { marker } : {},
+      );
+      for (const detail of page.key_details ?? []) {
+        const description = detail.key_description ?? '';
+        if (description.startsWith(prefix) && detail.key_state !== '4') tokens.set(description.slice(prefix.length), { keyId: detail.key_id, alias: detail.key_alias });
+      }
+      marker = String(page.truncated) === 'true' && page.next_marker ? page.next_marker : '';
+    } while (marker);
+    return tokens;
   }
 
   async describeKey(keyId: string): Promise<KeyDescription | undefined> {

@@ -64,6 +64,11 @@ export class HuaweiKmsClient {
     return this.settings.projectId;
   }
 
+  /** Where this client's calls go (with projectId: one account's keys in one region). */
+  get endpoint(): string {
+    return this.settings.endpoint.href;
+  }
+
   /** The cloud's time now, as its latest reply's Date header told; undefined before any reply. */
   cloudTime(): Date | undefined {
     return this.clockOffsetMs === undefined ? undefined : new Date(Date.now() + this.clockOffsetMs);

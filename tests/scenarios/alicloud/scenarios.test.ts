@@ -9,6 +9,7 @@ import { decryptWithMaterial } from '../../../emulator/key-crypto';
 import { transcript } from '../../../harness';
 import { sdkClient } from '../../emulator/alibaba-client';
 import { forEachEngine } from '../../support/engines';
+import { upAfterInterruptedCreate } from '../../support/interrupt';
 import { failedRun, materialSeenIn, ops } from '../../support/scenario';
 import { useAlitestScenario } from './alitest-scenario';
 
@@ -35,9 +36,14 @@ forEachEngine((kind) => describe(`alicloud ImportedKey (${kind})`, function () {
     const r = await engine({ expiresAt, alias: 'alias/payments' }).up();
     assert.deepEqual(ops(r), ['create']);
     const keyId = r.steps[0].id!;
+    // The creation marker (orphan protection): a DescribeKey of the marker alias first, the marker alias made after
+    // CreateKey and deleted at the end, and UpdateKeyDescription putting the description in place of the token.
     assert.deepEqual(countsSince(before), {
-      'alibaba:CreateKey': 1, 'alibaba:CreateAlias': 1, 'alibaba:GetParametersForImport': 1, 'alibaba:ImportKeyMaterial': 1, 'alibaba:DescribeKey': 1,
+      'alibaba:CreateKey': 1, 'alibaba:CreateAlias': 2, 'alibaba:GetParametersForImport': 1, 'alibaba:ImportKeyMaterial': 1, 'alibaba:DescribeKey': 2,
+      'alibaba:UpdateKeyDescription': 1, 'alibaba:DeleteAlias': 1,
     });
+    assert.deepEqual(scene.emulator.store.listAliases('alibaba', 'cn-hangzhou', keyId).map((a) => a.name), ['alias/payments'], 'no marker alias left');
+    assert.equal((await describe_(keyId)).description, '', 'no creation token left in the description');
     const m = await describe_(keyId);
     assert.equal(m.keyState, 'Enabled');
     assert.equal(m.origin, 'EXTERNAL');
@@ -124,6 +130,28 @@ forEachEngine((kind) => describe(`alicloud ImportedKey (${kind})`, function () {
     assert.equal(old.keyState, 'PendingDeletion');
     const days = (Date.parse(old.deleteDate) - scene.emulator.clock.now()) / DAY_MS;
     assert.ok(days > 29.99 && days <= 30, String(days));
+  });
+
+  // Before UpdateAlias this replacement failed with EntityAlreadyExists.Alias: the old key kept the alias until deleted.
+  it('replaces an aliased key when the material changes: the alias moves to the new key, and stays there once the old key is deleted', async () => {
+    const oldId = (await engine({ alias: 'alias/replaced' }).up()).steps[0].id!;
+    const next = randomBytes(32);
+    const before = scene.emulator.requestCounts();
+    const r = await engine({ alias: 'alias/replaced' }, next).up();
+    assert.deepEqual(ops(r), ['replace']);
+    assert.equal(countsSince(before)['alibaba:UpdateAlias'], 1);
+    const newId = r.steps[0].id!;
+    assert.equal((await describe_('alias/replaced')).keyId, newId);
+    await provesMaterial(newId, next);
+    assert.equal((await describe_(oldId)).keyState, 'PendingDeletion');
+    scene.emulator.clock.advance(31 * DAY_MS / 1000);
+    assert.equal(scene.emulator.store.findKey('alibaba', 'cn-hangzhou', oldId), undefined, 'the old key is gone');
+    assert.equal((await describe_('alias/replaced')).keyId, newId);
+    assert.equal(engine().resource('payments-key')!.outputs.alias, 'alias/replaced');
+    assert.ok((await engine({ alias: 'alias/replaced' }, next).preview({ refresh: true, expectNoChanges: true })).ok);
+    for (const text of [scene.storedText(), transcript(r), JSON.stringify(r), scene.log.join('\n')]) {
+      assert.equal(materialSeenIn(text, scene.material) || materialSeenIn(text, next), false);
+    }
   });
 
   it('adopts an existing EXTERNAL key by id, and on destroy deletes only its material', async () => {
@@ -255,6 +283,21 @@ forEachEngine((kind) => describe(`alicloud ImportedKey (${kind})`, function () {
     assert.equal(countsSince(before)['alibaba:ImportKeyMaterial'], 1, 'not sent again');
     assert.equal((await describe_(r.steps[0].id!)).keyState, 'Enabled');
     await provesMaterial(r.steps[0].id!, scene.material);
+  });
+
+  it('a create whose provider host is killed between CreateKey and ImportKeyMaterial is finished by the next up in that key: one key, Enabled, the material, its alias and description, no marker left', async () => {
+    const settings = { alias: 'alias/interrupted', description: 'payments' };
+    const { keyId, runs } = await upAfterInterruptedCreate({
+      scene, keyCount: () => scene.emulator.store.listKeys('alibaba', 'cn-hangzhou').length, slowOp: 'alibaba:GetParametersForImport', createOp: 'CreateKey',
+      recorded: () => engine().resource('payments-key'),
+    }, () => engine(settings).up());
+    const m = await describe_(keyId);
+    assert.deepEqual([m.keyState, m.description], ['Enabled', 'payments']);
+    await provesMaterial(keyId, scene.material);
+    assert.deepEqual(scene.emulator.store.listAliases('alibaba', 'cn-hangzhou', keyId).map((a) => a.name), ['alias/interrupted'], 'the marker alias is gone');
+    assert.equal(engine().resource('payments-key')!.outputs.description, 'payments');
+    assert.ok((await engine(settings).preview({ refresh: true, expectNoChanges: true })).ok);
+    for (const text of [scene.storedText(), ...runs.map((r) => transcript(r) + JSON.stringify(r)), scene.log.join('\n')]) assert.equal(materialSeenIn(text, scene.material), false);
   });
 
   it('runs examples/alicloud against the emulator: up creates the key with its alias, destroy schedules its deletion', async () => {

@@ -4,7 +4,6 @@
 // After each test: no material, in any form, in what the engine stored, what it printed, or the emulator's log.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DescribeKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { transcript, type RunResult } from '../../../harness';
@@ -13,6 +12,7 @@ import { forEachEngine, storedFiles, type StackEngine } from '../../support/engi
 import { assertNoMaterial } from '../../support/leaks';
 import { changeOps, failedRun, useScenario } from '../../support/scenario';
 import { useAwsEnvironment } from '../../provider/support/awsEnvironment';
+import { interruptedUp, PROVIDER_HOST, upAfterInterruptedCreate, waitFor } from '../../support/interrupt';
 
 const DAY = 86_400_000;
 
@@ -72,27 +72,16 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
     return (last = scene.engine(settings, material));
   }
   const awsKeyCount = () => scene.emulator.store.listKeys('aws', '111122223333:us-east-1').length;
-  let gpfiSeen = 0;
-  const gpfiBefore = () => gpfiSeen;
-  beforeEach(() => {
-    gpfiSeen = scene.emulator.requestCounts()['aws:GetParametersForImport'] ?? 0;
-  });
+  /** An `up` of a new key, killed (processes matching `kills`) after CreateKey, while GetParametersForImport is slow. */
+  async function interruptCreate(kills: RegExp[]): Promise<{ e: StackEngine; keysBefore: number }> {
+    const e = engine({ expiresAt: inFuture(30) });
+    const { keysBefore } = await interruptedUp(scene.emulator, { keyCount: awsKeyCount, slowOp: 'aws:GetParametersForImport', kills }, () => run(e.up()));
+    return { e, keysBefore };
+  }
   /** The key holds exactly this test's material: an Encrypt by the emulator opens with a Decrypt after a reimport check. */
   async function provesMaterial(keyId: string): Promise<void> {
     const stored = scene.emulator.store.snapshot().secret.materials.find((m) => m.keyId === keyId);
     assert.equal(stored?.current, scene.material.toString('base64'), 'the key holds this material');
-  }
-  /** An `up` of a new key, killed (processes matching `kills`) after CreateKey, while GetParametersForImport is slow. */
-  async function interruptCreate(kills: RegExp[]): Promise<{ e: StackEngine; keysBefore: number }> {
-    const e = engine({ expiresAt: inFuture(30) });
-    const keysBefore = awsKeyCount();
-    scene.emulator.faults.add({ target: 'aws:GetParametersForImport', latencyMs: 4000 });
-    const dying = run(e.up());
-    await waitFor(() => awsKeyCount() === keysBefore + 1 && (scene.emulator.requestCounts()['aws:GetParametersForImport'] ?? 0) > gpfiBefore());
-    for (const pattern of kills) killDescendants(pattern);
-    await failedRun(dying);
-    scene.emulator.faults.clear();
-    return { e, keysBefore };
   }
   const liveState = async (keyId: string) => (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState;
   const keyIdOf = (e: StackEngine) => e.resource('key')!.id!;
@@ -158,20 +147,18 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
   });
 
   it('a create whose provider host is killed between CreateKey and ImportKeyMaterial is finished by the next up in that key: one key, Enabled, the material in it', async () => {
-    const { e, keysBefore } = await interruptCreate([/cmd\/dynamic-provider/]);
-    assert.equal(awsKeyCount(), keysBefore + 1, 'the interrupted create left one key');
-    assert.equal(e.resource('key'), undefined, 'which the stack does not know');
-    const calls = await scene.calls(() => run(e.up()));
-    assert.equal(calls.CreateKey, undefined, 'no second key');
-    assert.equal(awsKeyCount(), keysBefore + 1);
-    const keyId = keyIdOf(e);
+    const e = engine({ expiresAt: inFuture(30) });
+    const { keyId } = await upAfterInterruptedCreate({
+      scene, keyCount: awsKeyCount, slowOp: 'aws:GetParametersForImport', createOp: 'CreateKey', recorded: () => e.resource('key'),
+    }, () => run(e.up()));
+    assert.equal(keyIdOf(e), keyId);
     assert.equal(await liveState(keyId), 'Enabled');
     await provesMaterial(keyId);
   });
 
   if (kind === 'pulumi CLI') {
     it('a `pulumi up` interrupted (CLI killed) between CreateKey and ImportKeyMaterial: the next up finishes that key; what it prints', async () => {
-      const { e, keysBefore } = await interruptCreate([/(^|\/)pulumi (up|preview)/, /cmd\/dynamic-provider/]);
+      const { e, keysBefore } = await interruptCreate([/(^|\/)pulumi (up|preview)/, PROVIDER_HOST]);
       // What a user sees next: the stack is locked by the killed CLI; `pulumi cancel` removes the lock.
       const locked = await failedRun(run(e.up()));
       assert.match(transcript(locked), /the stack is currently locked by 1 lock\(s\)[\s\S]*pulumi cancel/);
@@ -290,44 +277,3 @@ forEachEngine((kind) => describe(`what the engine does around ImportedKey (${kin
     assert.ok(Date.parse(next) - Date.now() > 50 * DAY);
   });
 }));
-
-/** Kills this test process's descendants whose command line matches (the provider host, the CLI), as a crash would. */
-function killDescendants(pattern: RegExp): void {
-  const parentOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-  const isOurs = (pid: number) => {
-    for (let p = pid, hops = 0; p > 1 && hops < 20; hops++) {
-      if (p === process.pid) return true;
-      try {
-        p = parentOf(p);
-      } catch {
-        return false;
-      }
-    }
-    return false;
-  };
-  for (const entry of fs.readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let args = '';
-    try {
-      args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-    } catch {
-      continue;
-    }
-    if (pattern.test(args) && isOurs(pid)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-
-async function waitFor(probe: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { transcript, type RunResult } from '../../../harness';
 import { huaweiCall } from '../../emulator/huawei-client';
 import { forEachEngine } from '../../support/engines';
+import { upAfterInterruptedCreate } from '../../support/interrupt';
 import { failedRun, materialSeenIn, namespacedConfig, ops, useScenario } from '../../support/scenario';
 
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -48,12 +49,16 @@ forEachEngine((kind) => describe(`huaweicloud ImportedKey (${kind})`, function (
     const r = await engine({ expiresAt }).up();
     assert.deepEqual(ops(r), ['create']);
     const keyId = r.steps[0].id!;
+    // The creation marker (orphan protection): one list-keys per run looks for the token first, and
+    // update-key-description puts the description (none here) in place of the token at the end.
     assert.deepEqual(countsSince(before), {
-      'huawei:create-key': 1, 'huawei:get-parameters-for-import': 1, 'huawei:import-key-material': 1, 'huawei:describe-key': 1,
+      'huawei:list-keys': 1, 'huawei:create-key': 1, 'huawei:get-parameters-for-import': 1, 'huawei:import-key-material': 1, 'huawei:describe-key': 1,
+      'huawei:update-key-description': 1,
     });
     const info = await describe_(keyId);
     assert.equal(info.key_state, '2');
     assert.equal(info.key_alias.length > 0, true);
+    assert.equal(info.key_description, '', 'no creation token left in the description');
     assert.equal(info.expiration_time, String(Date.parse(expiresAt)));
     assert.equal(r.outputs.keyState, 'Enabled');
     assert.equal(r.outputs.validTo, expiresAt.replace(/\.\d{3}Z$/, '.000Z'));
@@ -340,6 +345,22 @@ forEachEngine((kind) => describe(`huaweicloud ImportedKey (${kind})`, function (
     assert.equal((await describe_(partial!.id!)).key_state, '2');
     await provesMaterial(partial!.id!, scene.material);
   });
+  it('a create whose provider host is killed between create-key and import-key-material is finished by the next up in that key: one key, Enabled, the material, the alias it was created with, its description', async () => {
+    const settings = { description: 'payments' };
+    const { keyId, runs } = await upAfterInterruptedCreate({
+      scene, keyCount: () => scene.emulator.store.listKeys('huawei', PROJECT).length, slowOp: 'huawei:get-parameters-for-import', createOp: 'create-key',
+      recorded: () => engine().resource('payments-key'),
+    }, () => engine(settings).up());
+    const info = await describe_(keyId);
+    assert.deepEqual([info.key_state, info.key_description], ['2', 'payments']);
+    await provesMaterial(keyId, scene.material);
+    // The alias was derived (random suffix) by the killed run; the next run derived another, but records the key's.
+    assert.match(info.key_alias, /^payments-key-[0-9a-f]{7}$/);
+    assert.equal(engine().resource('payments-key')!.outputs.alias, info.key_alias);
+    assert.ok((await engine(settings).preview({ refresh: true, expectNoChanges: true })).ok);
+    for (const text of [scene.storedText(), ...runs.map((r) => transcript(r) + JSON.stringify(r)), scene.log.join('\n')]) assert.equal(materialSeenIn(text, scene.material), false);
+  });
+
   it('derives key_alias from the resource name when none is given (name made valid + random suffix), keeps it, and a replacement gets its own', async () => {
     scene.stateFile = path.join(scene.dir, 'alias-state.json');
     const first = await engine({ name: 'payments key.v2' }).up();

@@ -120,17 +120,100 @@ describe('provider/clouds/alicloud adapter against the emulator', () => {
     });
   });
 
-  it('finishKey sets the alias and tags after CreateKey; repeated it is done; an alias of another key is the error (no key id)', async () => {
+  it('finishKey sets the alias and tags after CreateKey; repeated it is done', async () => {
     const a = adapter();
     const key = await a.createKey({ keySpec: 'Aliyun_AES_256', alias: 'alias/adapter-test', tags: { team: 'sec' } });
     assert.equal(await a.describeKey('alias/adapter-test'), undefined, 'CreateKey itself sets no alias');
+    const before = await count('UpdateAlias');
     await a.finishKey(key.keyId, { alias: 'alias/adapter-test', tags: { team: 'sec' } });
     await a.finishKey(key.keyId, { alias: 'alias/adapter-test', tags: { team: 'sec' } });
     assert.equal((await a.describeKey('alias/adapter-test'))?.keyId, key.keyId);
+    assert.equal(await count('UpdateAlias'), before, 'an alias already on this key is not moved');
     assert.deepEqual(emu.running.store.findKey('alibaba', 'cn-hangzhou', key.keyId)?.tags, { team: 'sec' });
-    const other = await a.createKey({ keySpec: 'Aliyun_AES_256' });
-    await assert.rejects(a.finishKey(other.keyId, { alias: 'alias/adapter-test' }), (e: unknown) =>
-      e instanceof ImportedKeyError && e.id === undefined && e.cloudCode === 'EntityAlreadyExists.Alias');
+  });
+
+  // This used to fail with EntityAlreadyExists.Alias, so a replacement (create before delete) of an aliased key failed
+  // until the old key was deleted; the alias now moves, as the AWS adapter's does.
+  it('finishKey moves an alias another key has to this key (UpdateAlias): a replacement keeps its alias, and the old key\'s deletion leaves it', async () => {
+    const a = adapter();
+    const old = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+    await a.finishKey(old.keyId, { alias: 'alias/replaced' });
+    const next = await a.createKey({ keySpec: 'Aliyun_AES_256' });
+    await a.finishKey(next.keyId, { alias: 'alias/replaced' });
+    assert.equal((await a.describeKey('alias/replaced'))?.keyId, next.keyId);
+    await a.scheduleDeletion(old.keyId, 7);
+    emu.running.clock.advance(8 * 86_400);
+    assert.equal(await a.describeKey(old.keyId), undefined, 'the old key is gone');
+    assert.equal((await a.describeKey('alias/replaced'))?.keyId, next.keyId);
+  });
+
+  describe('interrupted creates (creation token in the description, marker alias)', () => {
+    afterEach(() => emu.clearFaults());
+    const token = () => randomBytes(16).toString('hex');
+    const keys = () => emu.running.store.listKeys('alibaba', 'cn-hangzhou');
+    const stored = (keyId: string) => emu.running.store.findKey('alibaba', 'cn-hangzhou', keyId)!;
+
+    it('a lost CreateKey reply makes no second key: the key is found by the token in its description and gets its marker', async () => {
+      const a = adapter();
+      const t = token();
+      const before = keys().length;
+      const sent = await count('CreateKey');
+      await emu.addFault({ target: 'alibaba:CreateKey', dropNext: 1 });
+      const key = await a.createKey({ keySpec: 'Aliyun_AES_256', description: 'payments', creationToken: t });
+      assert.equal(await count('CreateKey'), sent + 1, 'CreateKey is not sent again');
+      assert.equal(keys().length, before + 1, 'exactly one key');
+      assert.equal(stored(key.keyId).description, `imported-key:creation ${t}`);
+      assert.equal((await a.findCreated(t))?.keyId, key.keyId, 'the marker alias was made after the scan');
+      await importInto(a, key.keyId, randomBytes(32));
+      await a.creationDone(t, { keyId: key.keyId, description: 'payments' });
+      assert.equal(stored(key.keyId).description, 'payments');
+      assert.equal(stored(key.keyId).state, 'Enabled');
+    });
+
+    it('a 500 from CreateKey that made no key fails the step, having looked (no key taken, none made)', async () => {
+      const a = adapter();
+      const before = keys().length;
+      await emu.addFault({ target: 'alibaba:CreateKey', failNext: 1, failStatus: 500 });
+      const listed = await count('ListKeys');
+      await assert.rejects(a.createKey({ keySpec: 'Aliyun_AES_256', creationToken: token() }), (e: unknown) => e instanceof ImportedKeyError && e.cloudCode === 'InternalFailure' &&
+        /the cloud may still have made the key, and no key with its creation token was found: the next `pulumi up` looks for it by that token again/.test(e.message));
+      assert.equal(await count('ListKeys'), listed + 1, 'the keys were read for the token');
+      assert.equal(keys().length, before);
+    });
+
+    it('a second create with the token of an interrupted one finds its key by the marker alias (one DescribeKey), not another', async () => {
+      const a = adapter();
+      const t = token();
+      const first = await a.createKey({ keySpec: 'Aliyun_AES_256', creationToken: t });
+      const described = await count('DescribeKey');
+      const found = await adapter().findCreated(t);
+      assert.equal(found?.keyId, first.keyId);
+      assert.equal(found?.keyState, 'PendingImport');
+      assert.equal(await count('DescribeKey'), described + 1);
+      assert.equal(await a.findCreated(token()), undefined, 'another token finds nothing');
+    });
+
+    it('a key pending deletion is not taken', async () => {
+      const a = adapter();
+      const t = token();
+      const first = await a.createKey({ keySpec: 'Aliyun_AES_256', creationToken: t });
+      await a.scheduleDeletion(first.keyId, 7);
+      assert.equal(await a.findCreated(t), undefined);
+    });
+
+    it('creationDone puts the description asked for (or none) in place of the token and removes the marker alias', async () => {
+      const a = adapter();
+      for (const description of ['payments key', undefined]) {
+        const t = token();
+        const key = await a.createKey({ keySpec: 'Aliyun_AES_256', description, creationToken: t });
+        assert.equal(stored(key.keyId).description, `imported-key:creation ${t}`, 'the token, not the description, while creating');
+        await importInto(a, key.keyId, randomBytes(32));
+        await a.creationDone(t, { keyId: key.keyId, description });
+        assert.equal(stored(key.keyId).description, description ?? '');
+        assert.equal(await a.findCreated(t), undefined, 'the marker alias is gone');
+        assert.deepEqual(emu.running.store.listAliases('alibaba', 'cn-hangzhou', key.keyId), []);
+      }
+    });
   });
 
   it('answers undefined for a key that does not exist', async () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes, createPublicKey } from 'node:crypto';
 import { startEmulator, type RunningEmulator } from '../../../../emulator';
 import { huaweiProtocol } from '../../../../emulator/protocols/huawei';
-import { HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
+import { forgetCreationListings, HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
 import { HuaweiKmsClient } from '../../../../provider/clouds/huaweicloud/client';
 import { huaweicloudProfile } from '../../../../provider/clouds/huaweicloud/profile';
 import { ImportedKeyError } from '../../../../provider/errors';
@@ -211,6 +211,91 @@ describe('huaweicloud adapter against the emulator', () => {
     const lost = await rejects(adapter.importMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial }));
     assert.equal(lost.code, 'CloudError');
     assert.equal((await adapter.describeKey(keyId))?.keyState, 'Enabled');
+  });
+
+  describe('interrupted creates (creation token in the description, found by list-keys)', () => {
+    beforeEach(() => forgetCreationListings());
+    const token = () => randomBytes(16).toString('hex');
+    const keys = () => emulator.store.listKeys('huawei', PROJECT);
+    const stored = (keyId: string) => emulator.store.findKey('huawei', PROJECT, keyId)!;
+    const counted = (op: string) => emulator.requestCounts()[`huawei:${op}`] ?? 0;
+
+    it('a lost create-key reply makes no second key: a fresh listing finds it by its token, and the create finishes in it', async () => {
+      const t = token();
+      await adapter.findCreated(token()); // an older listing, which must not hide the key
+      const before = keys().length;
+      const sent = counted('create-key');
+      emulator.faults.add({ target: 'huawei:create-key', dropNext: 1 });
+      const key = await adapter.createKey({ keySpec: 'AES_256', alias: 'lost-reply', description: 'payments', creationToken: t });
+      assert.equal(counted('create-key'), sent + 1, 'create-key is not sent again');
+      assert.equal(keys().length, before + 1, 'exactly one key');
+      assert.equal(key.alias, 'lost-reply');
+      assert.equal(stored(key.keyId).description, `imported-key:creation ${t}`);
+      const { params, encryptedKeyMaterial } = await wrapFor(key.keyId, randomBytes(32));
+      await adapter.importMaterial({ keyId: key.keyId, importToken: params.importToken, encryptedKeyMaterial });
+      await adapter.creationDone(t, { keyId: key.keyId, description: 'payments' });
+      assert.deepEqual([stored(key.keyId).description, stored(key.keyId).state], ['payments', 'Enabled']);
+    });
+
+    it('a 500 from create-key that made no key fails the step, having listed the keys', async () => {
+      const before = keys().length;
+      const listed = counted('list-keys');
+      emulator.faults.add({ target: 'huawei:create-key', failNext: 1, failStatus: 500 });
+      const failed = await rejects(adapter.createKey({ keySpec: 'AES_256', creationToken: token() }));
+      assert.equal(failed.cloudCode, 'KMS.0105');
+      assert.match(failed.message, /the cloud may still have made the key, and no key with its creation token was found: the next `pulumi up` looks for it by that token again/);
+      assert.equal(counted('list-keys'), listed + 1);
+      assert.equal(keys().length, before);
+    });
+
+    it('a second create with the token of an interrupted one finds its key with the alias it was created with (another process, and this one)', async () => {
+      const t = token();
+      const listed = counted('list-keys');
+      assert.equal(await adapter.findCreated(t), undefined);
+      const first = await adapter.createKey({ keySpec: 'AES_256', creationToken: t });
+      const derived = stored(first.keyId).attributes.key_alias;
+      assert.equal((await adapter.findCreated(t))?.keyId, first.keyId, 'this process\'s listing learnt of the key');
+      assert.equal(counted('list-keys'), listed + 1, 'listed once');
+      forgetCreationListings(); // as a new provider process
+      const found = await adapter.findCreated(t);
+      assert.deepEqual([found?.keyId, found?.keyState, found?.alias], [first.keyId, 'PendingImport', derived]);
+      assert.equal(await adapter.findCreated(token()), undefined, 'another token finds nothing');
+    });
+
+    it('reads every page of list-keys', async () => {
+      const t = token();
+      const key = await adapter.createKey({ keySpec: 'AES_256', creationToken: t });
+      forgetCreationListings();
+      const settings = { endpoint: new URL(emulator.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } };
+      const client = new HuaweiKmsClient(settings);
+      // A client whose listings come back one key a page, as a project with more keys than a page holds would.
+      const call = client.call.bind(client);
+      client.call = ((operation: string, body: Record<string, unknown>) => call(operation, operation === 'list-keys' ? { ...body, limit: '1' } : body)) as typeof client.call;
+      const listed = counted('list-keys');
+      assert.equal((await new HuaweiKmsAdapter(client).findCreated(t))?.keyId, key.keyId);
+      assert.equal(counted('list-keys') - listed, keys().length);
+    });
+
+    it('a key pending deletion is not taken', async () => {
+      const t = token();
+      const first = await adapter.createKey({ keySpec: 'AES_256', creationToken: t });
+      await adapter.scheduleDeletion(first.keyId, 7);
+      forgetCreationListings();
+      assert.equal(await adapter.findCreated(t), undefined);
+    });
+
+    it('creationDone puts the description asked for (or none) in place of the token; the listing forgets it', async () => {
+      for (const description of ['payments key', undefined]) {
+        const t = token();
+        const key = await adapter.createKey({ keySpec: 'AES_256', description, creationToken: t });
+        assert.equal(stored(key.keyId).description, `imported-key:creation ${t}`, 'the token, not the description, while creating');
+        await adapter.creationDone(t, { keyId: key.keyId, description });
+        assert.equal(stored(key.keyId).description, description ?? '');
+        assert.equal(await adapter.findCreated(t), undefined);
+        forgetCreationListings();
+        assert.equal(await adapter.findCreated(t), undefined);
+      }
+    });
   });
 
   it('gives up on a silent server after its timeout, naming the operation', async () => {
