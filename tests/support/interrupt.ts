@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import type { RunningEmulator } from '../../emulator';
 import type { RunResult } from '../../harness';
+import { transcript } from '../../harness';
 import { changeOps, failedRun, type Scenario } from './scenario';
 
 export interface InterruptOptions {
@@ -41,23 +42,59 @@ export interface InterruptedCreateCheck {
   createOp: string;
   /** What the stack records of the resource (undefined: nothing). */
   recorded: () => unknown;
+  /** With a killed CLI: `pulumi cancel` on the stack (CliEngine.cancel). */
+  cancel?: () => void;
 }
 
 /**
- * An `up` whose provider host is killed between CreateKey and the import, then the same `up` again, which must finish
- * the key the first one made: no second CreateKey, one key more than before. The key id, and both runs for leak checks.
+ * An `up` killed between CreateKey and the import, then `up` again, which must finish the key the first one made: no
+ * second CreateKey, one key more than before. `killed`: 'host' kills the provider host (both engines); 'cli' kills the
+ * `pulumi` CLI too (real CLI only), after which the stack is locked until `check.cancel()` (`pulumi cancel`), and the
+ * first `up` after may stop on the pending create the killed run left (the engine's own warning); one more `up` finishes.
+ * The key id, and every run for leak checks.
  */
-export async function upAfterInterruptedCreate(check: InterruptedCreateCheck, up: () => Promise<RunResult>): Promise<{ keyId: string; runs: RunResult[] }> {
-  const { keysBefore, killed } = await interruptedUp(check.scene.emulator, { keyCount: check.keyCount, slowOp: check.slowOp, kills: [PROVIDER_HOST] }, up);
+export async function upAfterInterruptedCreate(
+  check: InterruptedCreateCheck, up: () => Promise<RunResult>, killed: 'host' | 'cli' = 'host',
+): Promise<{ keyId: string; runs: RunResult[] }> {
+  const kills = killed === 'cli' ? [PULUMI_CLI, PROVIDER_HOST] : [PROVIDER_HOST];
+  const interrupted = await interruptedUp(check.scene.emulator, { keyCount: check.keyCount, slowOp: check.slowOp, kills }, up);
+  const { keysBefore } = interrupted;
   assert.equal(check.keyCount(), keysBefore + 1, 'the interrupted create left one key');
   assert.equal(check.recorded(), undefined, 'which the stack does not know');
+  const runs: RunResult[] = [interrupted.killed];
+  const attempt = async () => {
+    const r = await up().catch((e: { result?: RunResult }) => {
+      if (!e.result) throw e;
+      return e.result;
+    });
+    runs.push(r);
+    return r;
+  };
   let next: RunResult | undefined;
-  const calls = await check.scene.calls(async () => (next = await up()));
+  const calls = await check.scene.calls(async () => {
+    if (killed === 'cli') {
+      // What a user sees next: the stack is locked by the killed CLI, and `pulumi cancel` removes the lock.
+      const locked = await attempt();
+      assert.equal(locked.ok, false);
+      assert.match(transcript(locked), /the stack is currently locked by 1 lock\(s\)[\s\S]*pulumi cancel/);
+      assert.ok(check.cancel, 'a killed CLI needs check.cancel');
+      check.cancel();
+    }
+    next = await attempt();
+    if (!next.ok && killed === 'cli') next = await attempt();
+  });
+  assert.ok(next!.ok, `the up after the interrupted one succeeds: ${transcript(next!).split('\n').slice(-5).join(' / ')}`);
   assert.equal(calls[check.createOp], undefined, 'no second key');
   assert.equal(check.keyCount(), keysBefore + 1);
-  assert.deepEqual(changeOps(next!), ['create']);
-  return { keyId: next!.steps.find((s) => s.op === 'create')!.id!, runs: [killed, next!] };
+  const created = next!.steps.find((s) => s.op === 'create');
+  if (killed === 'host') assert.deepEqual(changeOps(next!), ['create']);
+  const keyId = created?.id ?? (check.recorded() as { id?: string } | undefined)?.id;
+  assert.ok(keyId, 'the stack records the key');
+  return { keyId, runs };
 }
+
+/** The `pulumi up` / `pulumi preview` process of the real CLI. */
+export const PULUMI_CLI = /(^|\/)pulumi (up|preview)/;
 
 /** The provider host's command line (the dynamic-provider binary), on both engines. */
 export const PROVIDER_HOST = /cmd\/dynamic-provider/;

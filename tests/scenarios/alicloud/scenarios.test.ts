@@ -285,20 +285,22 @@ forEachEngine((kind) => describe(`alicloud ImportedKey (${kind})`, function () {
     await provesMaterial(r.steps[0].id!, scene.material);
   });
 
-  it('a create whose provider host is killed between CreateKey and ImportKeyMaterial is finished by the next up in that key: one key, Enabled, the material, its alias and description, no marker left', async () => {
-    const settings = { alias: 'alias/interrupted', description: 'payments' };
-    const { keyId, runs } = await upAfterInterruptedCreate({
-      scene, keyCount: () => scene.emulator.store.listKeys('alibaba', 'cn-hangzhou').length, slowOp: 'alibaba:GetParametersForImport', createOp: 'CreateKey',
-      recorded: () => engine().resource('payments-key'),
-    }, () => engine(settings).up());
-    const m = await describe_(keyId);
-    assert.deepEqual([m.keyState, m.description], ['Enabled', 'payments']);
-    await provesMaterial(keyId, scene.material);
-    assert.deepEqual(scene.emulator.store.listAliases('alibaba', 'cn-hangzhou', keyId).map((a) => a.name), ['alias/interrupted'], 'the marker alias is gone');
-    assert.equal(engine().resource('payments-key')!.outputs.description, 'payments');
-    assert.ok((await engine(settings).preview({ refresh: true, expectNoChanges: true })).ok);
-    for (const text of [scene.storedText(), ...runs.map((r) => transcript(r) + JSON.stringify(r)), scene.log.join('\n')]) assert.equal(materialSeenIn(text, scene.material), false);
-  });
+  for (const killed of kind === 'pulumi CLI' ? (['host', 'cli'] as const) : (['host'] as const)) {
+    it(`a create whose ${killed === 'cli' ? 'CLI (`pulumi up`) and provider host are' : 'provider host is'} killed between CreateKey and ImportKeyMaterial is finished by the next up in that key: one key, Enabled, the material, its alias and description, no marker left`, async () => {
+      const settings = { alias: 'alias/interrupted', description: 'payments' };
+      const { keyId, runs } = await upAfterInterruptedCreate({
+        scene, keyCount: () => scene.emulator.store.listKeys('alibaba', 'cn-hangzhou').length, slowOp: 'alibaba:GetParametersForImport', createOp: 'CreateKey',
+        recorded: () => engine().resource('payments-key'), cancel: () => (engine() as unknown as { cancel(): string }).cancel(),
+      }, () => engine(settings).up(), killed);
+      const m = await describe_(keyId);
+      assert.deepEqual([m.keyState, m.description], ['Enabled', 'payments']);
+      await provesMaterial(keyId, scene.material);
+      assert.deepEqual(scene.emulator.store.listAliases('alibaba', 'cn-hangzhou', keyId).map((a) => a.name), ['alias/interrupted'], 'the marker alias is gone');
+      assert.equal(engine().resource('payments-key')!.outputs.description, 'payments');
+      assert.ok((await engine(settings).preview({ refresh: true, expectNoChanges: true })).ok);
+      for (const text of [scene.storedText(), ...runs.map((r) => transcript(r) + JSON.stringify(r)), scene.log.join('\n')]) assert.equal(materialSeenIn(text, scene.material), false);
+    });
+  }
 
   it('runs examples/alicloud against the emulator: up creates the key with its alias, destroy schedules its deletion', async () => {
     const example = scene.engineFor(path.join(__dirname, '..', '..', '..', 'examples', 'alicloud'), CREDENTIALS);

@@ -345,21 +345,23 @@ forEachEngine((kind) => describe(`huaweicloud ImportedKey (${kind})`, function (
     assert.equal((await describe_(partial!.id!)).key_state, '2');
     await provesMaterial(partial!.id!, scene.material);
   });
-  it('a create whose provider host is killed between create-key and import-key-material is finished by the next up in that key: one key, Enabled, the material, the alias it was created with, its description', async () => {
-    const settings = { description: 'payments' };
-    const { keyId, runs } = await upAfterInterruptedCreate({
-      scene, keyCount: () => scene.emulator.store.listKeys('huawei', PROJECT).length, slowOp: 'huawei:get-parameters-for-import', createOp: 'create-key',
-      recorded: () => engine().resource('payments-key'),
-    }, () => engine(settings).up());
-    const info = await describe_(keyId);
-    assert.deepEqual([info.key_state, info.key_description], ['2', 'payments']);
-    await provesMaterial(keyId, scene.material);
-    // The alias was derived (random suffix) by the killed run; the next run derived another, but records the key's.
-    assert.match(info.key_alias, /^payments-key-[0-9a-f]{7}$/);
-    assert.equal(engine().resource('payments-key')!.outputs.alias, info.key_alias);
-    assert.ok((await engine(settings).preview({ refresh: true, expectNoChanges: true })).ok);
-    for (const text of [scene.storedText(), ...runs.map((r) => transcript(r) + JSON.stringify(r)), scene.log.join('\n')]) assert.equal(materialSeenIn(text, scene.material), false);
-  });
+  for (const killed of kind === 'pulumi CLI' ? (['host', 'cli'] as const) : (['host'] as const)) {
+    it(`a create whose ${killed === 'cli' ? 'CLI (`pulumi up`) and provider host are' : 'provider host is'} killed between create-key and import-key-material is finished by the next up in that key: one key, Enabled, the material, the alias it was created with, its description`, async () => {
+      const settings = { description: 'payments' };
+      const { keyId, runs } = await upAfterInterruptedCreate({
+        scene, keyCount: () => scene.emulator.store.listKeys('huawei', PROJECT).length, slowOp: 'huawei:get-parameters-for-import', createOp: 'create-key',
+        recorded: () => engine().resource('payments-key'), cancel: () => (engine() as unknown as { cancel(): string }).cancel(),
+      }, () => engine(settings).up(), killed);
+      const info = await describe_(keyId);
+      assert.deepEqual([info.key_state, info.key_description], ['2', 'payments']);
+      await provesMaterial(keyId, scene.material);
+      // The alias was derived (random suffix) by the killed run; the next run derived another, but records the key's.
+      assert.match(info.key_alias, /^payments-key-[0-9a-f]{7}$/);
+      assert.equal(engine().resource('payments-key')!.outputs.alias, info.key_alias);
+      assert.ok((await engine(settings).preview({ refresh: true, expectNoChanges: true })).ok);
+      for (const text of [scene.storedText(), ...runs.map((r) => transcript(r) + JSON.stringify(r)), scene.log.join('\n')]) assert.equal(materialSeenIn(text, scene.material), false);
+    });
+  }
 
   it('derives key_alias from the resource name when none is given (name made valid + random suffix), keeps it, and a replacement gets its own', async () => {
     scene.stateFile = path.join(scene.dir, 'alias-state.json');
