@@ -30,12 +30,14 @@ const MAX_RETRY_DELAY_MS = 5000;
  * - enable-key / disable-key: the same state again is accepted.
  * - schedule-key-deletion: "already pending deletion" (KMS.0210) is done (the adapter's scheduleDeletion).
  * - delete-imported-key-material: "already pending import" (KMS.2701) is done (the adapter's deleteMaterial).
+ * - update-key-description: the same description again (creationDone).
  * Not create-key (a second key nobody would know of), nor import-key-material (into a key no longer pending import it
  * is refused, KMS.0310, which would hide a lost reply's success: the lifecycle asks describe-key instead, and after a
  * delete imports again with fresh parameters: provider/importMaterial.ts).
  */
 const REPEATABLE = new Set([
   'describe-key', 'list-keys', 'get-parameters-for-import', 'enable-key', 'disable-key', 'schedule-key-deletion', 'delete-imported-key-material',
+  'update-key-description',
 ]);
 
 interface RawReply {

@@ -12,13 +12,11 @@ export const EMULATOR_CLOUD: Record<FaultCloud, string> = { aws: 'aws', alicloud
 export interface FaultKey {
   name: string;
   cloud: FaultCloud;
-  /** No alias argument (AWS, Alibaba). */
-  noAlias?: boolean;
 }
 
-/** The alias a key asks for (AWS, Alibaba, unless noAlias); Huawei's is derived from the resource name. */
+/** The alias a key asks for (AWS, Alibaba); Huawei's is derived from the resource name. */
 export function aliasFor(key: FaultKey): string | undefined {
-  return key.cloud === 'huaweicloud' || key.noAlias ? undefined : `alias/faults-${key.name}`;
+  return key.cloud === 'huaweicloud' ? undefined : `alias/faults-${key.name}`;
 }
 
 export function materialFor(seedBase64: string, name: string): Buffer {
