@@ -8,7 +8,7 @@ import type { KeyDescription, KmsAdapter } from './clouds/adapter';
 import { backoffDelay } from './clouds/retry';
 import { ImportedKeyError, type ErrorCode } from './errors';
 import { materialInPlace } from './lifecycle';
-import { NOT_FOUND_POLICY, waitForKey, type WaitClock } from './waiter';
+import { NOT_FOUND_POLICY, REAL_CLOCK, waitForKey, type WaitClock } from './waiter';
 import { wrapKeyMaterial, type WrappingAlgorithm } from './wrapping';
 
 export interface ImportRequest {
@@ -54,8 +54,6 @@ function worthAnotherAttempt(error: unknown): boolean {
   // InvalidKeyState: e.g. Huawei's KMS.0310 when an earlier attempt's lost reply did import (DescribeKey settles it).
   return code === undefined || code === 'CloudError' || code === 'ImportTokenRejected' || code === 'InvalidKeyState';
 }
-
-const REAL_CLOCK: WaitClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 /** Resolves with the id the cloud gave the material (AWS), when the reply said it. */
 export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequest, clock: WaitClock = REAL_CLOCK): Promise<{ keyMaterialId?: string }> {

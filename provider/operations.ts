@@ -158,11 +158,7 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
   }
   const keyId = live.keyId;
   const policy = expiryPolicy(inputs);
-  // The outputs while `pending` is not on the key: without those arguments, with them as pendingFinish.
-  const recorded = (liveNow: KeyDescription, pending: KeyFinish | undefined): Record<string, unknown> => ({
-    ...buildOutputs(pending ? withoutFinish(inputs, pending) : inputs, liveNow, adopted, digestMaterial(material)),
-    ...(pending ? { pendingFinish: pending } : {}),
-  });
+  const recorded = (liveNow: KeyDescription, pending: KeyFinish | undefined) => outputsWhilePending(inputs, liveNow, adopted, digestMaterial(material), pending);
   try {
     // Always import, also into an adopted key that looks right: importing the same material is the only proof the
     // clouds give that the key holds *this* material (other material is refused: IncorrectKeyMaterialException).
@@ -194,7 +190,7 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
         // The key as created: no material yet (whatever a failed describe would have said).
         // Where the token rides in the description, the key still carries it instead of the one asked for.
         outputs: recorded(
-          { ...live, keyState: 'PendingImport', expirationModel: undefined, validTo: undefined, keyMaterialId: undefined },
+          withoutMaterial(live),
           adapter.creationInDescription ? { ...unfinished?.finish, description: inputs.description ?? '' } : unfinished?.finish,
         ),
       },
@@ -250,6 +246,19 @@ function finishingSteps(adapter: KmsAdapter, inputs: KeyInputs): KeyFinish | und
   if (inputs.alias !== undefined) finish.alias = inputs.alias;
   if (inputs.tags !== undefined && Object.keys(inputs.tags).length > 0) finish.tags = inputs.tags;
   return Object.keys(finish).length > 0 ? finish : undefined;
+}
+
+/** The outputs while `pending` is not on the key: without those arguments, and with them as pendingFinish. */
+function outputsWhilePending(inputs: KeyInputs, live: KeyDescription, adopted: boolean, digest: string, pending: KeyFinish | undefined): Record<string, unknown> {
+  return {
+    ...buildOutputs(pending ? withoutFinish(inputs, pending) : inputs, live, adopted, digest),
+    ...(pending ? { pendingFinish: pending } : {}),
+  };
+}
+
+/** The key as it is without material (just created, or its material deleted): pending import, no expiry, no material id. */
+function withoutMaterial(live: KeyDescription): KeyDescription {
+  return { ...live, keyState: 'PendingImport', expirationModel: undefined, validTo: undefined, keyMaterialId: undefined };
 }
 
 /** The arguments as the cloud has them while `finish` is pending: without that alias, those tags, that description. */
@@ -330,14 +339,10 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
       if (!(error instanceof MaterialDeletedError)) throw error;
       // The material is deleted and not back: record the key as the cloud has it (pending import, no expiry), not as
       // it was, so refresh and preview show PendingImport and the next `up` imports again (a partial failure).
-      const emptied: KeyDescription = { ...live!, keyState: 'PendingImport', expirationModel: undefined, validTo: undefined, keyMaterialId: undefined };
       const adopted = olds.adopted ?? news.keyId !== undefined;
       // What a partly created key still lacked (alias, tags, description) stays pending, and unrecorded as set.
       const pending = olds.pendingFinish && !adopted ? olds.pendingFinish : undefined;
-      const outputs = {
-        ...buildOutputs(pending ? withoutFinish(news, pending) : news, emptied, adopted, recordedDigest(material, olds)),
-        ...(pending ? { pendingFinish: pending } : {}),
-      };
+      const outputs = outputsWhilePending(news, withoutMaterial(live!), adopted, recordedDigest(material, olds), pending);
       throw new ImportedKeyError(error.code, error.message, { cause: error, cloudCode: error.cloudCode, id, outputs });
     }
     live = await confirmImport(adapter, id, expiresAt, false);

@@ -26,7 +26,8 @@ export interface WaitClock {
   sleep(ms: number): Promise<void>;
 }
 
-const REAL_CLOCK: WaitClock = {
+/** The machine's clock and timers (tests pass a fake one). */
+export const REAL_CLOCK: WaitClock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
