@@ -3,7 +3,7 @@
 // Run: npm run bench   (BENCH_MS=<ms per measurement>, default 400)
 import { randomBytes } from 'node:crypto';
 import forge from 'node-forge';
-import { decodePublicKey, generateWrappingKeyPair, wrapKeyMaterial, WRAPPING_ALGORITHMS, type WrappingAlgorithm, type WrappingKeySpec } from '../provider/wrapping';
+import { decodePublicKey, generateWrappingKeyPair, wrapKeyMaterial, WRAPPING_ALGORITHMS, type WrappingAlgorithm, type WrappingKeySpec } from '../core/wrapping';
 
 const BUDGET_MS = Number(process.env.BENCH_MS ?? 400);
 

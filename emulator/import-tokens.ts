@@ -2,7 +2,7 @@
 // to what the token is bound to (one key, one wrapping key pair and algorithm) and when it expires.
 
 import { createHash, randomBytes } from 'node:crypto';
-import type { WrappingAlgorithm } from '../provider/wrapping';
+import type { WrappingAlgorithm } from '../core/wrapping';
 
 export interface ImportTokenRecord {
   cloud: string;

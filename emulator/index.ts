@@ -1,5 +1,5 @@
 // startEmulator(options): the local KMS emulator, in-process. One loopback port serves every
-// cloud's protocol over one shared key store. The CLI (emulator/cli.ts) is a thin wrapper.
+// cloud's protocol over one shared key store. The CLI (bin/kms-emulator.ts) is a thin wrapper.
 
 import type { AddressInfo } from 'node:net';
 import { EmulatorClock } from './clock';

@@ -11,8 +11,8 @@ import { EmulatorClock } from './clock';
 import { Consistency } from './consistency';
 import { IMPORT_TOKEN_LIFETIME_MS, ImportTokens, type ImportTokenRecord } from './import-tokens';
 import { StoreError } from './store-errors';
-import { generateWrappingKeyPair, unwrapKeyMaterial, validateKeyMaterial } from '../provider/wrapping';
-import type { WrappingAlgorithm } from '../provider/wrapping';
+import { generateWrappingKeyPair, unwrapKeyMaterial, validateKeyMaterial } from '../core/wrapping';
+import type { WrappingAlgorithm } from '../core/wrapping';
 
 export type { StoredAlias } from './aliases';
 export { IMPORT_TOKEN_LIFETIME_MS } from './import-tokens';

@@ -5,11 +5,11 @@
 import type { CloudProfile } from './clouds/adapter';
 import { CLOUD_NAMES, findCloudProfile } from './clouds';
 import { describeDuration, parseDuration } from './duration';
-import { ImportedKeyError } from './errors';
+import { ImportedKeyError } from '../core/errors';
 import { isUnknown } from './lifecycle';
 import { parseTimestamp } from './timestamp';
 import { ON_DELETE_VALUES, type KeyInputs } from './types';
-import { getWrappingAlgorithm, validateKeyMaterial, WRAPPING_ALGORITHMS } from './wrapping';
+import { getWrappingAlgorithm, validateKeyMaterial, WRAPPING_ALGORITHMS } from '../core/wrapping';
 
 export interface CheckFailure {
   property: string;

@@ -7,7 +7,7 @@
 // resource, stack or replacement (a changed key spec, alias, …) never takes a key that is not its own.
 
 import { createHmac } from 'node:crypto';
-import { ImportedKeyError } from './errors';
+import { ImportedKeyError } from '../core/errors';
 import type { KeyInputs } from './types';
 
 /** The tag (AWS) / description marker (elsewhere) the token is written under. */

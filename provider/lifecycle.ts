@@ -3,7 +3,7 @@
 
 import type { KeyDescription } from './clouds/adapter';
 import { materialMatchesDigest } from './digest';
-import { ImportedKeyError } from './errors';
+import { ImportedKeyError } from '../core/errors';
 import { expiryMatches, expiryPolicy, expirySatisfied, renewalDue, samePolicy, type ExpiryPolicy } from './expiry';
 import type { KeyInputs, KeyOutputs } from './types';
 

@@ -4,13 +4,13 @@
 import type { CloudProfile, KeyDescription, KeyFinish, KmsAdapter } from './clouds/adapter';
 import { creationToken } from './creation-token';
 import { digestMaterial, materialMatchesDigest } from './digest';
-import { ImportedKeyError } from './errors';
+import { ImportedKeyError } from '../core/errors';
 import { expiryPolicy, importExpiry } from './expiry';
-import { importKeyMaterial, MaterialDeletedError } from './importMaterial';
+import { importKeyMaterial, MaterialDeletedError } from './import-material';
 import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate } from './lifecycle';
 import { ECHOED_ARGUMENTS, type KeyInputs, type KeyOutputs, type OnDelete } from './types';
 import { describeRecordedKey, waitForKey } from './waiter';
-import { validateKeyMaterial } from './wrapping';
+import { validateKeyMaterial } from '../core/wrapping';
 
 export interface Cloud {
   profile: CloudProfile;

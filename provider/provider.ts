@@ -1,5 +1,5 @@
 // The ResourceProvider functions the dynamic-provider host calls (exports named as the host calls
-// them), reached through the tiny serialized provider in sdk/providerRef.ts, which require()s this
+// them), reached through the tiny serialized provider in sdk/provider-ref.ts, which require()s this
 // module at call time. Thin: Pulumi shapes in and out; the work is in check.ts, lifecycle.ts and
 // operations.ts. Never logs; the key material never reaches an error, output or log.
 
@@ -8,7 +8,7 @@ import { checkInputs, decodeKeyMaterial } from './check';
 import { findCloudProfile, getCloudProfile } from './clouds';
 import type { KmsAdapter } from './clouds/adapter';
 import { digestMaterial } from './digest';
-import { ImportedKeyError } from './errors';
+import { ImportedKeyError } from '../core/errors';
 import { isUnknown, planDiff } from './lifecycle';
 import {
   cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, withRecordedDefaults, type Cloud,

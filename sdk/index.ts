@@ -1,3 +1,3 @@
 // The package root: what users import.
-export { ImportedKey } from './importedKey';
-export type { ImportedKeyArgs, ImportedKeyState } from './importedKey';
+export { ImportedKey } from './imported-key';
+export type { ImportedKeyArgs, ImportedKeyState } from './imported-key';

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { decryptWithMaterial, encryptWithMaterial, keyIdOfCiphertext } from '../key-crypto';
 import type { KeyStore, StoredKey } from '../store';
-import type { WrappingAlgorithm } from '../../provider/wrapping';
+import type { WrappingAlgorithm } from '../../core/wrapping';
 import { AlibabaError, alibabaErrors } from './alibaba-errors';
 import { optionalInteger, requireParam } from './alibaba-request';
 

@@ -4,8 +4,8 @@
 import { generateKeyPairSync, randomBytes, createPrivateKey } from 'node:crypto';
 import type { EmulatorClock } from '../clock';
 import type { KeyRef, KeyStore, StoredKey } from '../store';
-import { generateWrappingKeyPair } from '../../provider/wrapping';
-import type { WrappingAlgorithm } from '../../provider/wrapping';
+import { generateWrappingKeyPair } from '../../core/wrapping';
+import type { WrappingAlgorithm } from '../../core/wrapping';
 import { AwsError } from './aws-errors';
 import { reqString, type Json } from './aws-input';
 

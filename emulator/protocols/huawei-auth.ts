@@ -9,7 +9,7 @@ import {
   parseAuthorization,
   parseSdkDate,
   stringToSign,
-} from '../../provider/clouds/huaweicloud/signer';
+} from '../../core/signers/huaweicloud';
 import type { Credentials, ProtocolRequest } from './types';
 import { signedWithinWindow } from './signing-window';
 

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { decryptWithMaterial, encryptWithMaterial, keyIdOfCiphertext } from '../key-crypto';
 import { isStoreError } from '../store-errors';
 import type { StoredKey } from '../store';
-import type { WrappingAlgorithm } from '../../provider/wrapping';
+import type { WrappingAlgorithm } from '../../core/wrapping';
 import { signatureProblem } from './huawei-auth';
 import { errorReply, fromStoreError, HuaweiError, invalid, invalidKeyId, missing, notFound } from './huawei-errors';
 import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from './types';

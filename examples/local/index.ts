@@ -1,7 +1,7 @@
 // ImportedKey against the local KMS emulator: no cloud account needed. `npm run demo` drives it;
 // by hand (from the repository root, whose Pulumi.yaml points here):
 //
-//   npx ts-node emulator/cli.ts --port 4566 --state /tmp/kms.json &   # prints: kms-emulator listening on http://127.0.0.1:4566
+//   npx ts-node bin/kms-emulator.ts --port 4566 --state /tmp/kms.json &   # prints: kms-emulator listening on http://127.0.0.1:4566
 //   export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test    # the emulator's credentials
 //   export NODE_OPTIONS=--conditions=pulumi-imported-key-ts     # in this repo: load the package from its sources
 //   pulumi stack init dev

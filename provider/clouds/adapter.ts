@@ -3,7 +3,7 @@
 // ImportedKeyError (keeping the cloud's code in `cloudCode`). They never touch RSA: wrapping is
 // done by provider/wrapping, between getImportParameters and importMaterial.
 
-import type { WrappingAlgorithm } from '../wrapping';
+import type { WrappingAlgorithm } from '../../core/wrapping';
 
 /** Cloud-neutral key states. Each adapter maps its cloud's states onto these. */
 export type KeyState =

@@ -1,6 +1,6 @@
 // The registry of clouds by the name users pass as `cloud`. One line per cloud.
 
-import { ImportedKeyError } from '../errors';
+import { ImportedKeyError } from '../../core/errors';
 import type { CloudProfile } from './adapter';
 import { awsProfile } from './aws/profile';
 import { alicloudProfile } from './alicloud/profile';

@@ -43,7 +43,7 @@ export type FailureKind = 'throttled' | 'unavailable' | 'unclear' | 'refused';
  * The one retry rule of the Alibaba and Huawei clients (each cloud says per call whether it is `repeatable`, next to
  * its list): a call that did nothing may always be sent again, writes included; a call whose outcome is unclear only
  * when sending it again cannot do harm — CreateKey never (a second key), ImportKeyMaterial not on a lost connection
- * (the lifecycle confirms it with DescribeKey: provider/importMaterial.ts).
+ * (the lifecycle confirms it with DescribeKey: provider/import-material.ts).
  */
 export function retryVerdictFor(kind: FailureKind, repeatable: boolean): RetryVerdict {
   if (kind === 'throttled') return 'throttled';

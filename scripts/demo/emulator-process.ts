@@ -17,7 +17,7 @@ export interface EmulatorProcess {
 export async function startEmulatorProcess(repoDir: string, stateFile: string): Promise<EmulatorProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.join(repoDir, 'emulator', 'cli.ts'), '--port', '0', '--state', stateFile],
+    ['-r', 'ts-node/register/transpile-only', path.join(repoDir, 'bin', 'kms-emulator.ts'), '--port', '0', '--state', stateFile],
     { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // Should the demo die without its finally blocks running (a crash, process.exit), the emulator goes with it.

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { startEmulator } from '../../emulator';
 import * as $Kms from '@alicloud/kms20160120';
 import { useEmulator } from '../support/emulator';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../../provider/wrapping';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../../core/wrapping';
 import { decryptWithMaterial } from '../../emulator/key-crypto';
 import { acs3Call, commonParams, rawCall, sdkClient, sdkFailure, sign, type Shape } from './alibaba-client';
 

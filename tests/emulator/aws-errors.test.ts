@@ -7,7 +7,7 @@ import {
   CreateKeyCommand, DescribeKeyCommand, GetParametersForImportCommand, ImportKeyMaterialCommand, ScheduleKeyDeletionCommand,
   ListKeysCommand, EncryptCommand, type KMSClient,
 } from '@aws-sdk/client-kms';
-import { wrapKeyMaterial } from '../../provider/wrapping';
+import { wrapKeyMaterial } from '../../core/wrapping';
 import { useEmulator } from '../support/emulator';
 import { expectAwsError, kmsClient, sendRaw } from './aws-helpers';
 

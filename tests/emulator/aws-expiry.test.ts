@@ -7,7 +7,7 @@ import {
   CreateKeyCommand, DescribeKeyCommand, EncryptCommand, DecryptCommand, GetParametersForImportCommand, ImportKeyMaterialCommand,
   ScheduleKeyDeletionCommand, ListKeysCommand,
 } from '@aws-sdk/client-kms';
-import { wrapKeyMaterial } from '../../provider/wrapping';
+import { wrapKeyMaterial } from '../../core/wrapping';
 import { control } from '../support/emulator';
 import { expectAwsError, useKmsOnEmulator } from './aws-helpers';
 

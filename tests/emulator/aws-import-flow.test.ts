@@ -10,7 +10,7 @@ import {
   ListResourceTagsCommand, TagResourceCommand, VerifyMacCommand, DeleteImportedKeyMaterialCommand, EnableKeyCommand,
   DisableKeyCommand, ScheduleKeyDeletionCommand, CancelKeyDeletionCommand, type KMSClient, type WrappingKeySpec, type AlgorithmSpec,
 } from '@aws-sdk/client-kms';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../../provider/wrapping';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../../core/wrapping';
 import { useEmulator } from '../support/emulator';
 import { expectAwsError, kmsClient, REGION } from './aws-helpers';
 

@@ -17,7 +17,7 @@ import * as $Kms from '@alicloud/kms20160120';
 import { startEmulator } from '../../emulator';
 import { Consistency } from '../../emulator/consistency';
 import { loadState } from '../../emulator/persistence';
-import { wrapKeyMaterial } from '../../provider/wrapping';
+import { wrapKeyMaterial } from '../../core/wrapping';
 import { control, useEmulator } from '../support/emulator';
 import { sdkClient, sdkFailure } from './alibaba-client';
 import { expectAwsError, kmsClient } from './aws-helpers';

@@ -1,6 +1,6 @@
 // Test-only: sends Huawei KMS requests signed by Huawei's own Node SDK signer (@huaweicloud/huaweicloud-sdk-core
 // AKSKSigner, unmodified), so the emulator is checked against Huawei's client rather than against our own signer.
-import { signRequest } from '../../provider/clouds/huaweicloud/signer';
+import { signRequest } from '../../core/signers/huaweicloud';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner');

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { huaweiProtocol } from '../../emulator/protocols/huawei';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../../provider/wrapping';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../../core/wrapping';
 import { huaweiCall, rawCall } from './huawei-client';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';

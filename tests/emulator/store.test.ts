@@ -6,7 +6,7 @@ import { EmulatorClock } from '../../emulator/clock';
 import { KeyStore, type KeyRef } from '../../emulator/store';
 import { StoreError } from '../../emulator/store-errors';
 import { sealState, unsealState } from '../../emulator/persistence';
-import { wrapKeyMaterial } from '../../provider/wrapping';
+import { wrapKeyMaterial } from '../../core/wrapping';
 
 function storeWithKey(keySpec = 'AES_256'): { store: KeyStore; clock: EmulatorClock; ref: KeyRef } {
   const clock = new EmulatorClock();

@@ -10,7 +10,7 @@ import { awsProfile, resolveAwsRegion } from '../../provider/clouds/aws/profile'
 import { huaweicloudProfile } from '../../provider/clouds/huaweicloud/profile';
 import { ENV as HUAWEI_ENV } from '../../provider/clouds/huaweicloud/settings';
 import { UNKNOWN } from '../../provider/lifecycle';
-import { MATERIAL_B64, inFuture } from './support/fixtures';
+import { MATERIAL_B64, inFuture } from '../support/fixtures';
 
 function failuresOf(news: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(checkInputs(news).failures.map((f) => [f.property, f.reason]));

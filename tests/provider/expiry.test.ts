@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { expiryPolicy, expirySatisfied, importExpiry, renewalDue, samePolicy } from '../../provider/expiry';
-import { live } from './support/fixtures';
+import { live } from '../support/fixtures';
 
 const D = 86_400_000;
 /** A fixed "now" (not a whole second, as a clock read from a Date header plus elapsed time is not). */

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { ImportedKeyError } from '../../provider/errors';
+import { ImportedKeyError } from '../../core/errors';
 import { expiryMatches, materialInPlace, planDelete, planDiff, planUpdate, UNKNOWN } from '../../provider/lifecycle';
 import { expiryPolicy, type ExpiryPolicy } from '../../provider/expiry';
-import { MATERIAL, OTHER_MATERIAL, inFuture, inputs, live, outputs } from './support/fixtures';
+import { MATERIAL, OTHER_MATERIAL, inFuture, inputs, live, outputs } from '../support/fixtures';
 
 /** A fixed "now": lifecycle decisions take the time as an argument. */
 const NOW = new Date();

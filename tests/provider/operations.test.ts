@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { awsProfile } from '../../provider/clouds/aws/profile';
-import { ImportedKeyError } from '../../provider/errors';
+import { ImportedKeyError } from '../../core/errors';
 import { alicloudProfile } from '../../provider/clouds/alicloud/profile';
 import { cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withRecordedDefaults } from '../../provider/operations';
-import { MATERIAL, MATERIAL_B64, OTHER_MATERIAL, inFuture, inputs, outputs } from './support/fixtures';
-import { StubAdapter } from './support/stubAdapter';
+import { MATERIAL, MATERIAL_B64, OTHER_MATERIAL, inFuture, inputs, outputs } from '../support/fixtures';
+import { StubAdapter } from '../support/stub-adapter';
 import { creationToken } from '../../provider/creation-token';
 import type { KeyDescription } from '../../provider/clouds/adapter';
 import { planDiff } from '../../provider/lifecycle';

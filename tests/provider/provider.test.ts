@@ -7,10 +7,10 @@ import { forgetCreationMarkers } from '../../provider/clouds/aws/adapter';
 import { UNKNOWN } from '../../provider/lifecycle';
 import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
 import { NOT_FOUND_TIMEOUT_MS } from '../../provider/waiter';
-import { wrapKeyMaterial } from '../../provider/wrapping';
+import { wrapKeyMaterial } from '../../core/wrapping';
 import { useEmulator } from '../support/emulator';
-import { useAwsEnvironment } from './support/awsEnvironment';
-import { inFuture } from './support/fixtures';
+import { useAwsEnvironment } from '../support/aws-environment';
+import { inFuture } from '../support/fixtures';
 
 describe('provider against the emulator (AWS)', function () {
   const emu = useEmulator();

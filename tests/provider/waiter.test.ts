@@ -4,11 +4,11 @@
 import { strict as assert } from 'node:assert';
 import { awsProfile } from '../../provider/clouds/aws/profile';
 import type { CreateKeyRequest, ImportMaterialRequest, KeyDescription } from '../../provider/clouds/adapter';
-import { ImportedKeyError } from '../../provider/errors';
+import { ImportedKeyError } from '../../core/errors';
 import { createImportedKey, updateImportedKey } from '../../provider/operations';
 import { PROPAGATION_POLICY, PROPAGATION_TIMEOUT_MS, waitForKey, type WaitClock } from '../../provider/waiter';
-import { MATERIAL, inFuture, inputs, live } from './support/fixtures';
-import { StubAdapter } from './support/stubAdapter';
+import { MATERIAL, inFuture, inputs, live } from '../support/fixtures';
+import { StubAdapter } from '../support/stub-adapter';
 
 /** A clock that only moves when the waiter sleeps. */
 function fakeClock(): WaitClock & { slept: number[] } {

@@ -1,11 +1,11 @@
 // KmsAdapter for Alibaba Cloud KMS (API 2016-01-20) on the unmodified @alicloud/kms20160120 client.
 // Import tokens are strings on Alibaba's wire; this adapter carries them as their UTF-8 bytes.
 
-import type { WrappingAlgorithm } from '../../wrapping';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
 import type {
   AdapterConfig, CreateKeyRequest, ImportMaterialRequest, ImportParameters, KeyDescription, KeyFinish, KeyState, KmsAdapter,
 } from '../adapter';
-import { ImportedKeyError, needs } from '../../errors';
+import { ImportedKeyError, needs } from '../../../core/errors';
 import { ReplyClock } from './clock';
 import { ALIAS_PATTERN, alicloudProfile, protectionLevelFor, protectionLevelsFor } from './profile';
 import { createAlicloudClient, resolveClientSettings, type AlicloudKmsClient } from './client';
@@ -82,7 +82,7 @@ const REPEATABLE_CALLS = new Set([
 /**
  * Whether `operation` may be sent again after `failure`, whose outcome is unclear. ImportKeyMaterial: after a 500 the
  * server answered, and Alibaba imports in place, so the same material again is harmless (as before); after a lost
- * connection it is not resent: the lifecycle asks DescribeKey whether it was done (provider/importMaterial.ts), which
+ * connection it is not resent: the lifecycle asks DescribeKey whether it was done (provider/import-material.ts), which
  * is one read instead of an import whose token the lost attempt may have spent.
  */
 function repeatableAfter(operation: string, failure: AlibabaFailure): boolean {

@@ -3,7 +3,7 @@
 
 import { dirname } from 'node:path';
 import type { AdapterConfig } from '../adapter';
-import { ImportedKeyError } from '../../errors';
+import { ImportedKeyError } from '../../../core/errors';
 
 /** Pairs of (access key id, secret, security token) variable names, newest first. */
 const CREDENTIAL_VARIABLES: ReadonlyArray<readonly [string, string, string]> = [

@@ -2,7 +2,7 @@
 // The SDK throws a ResponseError whose `code` is "<Code>Error", whose `data` is the reply body and
 // whose message carries the HTTP status ("code: 404, …"); network failures are plain Node errors.
 
-import { ImportedKeyError, type ErrorCode } from '../../errors';
+import { ImportedKeyError, type ErrorCode } from '../../../core/errors';
 import { retryVerdictFor, type FailureKind } from '../retry';
 
 export interface AlibabaFailure {

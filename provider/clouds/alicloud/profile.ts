@@ -1,8 +1,8 @@
 // What `check` knows about Alibaba Cloud KMS offline, and how to build its adapter.
 
-import type { WrappingAlgorithm } from '../../wrapping';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
 import type { AdapterConfig, CloudProfile, KmsAdapter } from '../adapter';
-import { ImportedKeyError } from '../../errors';
+import { ImportedKeyError } from '../../../core/errors';
 
 export const ALICLOUD_KEY_SPECS = ['Aliyun_AES_256', 'Aliyun_SM4'] as const;
 export type AlicloudKeySpec = (typeof ALICLOUD_KEY_SPECS)[number];

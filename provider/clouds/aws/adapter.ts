@@ -23,8 +23,8 @@ import {
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { CREATION_TAG } from '../../creation-token';
-import { ImportedKeyError } from '../../errors';
-import type { WrappingAlgorithm } from '../../wrapping';
+import { ImportedKeyError } from '../../../core/errors';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
 import type {
   AdapterConfig,
   CreateKeyRequest,

@@ -1,7 +1,7 @@
 // AWS KMS exception names → our stable error codes; the AWS name stays in `cloudCode`.
 // AWS messages name keys and states, never the material, so they are kept.
 
-import { ImportedKeyError, type ErrorCode } from '../../errors';
+import { ImportedKeyError, type ErrorCode } from '../../../core/errors';
 
 const CODES: Readonly<Record<string, ErrorCode>> = {
   NotFoundException: 'KeyNotFound',

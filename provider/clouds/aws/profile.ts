@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { WrappingAlgorithm } from '../../wrapping';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
 import type { AdapterConfig, CloudProfile, KmsAdapter } from '../adapter';
 
 export const AWS_KEY_SPECS = [

@@ -1,8 +1,8 @@
 // Huawei Cloud KMS behind the cloud-neutral KmsAdapter: translates our shapes to the v1.0 REST API and back.
 import { randomBytes } from 'node:crypto';
 import { creationDescription, unconfirmedCreate } from '../../creation-token';
-import { ImportedKeyError, needs } from '../../errors';
-import type { WrappingAlgorithm } from '../../wrapping';
+import { ImportedKeyError, needs } from '../../../core/errors';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
 import type {
   AdapterConfig,
   CreateKeyRequest,

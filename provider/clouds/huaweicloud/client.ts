@@ -3,11 +3,11 @@
 // unclear only for calls that are safe to repeat, with the backoff and jitter all our clients share (../retry).
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { ImportedKeyError } from '../../errors';
+import { ImportedKeyError } from '../../../core/errors';
 import { isThrottled, parseErrorBody, toImportedKeyError } from './errors';
 import { retryVerdictFor, THROTTLING_RETRY_BUDGET, withRetries, type FailureKind, type RetryBudget, type RetryPolicy, type RetryVerdict } from '../retry';
 import type { HuaweiSettings } from './settings';
-import { signRequest } from './signer';
+import { signRequest } from '../../../core/signers/huaweicloud';
 
 export interface ClientOptions {
   /** Per attempt: the longest the socket may stay silent before the call fails. */
@@ -33,7 +33,7 @@ const MAX_RETRY_DELAY_MS = 5000;
  * - update-key-description: the same description again (creationDone).
  * Not create-key (a second key nobody would know of), nor import-key-material (into a key no longer pending import it
  * is refused, KMS.0310, which would hide a lost reply's success: the lifecycle asks describe-key instead, and after a
- * delete imports again with fresh parameters: provider/importMaterial.ts).
+ * delete imports again with fresh parameters: provider/import-material.ts).
  */
 const REPEATABLE = new Set([
   'describe-key', 'list-keys', 'get-parameters-for-import', 'enable-key', 'disable-key', 'schedule-key-deletion', 'delete-imported-key-material',

@@ -1,5 +1,5 @@
 // Huawei's error body → our ImportedKeyError, keeping Huawei's KMS.xxxx code in `cloudCode` for callers to match on.
-import { ImportedKeyError, type ErrorCode } from '../../errors';
+import { ImportedKeyError, type ErrorCode } from '../../../core/errors';
 
 /** What each documented KMS code means to us; codes not listed are a plain CloudError. */
 const CODE_MEANING: Record<string, ErrorCode> = {

@@ -1,6 +1,6 @@
 // What `check` knows about Huawei Cloud KMS offline, and how to build its adapter.
 import { randomBytes } from 'node:crypto';
-import type { WrappingAlgorithm } from '../../wrapping';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
 import type { AdapterConfig, CloudProfile, KmsAdapter } from '../adapter';
 import { ENV } from './settings';
 

@@ -1,8 +1,8 @@
 // Where to reach Huawei KMS and as whom: arguments first, then the environment variables Huawei's own tools read
 // (the SDKs read HUAWEICLOUD_SDK_*, the Terraform provider reads HW_*), so existing set-ups work unchanged.
-import { ImportedKeyError } from '../../errors';
+import { ImportedKeyError } from '../../../core/errors';
 import type { AdapterConfig } from '../adapter';
-import type { Credentials } from './signer';
+import type { Credentials } from '../../../core/signers/huaweicloud';
 
 /** Environment variable names, in the order they are tried. */
 export const ENV = {

@@ -11,7 +11,7 @@ import { EMULATOR_CREDENTIALS } from '../../support/emulator';
 import { forEachEngine, storedFiles, type StackEngine } from '../../support/engines';
 import { assertNoMaterial } from '../../support/leaks';
 import { changeOps, failedRun, useScenario } from '../../support/scenario';
-import { useAwsEnvironment } from '../../provider/support/awsEnvironment';
+import { useAwsEnvironment } from '../../support/aws-environment';
 import { interruptedUp, PROVIDER_HOST, upAfterInterruptedCreate, waitFor } from '../../support/interrupt';
 
 const DAY = 86_400_000;

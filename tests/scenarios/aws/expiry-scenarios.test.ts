@@ -12,7 +12,7 @@ import { forEachEngine, type StackEngine } from '../../support/engines';
 import { EMULATOR_CREDENTIALS } from '../../support/emulator';
 import { changeOps, failedRun } from '../../support/scenario';
 import { useAwsKeyScenario } from './key-scenario';
-import { useAwsEnvironment } from '../../provider/support/awsEnvironment';
+import { useAwsEnvironment } from '../../support/aws-environment';
 
 const DAY_S = 86_400;
 const DAY = DAY_S * 1000;

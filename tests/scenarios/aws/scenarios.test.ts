@@ -9,7 +9,7 @@ import { forEachEngine, type StackEngine } from '../../support/engines';
 import { AwsKmsAdapter } from '../../../provider/clouds/aws/adapter';
 import { changeOps, failedRun, materialSeenIn } from '../../support/scenario';
 import { useAwsKeyScenario } from './key-scenario';
-import { useAwsEnvironment } from '../../provider/support/awsEnvironment';
+import { useAwsEnvironment } from '../../support/aws-environment';
 
 const DAY = 86_400_000;
 

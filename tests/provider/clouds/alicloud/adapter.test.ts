@@ -4,8 +4,8 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { useEmulator } from '../../../support/emulator';
 import { AlicloudKmsAdapter } from '../../../../provider/clouds/alicloud/adapter';
-import { ImportedKeyError } from '../../../../provider/errors';
-import { wrapKeyMaterial } from '../../../../provider/wrapping';
+import { ImportedKeyError } from '../../../../core/errors';
+import { wrapKeyMaterial } from '../../../../core/wrapping';
 
 const FAST_RETRIES = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
 const CREDENTIAL_NAMES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY'];

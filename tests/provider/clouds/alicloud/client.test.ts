@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { resolveClientSettings } from '../../../../provider/clouds/alicloud/client';
-import { ImportedKeyError } from '../../../../provider/errors';
+import { ImportedKeyError } from '../../../../core/errors';
 
 const isInvalid = (field: RegExp) => (e: unknown) => e instanceof ImportedKeyError && e.code === 'InvalidArgument' && field.test(e.message);
 

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { AlicloudKmsAdapter } from '../../../../provider/clouds/alicloud/adapter';
 import { activeReplyClocks } from '../../../../provider/clouds/alicloud/clock';
-import { ImportedKeyError } from '../../../../provider/errors';
+import { ImportedKeyError } from '../../../../core/errors';
 import { useEmulator } from '../../../support/emulator';
 
 const DAY = 86_400_000;

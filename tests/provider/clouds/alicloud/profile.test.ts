@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { alicloudProfile, protectionLevelFor } from '../../../../provider/clouds/alicloud/profile';
 import { getCloudProfile } from '../../../../provider/clouds';
-import { ImportedKeyError } from '../../../../provider/errors';
+import { ImportedKeyError } from '../../../../core/errors';
 
 describe('provider/clouds/alicloud/profile', () => {
   it('is registered as "alicloud"', () => {

@@ -3,10 +3,10 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { AwsKmsAdapter } from '../../../../provider/clouds/aws/adapter';
 import { resolveAwsRegion } from '../../../../provider/clouds/aws/client';
-import { ImportedKeyError } from '../../../../provider/errors';
-import { wrapKeyMaterial } from '../../../../provider/wrapping';
+import { ImportedKeyError } from '../../../../core/errors';
+import { wrapKeyMaterial } from '../../../../core/wrapping';
 import { EMULATOR_CREDENTIALS, useEmulator } from '../../../support/emulator';
-import { useAwsEnvironment } from '../../support/awsEnvironment';
+import { useAwsEnvironment } from '../../../support/aws-environment';
 
 describe('AWS adapter against the emulator (real SDK client)', function () {
   const emu = useEmulator();

@@ -6,7 +6,7 @@ import { AwsRetryStrategy, createKmsClient } from '../../../../provider/clouds/a
 import { THROTTLING_RETRY_BUDGET } from '../../../../provider/clouds/retry';
 import { namespaceOf } from '../../../../emulator/protocols/aws-keys';
 import { useEmulator } from '../../../support/emulator';
-import { useAwsEnvironment } from '../../support/awsEnvironment';
+import { useAwsEnvironment } from '../../../support/aws-environment';
 
 type Token = Awaited<ReturnType<AwsRetryStrategy['acquireInitialRetryToken']>>;
 

@@ -5,8 +5,8 @@ import { huaweiProtocol } from '../../../../emulator/protocols/huawei';
 import { forgetCreationListings, HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
 import { HuaweiKmsClient } from '../../../../provider/clouds/huaweicloud/client';
 import { huaweicloudProfile } from '../../../../provider/clouds/huaweicloud/profile';
-import { ImportedKeyError } from '../../../../provider/errors';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../provider/wrapping';
+import { ImportedKeyError } from '../../../../core/errors';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../core/wrapping';
 import { huaweiCall } from '../../../emulator/huawei-client';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';

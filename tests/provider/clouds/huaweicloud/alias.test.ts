@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { awsProfile } from '../../../../provider/clouds/aws/profile';
 import { deriveKeyAlias, huaweicloudProfile } from '../../../../provider/clouds/huaweicloud/profile';
 import { withDerivedAlias } from '../../../../provider/operations';
-import { inputs } from '../../support/fixtures';
+import { inputs } from '../../../support/fixtures';
 
 const KEY_ALIAS = /^[a-zA-Z0-9:/_-]{1,255}$/;
 

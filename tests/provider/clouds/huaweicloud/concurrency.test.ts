@@ -7,7 +7,7 @@ import { huaweiProtocol } from '../../../../emulator/protocols/huawei';
 import { HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
 import { HuaweiKmsClient, type ClientOptions } from '../../../../provider/clouds/huaweicloud/client';
 import { KEY_ALIAS_PATTERN } from '../../../../provider/clouds/huaweicloud/profile';
-import { ImportedKeyError } from '../../../../provider/errors';
+import { ImportedKeyError } from '../../../../core/errors';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ImportedKeyError } from '../../../../provider/errors';
+import { ImportedKeyError } from '../../../../core/errors';
 import { resolveSettings } from '../../../../provider/clouds/huaweicloud/settings';
 
 const SDK_ENV = { HUAWEICLOUD_SDK_AK: 'ak1', HUAWEICLOUD_SDK_SK: 'sk1', HUAWEICLOUD_SDK_PROJECT_ID: 'proj1' };

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { MATERIAL_KEY_SPECS, validateKeyMaterial } from '../../../provider/wrapping';
+import { MATERIAL_KEY_SPECS, validateKeyMaterial } from '../../../core/wrapping';
 import { assertNoMaterial, expectError, keyPair, openssl, tempDir } from './fixtures';
 
 function pkcs8(type: 'rsa' | 'ec', options: { modulusLength?: number; namedCurve?: string }): Buffer {

@@ -1,4 +1,4 @@
-// provider/importMaterial.ts: a refused import token, twice in a row, through each cloud's real adapter against the
+// provider/import-material.ts: a refused import token, twice in a row, through each cloud's real adapter against the
 // emulator. The error says once which key the import was for — the adapter names the call (and, but on Huawei, the
 // key), importMaterial adds the key only where it is not named yet — never "importing key material into X:
 // importing key material into X: …".
@@ -9,10 +9,10 @@ import { AlicloudKmsAdapter } from '../../provider/clouds/alicloud/adapter';
 import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
 import { HuaweiKmsAdapter } from '../../provider/clouds/huaweicloud/adapter';
 import { HuaweiKmsClient } from '../../provider/clouds/huaweicloud/client';
-import { ImportedKeyError } from '../../provider/errors';
-import { importKeyMaterial } from '../../provider/importMaterial';
+import { ImportedKeyError } from '../../core/errors';
+import { importKeyMaterial } from '../../provider/import-material';
 import { useEmulator } from '../support/emulator';
-import { useAwsEnvironment } from './support/awsEnvironment';
+import { useAwsEnvironment } from '../support/aws-environment';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 

@@ -104,7 +104,7 @@ describe('ImportedKey (SDK) under pulumi mocks', function () {
     assert.ok(!text.includes('credential-that-must-not-be-captured'));
     // In this repo the module is found by a path relative to the program directory (installed: by package name).
     assert.match(text, /require\(/);
-    assert.match(text, /"\.\/sdk\/tsProvider\.js"/);
+    assert.match(text, /"\.\/sdk\/ts-provider\.js"/);
   });
 
   it('the serialized provider, loaded as the host loads it, reaches the provider module', async () => {

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { decodePublicKey, isSm2PublicKey, unwrapKeyMaterial, wrapKeyMaterial } from '../../../provider/wrapping';
+import { decodePublicKey, isSm2PublicKey, unwrapKeyMaterial, wrapKeyMaterial } from '../../../core/wrapping';
 import { keyPair, openssl, RSA_SPECS, tempDir } from './fixtures';
 
 const OAEP = [

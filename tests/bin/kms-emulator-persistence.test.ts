@@ -13,11 +13,11 @@ import {
   CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GetParametersForImportCommand,
   ImportKeyMaterialCommand, ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { wrapKeyMaterial } from '../../provider/wrapping';
+import { wrapKeyMaterial } from '../../core/wrapping';
 import { control } from '../support/emulator';
-import { kmsClient } from './aws-helpers';
+import { kmsClient } from '../emulator/aws-helpers';
 
-const CLI = join(__dirname, '..', '..', 'emulator', 'cli.ts');
+const CLI = join(__dirname, '..', '..', 'bin', 'kms-emulator.ts');
 
 interface CliProcess {
   child: ChildProcess;

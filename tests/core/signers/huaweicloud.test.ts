@@ -13,7 +13,7 @@ import {
   parseSdkDate,
   signRequest,
   stringToSign,
-} from '../../../../provider/clouds/huaweicloud/signer';
+} from '../../../core/signers/huaweicloud';
 
 // A worked example: the canonical strings are written out by hand here, and openssl computes the hashes.
 const AK = 'TESTAKEXAMPLE0000001';

@@ -1,8 +1,8 @@
 // Test-only stub of OUR KmsAdapter interface (not of any SDK client): an in-memory key that really
 // unwraps what it is sent, so lifecycle tests check the order of calls and what reached the "cloud".
-import type { CreateKeyRequest, ImportMaterialRequest, ImportParameters, KeyDescription, KmsAdapter, ReimportMode } from '../../../provider/clouds/adapter';
-import { ImportedKeyError } from '../../../provider/errors';
-import { generateWrappingKeyPair, unwrapKeyMaterial, type WrappingAlgorithm } from '../../../provider/wrapping';
+import type { CreateKeyRequest, ImportMaterialRequest, ImportParameters, KeyDescription, KmsAdapter, ReimportMode } from '../../provider/clouds/adapter';
+import { ImportedKeyError } from '../../core/errors';
+import { generateWrappingKeyPair, unwrapKeyMaterial, type WrappingAlgorithm } from '../../core/wrapping';
 
 type Failure = { op: string; error: () => unknown; afterWork?: boolean };
 

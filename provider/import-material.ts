@@ -6,10 +6,10 @@
 
 import type { KeyDescription, KmsAdapter } from './clouds/adapter';
 import { backoffDelay } from './clouds/retry';
-import { ImportedKeyError, type ErrorCode } from './errors';
+import { ImportedKeyError, type ErrorCode } from '../core/errors';
 import { materialInPlace } from './lifecycle';
 import { NOT_FOUND_POLICY, REAL_CLOCK, waitForKey, type WaitClock } from './waiter';
-import { wrapKeyMaterial, type WrappingAlgorithm } from './wrapping';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../core/wrapping';
 
 export interface ImportRequest {
   keyId: string;

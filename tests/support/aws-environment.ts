@@ -1,5 +1,5 @@
 // Test-only: the emulator's credentials in the AWS SDK's default chain (environment), restored after.
-import { EMULATOR_CREDENTIALS } from '../../support/emulator';
+import { EMULATOR_CREDENTIALS } from './emulator';
 
 const NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION'] as const;
 

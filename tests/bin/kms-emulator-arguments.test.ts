@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HELP, stateFileProblem, USAGE } from '../../emulator/cli';
+import { HELP, stateFileProblem, USAGE } from '../../bin/kms-emulator';
 
-const CLI = join(__dirname, '..', '..', 'emulator', 'cli.ts');
+const CLI = join(__dirname, '..', '..', 'bin', 'kms-emulator.ts');
 
 /** Runs kms-emulator to its exit (at most 20 s: a run that starts listening is killed and fails the test). */
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

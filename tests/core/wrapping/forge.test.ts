@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
-import { unwrapKeyMaterial, wrapKeyMaterial } from '../../../provider/wrapping';
+import { unwrapKeyMaterial, wrapKeyMaterial } from '../../../core/wrapping';
 import { keyPair, RSA_SPECS } from './fixtures';
 
 function forgePrivateKey(pem: string): forge.pki.rsa.PrivateKey {

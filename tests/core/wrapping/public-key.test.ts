@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { decodePublicKey, isSm2PublicKey, publicKeyDer } from '../../../provider/wrapping';
+import { decodePublicKey, isSm2PublicKey, publicKeyDer } from '../../../core/wrapping';
 import { expectError, keyPair } from './fixtures';
 
 describe('decodePublicKey', () => {

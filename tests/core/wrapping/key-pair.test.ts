@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { decodePublicKey, generateWrappingKeyPair, isSm2PublicKey, WRAPPING_KEY_SPECS } from '../../../provider/wrapping';
+import { decodePublicKey, generateWrappingKeyPair, isSm2PublicKey, WRAPPING_KEY_SPECS } from '../../../core/wrapping';
 import { expectError, keyPair } from './fixtures';
 
 describe('generateWrappingKeyPair', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { maxMaterialLength, unwrapKeyMaterial, wrapKeyMaterial, WRAPPING_ALGORITHMS, type WrappingAlgorithm } from '../../../provider/wrapping';
+import { maxMaterialLength, unwrapKeyMaterial, wrapKeyMaterial, WRAPPING_ALGORITHMS, type WrappingAlgorithm } from '../../../core/wrapping';
 import { assertNoMaterial, expectError, keyPair, RSA_SPECS } from './fixtures';
 
 const RSA_ALGORITHMS = WRAPPING_ALGORITHMS.filter((a) => a !== 'SM2PKE');

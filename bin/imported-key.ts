@@ -2,10 +2,10 @@
 // `imported-key`: wraps key material by hand, for people who import through a console or a cloud CLI.
 // Replaces the vendor openssl recipes, including the several steps RSA_AES_KEY_WRAP needs.
 import * as fs from 'node:fs';
-import { ImportedKeyError } from '../errors';
-import { getWrappingAlgorithm, WRAPPING_ALGORITHMS } from './algorithms';
-import { assertKnownKeySpec, validateKeyMaterial } from './key-material';
-import { wrapKeyMaterial } from './wrap';
+import { ImportedKeyError } from '../core/errors';
+import { getWrappingAlgorithm, WRAPPING_ALGORITHMS } from '../core/wrapping/algorithms';
+import { assertKnownKeySpec, validateKeyMaterial } from '../core/wrapping/key-material';
+import { wrapKeyMaterial } from '../core/wrapping/wrap';
 
 export const USAGE = `Usage:
   imported-key wrap --algorithm ALG --public-key FILE --in FILE --out FILE

@@ -6,7 +6,7 @@
 // path), by package name — `pulumi-imported-key/dist/provider/provider`, resolved by the host from the
 // program directory, so it survives moving the project or re-installing; otherwise (this repo running
 // its own programs under ts-node) by a path relative to the program directory, through
-// sdk/tsProvider.js, which compiles provider.ts on the fly. There is no `configure`: the SDK records the
+// sdk/ts-provider.js, which compiles provider.ts on the fly. There is no `configure`: the SDK records the
 // stack's region as an argument instead (keeps this small).
 
 import * as path from 'node:path';
@@ -18,7 +18,7 @@ export const PACKAGE_PROVIDER_MODULE = 'pulumi-imported-key/dist/provider/provid
 export function providerModuleReference(cwd: string = process.cwd()): string {
   const file = require.resolve('../provider/provider');
   if (file.split(path.sep).join('/').includes('/node_modules/pulumi-imported-key/')) return PACKAGE_PROVIDER_MODULE;
-  const entry = file.endsWith('.ts') ? require.resolve('./tsProvider.js') : file;
+  const entry = file.endsWith('.ts') ? require.resolve('./ts-provider.js') : file;
   const relative = path.relative(cwd, entry).split(path.sep).join('/');
   return relative.startsWith('.') ? relative : `./${relative}`;
 }

@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main, type CliIo } from '../../../provider/wrapping/cli';
-import { unwrapKeyMaterial } from '../../../provider/wrapping';
-import { keyPair, materialForms, openssl, tempDir } from './fixtures';
+import { main, type CliIo } from '../../bin/imported-key';
+import { unwrapKeyMaterial } from '../../core/wrapping';
+import { keyPair, materialForms, openssl, tempDir } from '../core/wrapping/fixtures';
 
-const REPO = path.resolve(__dirname, '../../..');
+const REPO = path.resolve(__dirname, '../..');
 
 function run(argv: string[], stdin: Buffer = Buffer.alloc(0)): { status: number; stdout: string; stderr: string } {
   let stdout = '';
@@ -151,7 +151,7 @@ describe('imported-key CLI', () => {
   it('runs as a real process: exit 0 and a file openssl decrypts; exit 1 and a message on bad input', function () {
     this.timeout(60000);
     const out = tmp.file('subprocess.bin');
-    const cli = path.join(REPO, 'provider/wrapping/cli.ts');
+    const cli = path.join(REPO, 'bin/imported-key.ts');
     const node = (args: string[]) =>
       spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, ...args], { cwd: REPO, encoding: 'utf8', timeout: 55000 });
     const ok = node(['wrap', '--algorithm', 'RSAES_PKCS1_V1_5', '--public-key', tmp.file('rsa.hex'), '--in', materialFile, '--out', out]);

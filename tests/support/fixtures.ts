@@ -1,8 +1,8 @@
 // Test-only fixtures for provider tests: key descriptions, outputs and random material.
 import { randomBytes } from 'node:crypto';
-import type { KeyDescription } from '../../../provider/clouds/adapter';
-import { digestMaterial } from '../../../provider/digest';
-import type { KeyInputs, KeyOutputs } from '../../../provider/types';
+import type { KeyDescription } from '../../provider/clouds/adapter';
+import { digestMaterial } from '../../provider/digest';
+import type { KeyInputs, KeyOutputs } from '../../provider/types';
 
 export const MATERIAL = randomBytes(32);
 export const MATERIAL_B64 = MATERIAL.toString('base64');

@@ -1,7 +1,7 @@
 // ImportedKey: the resource users declare. Arguments and outputs are documented in the README.
 
 import * as pulumi from '@pulumi/pulumi';
-import { makeProviderRef, providerModuleReference } from './providerRef';
+import { makeProviderRef, providerModuleReference } from './provider-ref';
 
 export interface ImportedKeyArgs {
   /** "aws" (and "alicloud", "huaweicloud" where registered). */

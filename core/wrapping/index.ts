@@ -1,4 +1,4 @@
-// Public surface of provider/wrapping: encrypting key material under a cloud's wrapping key.
+// Public surface of core/wrapping: encrypting key material under a cloud's wrapping key.
 // Knows no cloud API; the clouds and the emulator meet here only through these functions.
 export type { WrappingAlgorithm, WrappingAlgorithmEntry, PublicWrappingKey, Sm2PublicKey, WrappingKeyKind } from './types';
 export { isSm2PublicKey } from './types';

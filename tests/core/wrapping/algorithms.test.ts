@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { getWrappingAlgorithm, isWrappingAlgorithm, WRAPPING_ALGORITHMS } from '../../../provider/wrapping';
+import { getWrappingAlgorithm, isWrappingAlgorithm, WRAPPING_ALGORITHMS } from '../../../core/wrapping';
 import { expectError } from './fixtures';
 
 describe('wrapping algorithm table', () => {

@@ -6,7 +6,7 @@
 
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { startEmulator, type EmulatorOptions } from './index';
+import { startEmulator, type EmulatorOptions } from '../emulator';
 
 export const USAGE = 'Usage: kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test] [--quiet]';
 
