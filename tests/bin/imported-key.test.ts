@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main, type CliIo } from '../../bin/imported-key';
 import { unwrapKeyMaterial } from '../../core/wrapping';
-import { keyPair, materialForms, openssl, tempDir } from '../core/wrapping/fixtures';
+import { keyPair, materialForms, openssl, tempDir } from '../support/wrapping-fixtures';
 
 const REPO = path.resolve(__dirname, '../..');
 

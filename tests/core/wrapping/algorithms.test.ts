@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { getWrappingAlgorithm, isWrappingAlgorithm, WRAPPING_ALGORITHMS } from '../../../core/wrapping';
-import { expectError } from './fixtures';
+import { expectError } from '../../support/wrapping-fixtures';
 
 describe('wrapping algorithm table', () => {
   it('lists exactly the six algorithms the clouds accept', () => {

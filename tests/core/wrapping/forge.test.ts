@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import { unwrapKeyMaterial, wrapKeyMaterial } from '../../../core/wrapping';
-import { keyPair, RSA_SPECS } from './fixtures';
+import { keyPair, RSA_SPECS } from '../../support/wrapping-fixtures';
 
 function forgePrivateKey(pem: string): forge.pki.rsa.PrivateKey {
   const pkcs1 = createPrivateKey(pem).export({ type: 'pkcs1', format: 'pem' }) as string;

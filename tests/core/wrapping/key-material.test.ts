@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { MATERIAL_KEY_SPECS, validateKeyMaterial } from '../../../core/wrapping';
-import { assertNoMaterial, expectError, keyPair, openssl, tempDir } from './fixtures';
+import { assertNoMaterial, expectError, keyPair, openssl, tempDir } from '../../support/wrapping-fixtures';
 
 function pkcs8(type: 'rsa' | 'ec', options: { modulusLength?: number; namedCurve?: string }): Buffer {
   const { privateKey } = generateKeyPairSync(type as 'rsa', options as { modulusLength: number });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { decodePublicKey, generateWrappingKeyPair, isSm2PublicKey, WRAPPING_KEY_SPECS } from '../../../core/wrapping';
-import { expectError, keyPair } from './fixtures';
+import { expectError, keyPair } from '../../support/wrapping-fixtures';
 
 describe('generateWrappingKeyPair', () => {
   it('mints RSA pairs of the asked size whose halves belong together', () => {

@@ -1,7 +1,7 @@
 // Key material never appears in an error: message, stack, JSON form or cause, on every bad-input path.
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { unwrapKeyMaterial, validateKeyMaterial, wrapKeyMaterial, MATERIAL_KEY_SPECS, WRAPPING_ALGORITHMS } from '../../../core/wrapping';
-import { assertNoMaterial, keyPair } from './fixtures';
+import { assertNoMaterial, keyPair } from '../../support/wrapping-fixtures';
 
 function errorOf(fn: () => unknown): unknown {
   try {

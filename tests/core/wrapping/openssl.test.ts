@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { decodePublicKey, isSm2PublicKey, unwrapKeyMaterial, wrapKeyMaterial } from '../../../core/wrapping';
-import { keyPair, openssl, RSA_SPECS, tempDir } from './fixtures';
+import { keyPair, openssl, RSA_SPECS, tempDir } from '../../support/wrapping-fixtures';
 
 const OAEP = [
   ['RSAES_OAEP_SHA_256', 'sha256'],

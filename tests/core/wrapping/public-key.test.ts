@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { decodePublicKey, isSm2PublicKey, publicKeyDer } from '../../../core/wrapping';
-import { expectError, keyPair } from './fixtures';
+import { expectError, keyPair } from '../../support/wrapping-fixtures';
 
 describe('decodePublicKey', () => {
   const der = () => keyPair('RSA_2048').publicKeyDer;

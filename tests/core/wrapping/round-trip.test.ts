@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { maxMaterialLength, unwrapKeyMaterial, wrapKeyMaterial, WRAPPING_ALGORITHMS, type WrappingAlgorithm } from '../../../core/wrapping';
-import { assertNoMaterial, expectError, keyPair, RSA_SPECS } from './fixtures';
+import { assertNoMaterial, expectError, keyPair, RSA_SPECS } from '../../support/wrapping-fixtures';
 
 const RSA_ALGORITHMS = WRAPPING_ALGORITHMS.filter((a) => a !== 'SM2PKE');
 const OAEP_OVERHEAD: Record<string, number> = { RSAES_OAEP_SHA_256: 66, RSAES_OAEP_SHA_1: 42, RSAES_PKCS1_V1_5: 11 };

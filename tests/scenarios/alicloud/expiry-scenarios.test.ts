@@ -10,7 +10,7 @@ import { transcript, type RunResult } from '../../../harness';
 import { sdkClient } from '../../emulator/alibaba-client';
 import { forEachEngine } from '../../support/engines';
 import { changeOps, failedRun } from '../../support/scenario';
-import { useAlitestScenario } from './alitest-scenario';
+import { useAlicloudScenario } from './alicloud-scenario';
 
 const AK = 'ali-expiry-ak';
 const SK = 'ali-expiry-sk';
@@ -19,7 +19,7 @@ const DAY = DAY_S * 1000;
 
 forEachEngine((kind) => describe(`alicloud ImportedKey with a rolling expiry (expiresIn) (${kind})`, function () {
   this.timeout(180_000);
-  const scene = useAlitestScenario('ali-expiry-', AK, SK, kind);
+  const scene = useAlicloudScenario('ali-expiry-', AK, SK, kind);
   const { engine, calls } = scene;
 
   beforeEach(() => {

@@ -11,7 +11,7 @@ import { sdkClient } from '../../emulator/alibaba-client';
 import { forEachEngine } from '../../support/engines';
 import { upAfterInterruptedCreate } from '../../support/interrupt';
 import { failedRun, materialSeenIn, ops } from '../../support/scenario';
-import { useAlitestScenario } from './alitest-scenario';
+import { useAlicloudScenario } from './alicloud-scenario';
 
 const AK = 'ali-test-ak';
 const SK = 'ali-test-sk';
@@ -20,7 +20,7 @@ const DAY_MS = 86_400_000;
 
 forEachEngine((kind) => describe(`alicloud ImportedKey (${kind})`, function () {
   this.timeout(180_000); // a CLI run takes ~5 s, and some tests make ten
-  const scene = useAlitestScenario('ali-scenarios-', AK, SK, kind);
+  const scene = useAlicloudScenario('ali-scenarios-', AK, SK, kind);
   const { engine, countsSince, inFuture } = scene;
   const client = () => sdkClient(scene.emulator.url, AK, SK);
   const describe_ = async (keyId: string) => (await client().describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata;

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateWrappingKeyPair, type WrappingKeyPair, type WrappingKeySpec } from '../../../core/wrapping';
+import { generateWrappingKeyPair, type WrappingKeyPair, type WrappingKeySpec } from '../../core/wrapping';
 
 export const RSA_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096'] as const;
 

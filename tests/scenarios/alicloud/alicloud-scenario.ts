@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { EngineKind } from '../../support/engines';
 import { namespacedConfig, useScenario, type Scenario } from '../../support/scenario';
 
-export function useAlitestScenario(tmpPrefix: string, accessKey: string, secretKey: string, kind: EngineKind = 'harness'): Scenario {
+export function useAlicloudScenario(tmpPrefix: string, accessKey: string, secretKey: string, kind: EngineKind = 'harness'): Scenario {
   return useScenario({
     cloud: 'alibaba',
     kind,
