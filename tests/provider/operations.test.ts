@@ -53,7 +53,7 @@ describe('operations: create', () => {
     assert.deepEqual(c.adapter.calls, ['createKey', 'getImportParameters', 'importMaterial', 'describeKey', 'describeKey']);
   });
 
-  it('a failed import after CreateKey reports the key id so the next update finishes into the same key', async () => {
+  it('a failed import after CreateKey reports the key id so the next update finishes into the same key [real time]', async () => {
     const c = cloud();
     c.adapter.failNext('importMaterial', () => new ImportedKeyError('CloudError', 'InternalFailure', { cloudCode: 'KMSInternalException' }));
     let id = '';
@@ -109,7 +109,7 @@ describe('operations: create', () => {
     assert.deepEqual(c.adapter.done, [{ token: creationToken(asked, MATERIAL), keyId: error.id!, description: 'payments' }]);
   });
 
-  it('a failed import on such a cloud records the description as pending too ("" when none was asked): the key still carries the token', async () => {
+  it('a failed import on such a cloud records the description as pending too ("" when none was asked): the key still carries the token [real time]', async () => {
     const c = marked();
     c.adapter.failNext('importMaterial', () => new ImportedKeyError('CloudError', 'InternalFailure', { cloudCode: 'InternalFailure' }));
     const error = await createImportedKey(c, inputs(), MATERIAL).then(() => assert.fail('the create must fail'), (e: unknown) => e as ImportedKeyError);

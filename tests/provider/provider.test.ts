@@ -185,7 +185,7 @@ describe('provider against the emulator (AWS)', function () {
     }
   });
 
-  it('a failed import after CreateKey throws an error with the key id and properties (partly created)', async () => {
+  it('a failed import after CreateKey throws an error with the key id and properties (partly created) [real time]', async () => {
     const inputs = await checked({});
     await emu.addFault({ target: 'aws:ImportKeyMaterial', failNext: 5, failStatus: 500 });
     let error: any;
@@ -241,7 +241,7 @@ describe('provider against the emulator (AWS)', function () {
     assert.deepEqual(result.failures, []);
   });
 
-  describe('eventual consistency: a NotFound for a key the stack recorded', () => {
+  describe('eventual consistency: a NotFound for a key the stack recorded [real time]', () => {
     afterEach(() => emu.running.consistency.clear());
 
     /** A key made and filled just now while describes lag 10 s (so they answer NotFound), recorded as a create would. */
