@@ -6,6 +6,10 @@ import type { KeyDescription } from './clouds/adapter';
 export const ON_DELETE_VALUES = ['scheduleKeyDeletion', 'deleteMaterial', 'retain'] as const;
 export type OnDelete = (typeof ON_DELETE_VALUES)[number];
 
+export function isOnDelete(value: unknown): value is OnDelete {
+  return ON_DELETE_VALUES.some((choice) => choice === value);
+}
+
 /** The arguments as the provider sees them (plain values: the engine strips secrets before the host). */
 export interface KeyInputs {
   cloud: string;
