@@ -9,7 +9,7 @@ import { findCloudProfile, getCloudProfile } from './clouds';
 import type { KmsAdapter } from './clouds/adapter';
 import { digestMaterial } from './digest';
 import { ImportedKeyError } from '../core/errors';
-import { isUnknown, planDiff } from './lifecycle';
+import { finishDiff, isUnknown, needsLiveLook, offlineDiff } from './lifecycle';
 import {
   cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, withRecordedDefaults, type Cloud,
 } from './operations';
@@ -63,18 +63,17 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const outputs = recordedCloud ? withRecordedDefaults(recordedCloud, olds as KeyOutputs) : (olds as KeyOutputs);
   const inputs = news as KeyInputs;
   const material = isUnknown(inputs.keyMaterial) ? 'unknown' : decodeKeyMaterial(inputs.keyMaterial);
-  // Ask the cloud only about a key that stays: a replacement needs no look at the old one.
-  let plan = planDiff(outputs, inputs, 'unchecked', material, new Date());
-  const placeUnknown = ['cloud', 'region', 'endpoint', 'projectId'].some((k) => isUnknown(inputs[k as keyof KeyInputs]));
-  if (plan.replaces.length === 0 && !placeUnknown && id) {
-    // The renewal of a rolling expiry is judged on the cloud's clock, as of this answer.
-    const { live, now } = await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, async ({ adapter }) => ({
+  const offline = offlineDiff(outputs, inputs, material);
+  // The lifecycle says whether the key must be described first (never for a replacement already certain).
+  const { live, now } = needsLiveLook(offline, id)
+    ? await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, async ({ adapter }) => ({
       // A NotFound right after a create may be a describe that has not seen the key yet: not a replacement until it persists.
       live: await describeRecordedKey(adapter, id),
+      // The renewal of a rolling expiry is judged on the cloud's clock, as of this answer.
       now: cloudNow(adapter),
-    }));
-    plan = planDiff(outputs, inputs, live, material, now);
-  }
+    }))
+    : { live: 'unchecked' as const, now: new Date() };
+  const plan = finishDiff(offline, live, now);
   return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
 }
 
