@@ -6,7 +6,7 @@ import { materialMatchesDigest } from './digest';
 import { ImportedKeyError } from '../core/errors';
 import { expiryMatches, expiryPolicy, expirySatisfied, renewalDue, samePolicy, type ExpiryPolicy } from './expiry';
 import { select } from './properties';
-import type { KeyInputs, KeyOutputs } from './types';
+import type { KeyInputs, KeyOutputs, OnDelete } from './types';
 
 export { expiryMatches } from './expiry';
 
@@ -232,7 +232,7 @@ export function planUpdate(live: KeyDescription | undefined, policy: ExpiryPolic
 export type DeleteAction = 'scheduleDeletion' | 'deleteMaterial' | 'nothing';
 
 /** The `onDelete` in effect: the argument, else deleteMaterial for adopted keys and scheduleKeyDeletion for created ones. */
-export function effectiveOnDelete(onDelete: string | undefined, adopted: boolean): string {
+export function effectiveOnDelete(onDelete: OnDelete | undefined, adopted: boolean): OnDelete {
   return onDelete ?? (adopted ? 'deleteMaterial' : 'scheduleKeyDeletion');
 }
 
@@ -240,7 +240,7 @@ export function effectiveOnDelete(onDelete: string | undefined, adopted: boolean
  * What delete does for an `onDelete` choice. `live` is 'unchecked' when the key was not described
  * (scheduling deletion needs no look first: the adapter counts "already gone/pending" as done).
  */
-export function planDelete(onDelete: string | undefined, adopted: boolean, live: KeyDescription | undefined | 'unchecked'): DeleteAction {
+export function planDelete(onDelete: OnDelete | undefined, adopted: boolean, live: KeyDescription | undefined | 'unchecked'): DeleteAction {
   const choice = effectiveOnDelete(onDelete, adopted);
   if (choice === 'retain') return 'nothing';
   if (live !== 'unchecked' && keyIsGone(live)) return 'nothing';

@@ -13,6 +13,7 @@ import { finishDiff, isUnknown, needsLiveLook, offlineDiff } from './lifecycle';
 import {
   cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, withRecordedDefaults, type Cloud,
 } from './operations';
+import { toOutputs } from './outputs';
 import type { KeyInputs, KeyOutputs } from './types';
 import { describeRecordedKey } from './waiter';
 
@@ -95,10 +96,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
  * another. The properties are what the cloud has (error.outputs), never more.
  */
 function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Buffer, provider: unknown): ImportedKeyError {
-  const known = error.outputs ?? {
-    cloud: args.cloud, region: args.region, endpoint: args.endpoint, projectId: args.projectId,
-    onDelete: args.onDelete ?? 'scheduleKeyDeletion', adopted: false, keyId: error.id!, keyState: 'PendingImport', materialDigest: digestMaterial(material),
-  };
+  const known = error.outputs ?? toOutputs({ keyId: error.id!, keyState: 'PendingImport' }, { createdAt: args, materialDigest: digestMaterial(material) });
   // Delete and update of the partial resource deserialize the provider from these properties.
   return Object.assign(error, { properties: plain({ ...known, [PROVIDER_KEY]: provider }), reasons: [error.message] });
 }

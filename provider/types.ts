@@ -1,5 +1,6 @@
 // The resource's arguments after `check` (defaults filled in) and the outputs kept in state.
-// Outputs echo every argument except the key material, so `diff` can compare old outputs with new inputs.
+// Outputs echo every argument except the key material, so `diff` can compare old outputs with new inputs; which
+// argument is echoed, and which output the cloud reports, is in the properties table (properties.ts, outputs.ts).
 
 import type { KeyDescription } from './clouds/adapter';
 
@@ -81,24 +82,3 @@ export interface KeyOutputs extends Omit<KeyDescription, 'deletionDate'> {
   /** Keyed digest of the material (see digest.ts); secret. */
   materialDigest: string;
 }
-
-/** The fields that the resource copies from arguments into outputs unchanged. */
-export const ECHOED_ARGUMENTS = [
-  'cloud',
-  'region',
-  'endpoint',
-  'projectId',
-  'description',
-  'alias',
-  'tags',
-  'protectionLevel',
-  'wrappingAlgorithm',
-  'wrappingKeySpec',
-  'expiresAt',
-  'expiresIn',
-  'renewBefore',
-  'onDelete',
-  'deletionWindowInDays',
-  'enabled',
-  'aliasDerived',
-] as const;
