@@ -14,6 +14,7 @@ import {
   cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, withRecordedDefaults, type Cloud,
 } from './operations';
 import { toOutputs } from './outputs';
+import { select } from './properties';
 import type { KeyInputs, KeyOutputs } from './types';
 import { describeRecordedKey } from './waiter';
 
@@ -48,7 +49,7 @@ function plain<T extends object>(value: T): Props {
 }
 
 /** Arguments whose value must never be shown: the engine prints a failure's property value (unmasked unless it came from stack config). */
-const SECRET_ARGUMENTS = new Set(['keyMaterial']);
+const SECRET_ARGUMENTS: ReadonlySet<string> = new Set(select({ argument: true, secret: true }));
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const { inputs, failures } = checkInputs(news);
