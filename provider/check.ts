@@ -8,8 +8,9 @@ import { describeDuration, parseDuration } from './duration';
 import { ImportedKeyError } from '../core/errors';
 import { isUnknown } from './lifecycle';
 import { parseTimestamp } from './timestamp';
-import { ON_DELETE_VALUES, type KeyInputs } from './types';
-import { getWrappingAlgorithm, validateKeyMaterial, WRAPPING_ALGORITHMS } from '../core/wrapping';
+import { findProperty, select, type Property } from './properties';
+import { isOnDelete, ON_DELETE_VALUES, type KeyInputs } from './types';
+import { getWrappingAlgorithm, validateKeyMaterial, WRAPPING_ALGORITHMS, type WrappingAlgorithm } from '../core/wrapping';
 
 export interface CheckFailure {
   property: string;
@@ -23,22 +24,20 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * second with clocks read from Date headers (one-second resolution); an hour keeps both far away.
  */
 export const MIN_EXPIRES_IN_MS = 60 * 60 * 1000;
+// The argument lists, from the one table (properties.ts); messages list names in its order.
 /** Arguments that only make sense for a key the resource creates. */
-const CREATE_ONLY = ['description', 'alias', 'tags', 'keyUsage', 'protectionLevel'] as const;
-const KNOWN_ARGUMENTS = new Set([
-  'cloud', 'region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'tags', 'keySpec', 'keyUsage', 'protectionLevel',
-  'keyMaterial', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'deletionWindowInDays', 'enabled',
-  'resourceName', 'stackScope', '__provider',
-]);
+const CREATE_ONLY = select({ createOnly: true });
+/** Every name `check` accepts: what users give and what the SDK class passes. */
+const KNOWN_ARGUMENTS: ReadonlySet<string> = new Set(select({ argument: true }));
 /** Arguments the SDK class fills in, not users: not listed in messages. */
-const INTERNAL_ARGUMENTS = new Set(['__provider', 'resourceName', 'stackScope']);
+const INTERNAL_ARGUMENTS: ReadonlySet<string> = new Set(select({ argument: true, internal: 'sdk' }));
 /** The arguments users give, as messages list them. */
 const USER_ARGUMENTS = [...KNOWN_ARGUMENTS].filter((name) => !INTERNAL_ARGUMENTS.has(name));
-/** Arguments that are strings (keyMaterial is judged by decodeKeyMaterial, tags and deletionWindowInDays by their own rules). */
-const STRING_ARGUMENTS = [
-  'region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'keySpec', 'keyUsage', 'protectionLevel', 'wrappingAlgorithm',
-  'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'resourceName', 'stackScope',
-] as const;
+/**
+ * Arguments that are strings, judged here for their type. Not cloud and keyMaterial (rules with messages of their own:
+ * the clouds to choose from, decodeKeyMaterial) nor __provider (Pulumi's own).
+ */
+const STRING_ARGUMENTS = select({ argument: true, type: 'string' }).filter((name) => name !== 'cloud' && name !== 'keyMaterial' && name !== '__provider');
 
 /** Decodes the base64 `keyMaterial` argument; the error names the field, never the bytes. */
 export function decodeKeyMaterial(value: unknown): Buffer {
@@ -61,15 +60,20 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * What `check` makes of the arguments: with every argument of its type (or not known yet), `typed` and the arguments
+ * as the other steps take them; else (an argument of the wrong type, each one also a failure once its cloud is known)
+ * what was given, with the defaults filled in all the same.
+ */
+export type CheckedInputs =
+  | { typed: true; inputs: KeyInputs; failures: CheckFailure[] }
+  | { typed: false; inputs: Record<string, unknown>; failures: CheckFailure[] };
+
 /** Validates `news` and returns them with defaults filled in, plus every failure found; every reason starts with its argument's name. */
-export function checkInputs(
-  news: Record<string, unknown>,
-  now: Date = new Date(),
-  env: NodeJS.ProcessEnv = process.env,
-): { inputs: KeyInputs; failures: CheckFailure[] } {
+export function checkInputs(news: Record<string, unknown>, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): CheckedInputs {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason: named(property, reason) });
-  const inputs = { ...news } as unknown as KeyInputs & Record<string, unknown>;
+  const inputs: Record<string, unknown> = { ...news };
 
   for (const name of Object.keys(news)) {
     // No property: the engine would print the value, and a misspelt keyMaterial holds the material.
@@ -176,7 +180,7 @@ export function checkInputs(
   // Wrapping algorithm and its key spec, against the cloud and the key spec.
   const wrappingAlgorithm = text('wrappingAlgorithm');
   if (profile && wrappingAlgorithm !== undefined) {
-    let algorithm: string | undefined;
+    let algorithm: WrappingAlgorithm | undefined;
     try {
       algorithm = getWrappingAlgorithm(wrappingAlgorithm).name;
     } catch (error) {
@@ -185,7 +189,7 @@ export function checkInputs(
     if (algorithm && keySpec && protectionLevel !== 'invalid') {
       const allowed = algorithmsFor(profile, keySpec, protectionLevel);
       const of = protectionLevel ? `${keySpec} keys with protectionLevel ${protectionLevel}` : `${keySpec} keys`;
-      if (!allowed.includes(algorithm as never)) fail('wrappingAlgorithm', `${profile.cloud} does not accept ${algorithm} for ${of}; one of: ${allowed.join(', ')}`);
+      if (!allowed.includes(algorithm)) fail('wrappingAlgorithm', `${profile.cloud} does not accept ${algorithm} for ${of}; one of: ${allowed.join(', ')}`);
     }
     if (algorithm) checkWrappingKeySpec(profile, algorithm, news, inputs, mistyped, fail);
     // The cloud's own name for an algorithm (Huawei SM2_ENCRYPT) is recorded as ours: the adapters speak ours.
@@ -223,7 +227,7 @@ export function checkInputs(
 
   checkRollingExpiry(profile, news, mistyped, fail);
 
-  if (known(news.onDelete) && !mistyped.has('onDelete') && !ON_DELETE_VALUES.includes(news.onDelete as never)) {
+  if (known(news.onDelete) && !mistyped.has('onDelete') && !isOnDelete(news.onDelete)) {
     fail('onDelete', `${JSON.stringify(String(news.onDelete).slice(0, 40))} is not allowed; one of: ${ON_DELETE_VALUES.join(', ')}`);
   } else if (news.onDelete === undefined) {
     inputs.onDelete = adopting ? 'deleteMaterial' : 'scheduleKeyDeletion';
@@ -246,7 +250,24 @@ export function checkInputs(
     fail('enabled', `must be true or false (default true); got ${got}`);
   }
 
-  return { inputs, failures };
+  return isKeyInputs(inputs) ? { typed: true, inputs, failures } : { typed: false, inputs, failures };
+}
+
+/** Whether a value is of an argument's type in the table; the engine's placeholder stands for any value. */
+function ofType(type: Property['type'], value: unknown): boolean {
+  if (value === undefined || isUnknown(value)) return true;
+  if (type === 'map') return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+  return typeof value === type;
+}
+
+/** Whether checked arguments are KeyInputs: the required ones given, every one an argument of its type, onDelete one of its values. */
+function isKeyInputs(inputs: Record<string, unknown>): inputs is KeyInputs & Record<string, unknown> {
+  const required = inputs.cloud !== undefined && inputs.keyMaterial !== undefined;
+  const typed = Object.entries(inputs).every(([name, value]) => {
+    const property = findProperty(name);
+    return property !== undefined && property.argument && ofType(property.type, value);
+  });
+  return required && typed && (inputs.onDelete === undefined || isUnknown(inputs.onDelete) || isOnDelete(inputs.onDelete));
 }
 
 /**
@@ -283,7 +304,7 @@ function checkProtectionLevel(
 }
 
 /** The algorithms for a key spec at a level; with the level unknown (an adopted key), those of any level. */
-function algorithmsFor(profile: CloudProfile, keySpec: string, protectionLevel: string | undefined): readonly string[] {
+function algorithmsFor(profile: CloudProfile, keySpec: string, protectionLevel: string | undefined): readonly WrappingAlgorithm[] {
   if (protectionLevel !== undefined || !profile.protectionLevels) return profile.wrappingAlgorithms(keySpec, protectionLevel);
   return [...new Set(profile.protectionLevels(keySpec).flatMap((level) => profile.wrappingAlgorithms(keySpec, level)))];
 }
@@ -336,13 +357,13 @@ function oaepCapacity(algorithm: unknown, wrappingKeySpec: unknown): number | un
 
 function checkWrappingKeySpec(
   profile: CloudProfile,
-  algorithm: string,
+  algorithm: WrappingAlgorithm,
   news: Record<string, unknown>,
   inputs: Record<string, unknown>,
   mistyped: ReadonlySet<string>,
   fail: (property: string, reason: string) => void,
 ): void {
-  const specs = profile.wrappingKeySpecs(algorithm as never);
+  const specs = profile.wrappingKeySpecs(algorithm);
   if (news.wrappingKeySpec === undefined) {
     if (specs[0]) inputs.wrappingKeySpec = specs[0];
   } else if (known(news.wrappingKeySpec) && !mistyped.has('wrappingKeySpec') && !specs.includes(String(news.wrappingKeySpec))) {

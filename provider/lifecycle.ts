@@ -5,7 +5,8 @@ import type { KeyDescription } from './clouds/adapter';
 import { materialMatchesDigest } from './digest';
 import { ImportedKeyError } from '../core/errors';
 import { expiryMatches, expiryPolicy, expirySatisfied, renewalDue, samePolicy, type ExpiryPolicy } from './expiry';
-import type { KeyInputs, KeyOutputs } from './types';
+import { select } from './properties';
+import type { KeyInputs, KeyOutputs, OnDelete } from './types';
 
 export { expiryMatches } from './expiry';
 
@@ -16,10 +17,19 @@ export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }
 
+// What a change of each argument means, from the one table (properties.ts).
 /** Arguments that pick which key this is: any change means another key. */
-const IDENTITY_FIELDS = ['cloud', 'region', 'projectId'] as const;
-/** Arguments fixed when the resource creates the key; the adapters cannot change them afterwards. */
-const CREATION_FIELDS = ['keySpec', 'keyUsage', 'protectionLevel', 'description', 'alias', 'tags'] as const;
+const IDENTITY_FIELDS = select({ change: 'replace', place: true });
+/** Arguments that say where the key is: while one is unknown, the cloud cannot be asked. */
+const PLACE_FIELDS = select({ place: true });
+/** Creation settings that, left out, mean the cloud's default: what the key already has. */
+const LEFT_TO_CLOUD = select({ change: 'replace', cloudDefault: true });
+/** Arguments fixed when the resource creates the key; the adapters cannot change them afterwards (cloud defaults first). */
+const CREATION_FIELDS = [...LEFT_TO_CLOUD, ...select({ change: 'replace', createOnly: true, cloudDefault: false })];
+/** Arguments whose change reimports the same material (a new expiry). */
+const EXPIRY_FIELDS = select({ change: 'reimport' });
+/** Arguments only recorded: a change needs no cloud call now. */
+const LOCAL_FIELDS = select({ change: 'local' });
 
 export interface DiffPlan {
   changes: boolean;
@@ -56,21 +66,19 @@ function sameInstant(a: string | undefined, b: string | undefined): boolean {
   return Date.parse(a) === Date.parse(b);
 }
 
-const EXPIRY_FIELDS = ['expiresAt', 'expiresIn', 'renewBefore'] as const;
+/** What the diff knows before asking the cloud: the replacements and changes the recorded outputs and the arguments show. */
+export interface OfflineDiff {
+  readonly olds: KeyOutputs;
+  readonly news: KeyInputs;
+  readonly replaces: readonly string[];
+  readonly reasons: readonly string[];
+}
 
 /**
- * The plan for `pulumi preview`/`up`: `olds` are the recorded outputs, `news` the checked arguments,
- * `live` what DescribeKey says now ('unchecked' when the cloud was not asked, e.g. unknown arguments),
- * `now` the cloud's time of that answer (a rolling expiry is renewed against it).
- * Throws for a change the cloud can never carry out (new material into an adopted key).
+ * The diff's first half: what the recorded outputs (`olds`) and the checked arguments (`news`) say without asking the
+ * cloud. Throws for a change the cloud can never carry out (new material into an adopted key).
  */
-export function planDiff(
-  olds: KeyOutputs,
-  news: KeyInputs,
-  live: KeyDescription | undefined | 'unchecked',
-  material: Buffer | 'unknown',
-  now: Date,
-): DiffPlan {
+export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer | 'unknown'): OfflineDiff {
   const replaces: string[] = [];
   const reasons: string[] = [];
   const replace = (field: string, why: string) => {
@@ -98,7 +106,7 @@ export function planDiff(
       const next = news[field];
       // keySpec/keyUsage/protectionLevel left out mean "the cloud's default", which is what the key already has; an
       // alias left out where the cloud needs one was derived from the resource name at creation and is kept.
-      const leftToCloud = next === undefined && (['keySpec', 'keyUsage', 'protectionLevel'].includes(field) || (field === 'alias' && olds.aliasDerived === true));
+      const leftToCloud = next === undefined && (LEFT_TO_CLOUD.some((name) => name === field) || (field === 'alias' && olds.aliasDerived === true));
       // A partly created key's alias / tags / description still to be set: compared with what was asked, not with the
       // cloud's nothing (a pending description is '' when none was asked).
       const pending = (field === 'alias' || field === 'tags' || field === 'description') ? olds.pendingFinish?.[field] : undefined;
@@ -126,15 +134,40 @@ export function planDiff(
     }
   }
 
-  const expiryKnown = EXPIRY_FIELDS.every((field) => !isUnknown(news[field]));
   const changedExpiry = EXPIRY_FIELDS.filter((field) => isUnknown(news[field]) || (field === 'expiresAt' ? !sameInstant(news[field], olds[field]) : !sameValue(news[field], olds[field])));
   if (changedExpiry.length > 0) update(`${changedExpiry.join(', ')}: changed (reimport)`);
 
-  for (const field of ['endpoint', 'wrappingAlgorithm', 'wrappingKeySpec', 'onDelete', 'deletionWindowInDays'] as const) {
+  for (const field of LOCAL_FIELDS) {
     if (!sameValue(news[field], olds[field])) update(`${field}: changed (no cloud call)`);
   }
 
   if (olds.keyState === 'PendingImport') update('keyState: PendingImport in state (reimport)');
+  return { olds, news, replaces, reasons };
+}
+
+/**
+ * Whether the diff must describe the key before it can plan: only a key that stays (a replacement certain from the
+ * offline comparison needs no look at the old one), only where the cloud can be asked (the place known, an id).
+ */
+export function needsLiveLook(offline: OfflineDiff, id: string | undefined): boolean {
+  return offline.replaces.length === 0 && !!id && !PLACE_FIELDS.some((field) => isUnknown(offline.news[field]));
+}
+
+/**
+ * The plan for `pulumi preview`/`up` from the offline comparison and `live`, what DescribeKey says now ('unchecked'
+ * when the cloud was not asked: needsLiveLook said no), `now` the cloud's time of that answer (a rolling expiry is
+ * renewed against it).
+ */
+export function finishDiff(offline: OfflineDiff, live: KeyDescription | undefined | 'unchecked', now: Date): DiffPlan {
+  const { olds, news } = offline;
+  const replaces = [...offline.replaces];
+  const reasons = [...offline.reasons];
+  const replace = (field: string, why: string) => {
+    if (!replaces.includes(field)) replaces.push(field);
+    reasons.push(`${field}: ${why} (replace)`);
+  };
+  const update = (why: string) => reasons.push(why);
+  const expiryKnown = EXPIRY_FIELDS.every((field) => !isUnknown(news[field]));
   if (live !== 'unchecked' && replaces.length === 0) {
     if (keyIsGone(live)) {
       if (olds.adopted) {
@@ -158,6 +191,17 @@ export function planDiff(
   }
 
   return { changes: replaces.length > 0 || reasons.length > 0, replaces, reasons };
+}
+
+/** Both halves at once: the offline comparison, then `live` (see finishDiff). */
+export function planDiff(
+  olds: KeyOutputs,
+  news: KeyInputs,
+  live: KeyDescription | undefined | 'unchecked',
+  material: Buffer | 'unknown',
+  now: Date,
+): DiffPlan {
+  return finishDiff(offlineDiff(olds, news, material), live, now);
 }
 
 export type UpdateAction =
@@ -188,7 +232,7 @@ export function planUpdate(live: KeyDescription | undefined, policy: ExpiryPolic
 export type DeleteAction = 'scheduleDeletion' | 'deleteMaterial' | 'nothing';
 
 /** The `onDelete` in effect: the argument, else deleteMaterial for adopted keys and scheduleKeyDeletion for created ones. */
-export function effectiveOnDelete(onDelete: string | undefined, adopted: boolean): string {
+export function effectiveOnDelete(onDelete: OnDelete | undefined, adopted: boolean): OnDelete {
   return onDelete ?? (adopted ? 'deleteMaterial' : 'scheduleKeyDeletion');
 }
 
@@ -196,7 +240,7 @@ export function effectiveOnDelete(onDelete: string | undefined, adopted: boolean
  * What delete does for an `onDelete` choice. `live` is 'unchecked' when the key was not described
  * (scheduling deletion needs no look first: the adapter counts "already gone/pending" as done).
  */
-export function planDelete(onDelete: string | undefined, adopted: boolean, live: KeyDescription | undefined | 'unchecked'): DeleteAction {
+export function planDelete(onDelete: OnDelete | undefined, adopted: boolean, live: KeyDescription | undefined | 'unchecked'): DeleteAction {
   const choice = effectiveOnDelete(onDelete, adopted);
   if (choice === 'retain') return 'nothing';
   if (live !== 'unchecked' && keyIsGone(live)) return 'nothing';

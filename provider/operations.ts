@@ -8,7 +8,8 @@ import { ImportedKeyError } from '../core/errors';
 import { expiryPolicy, importExpiry } from './expiry';
 import { importKeyMaterial, MaterialDeletedError } from './import-material';
 import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate } from './lifecycle';
-import { ECHOED_ARGUMENTS, type KeyInputs, type KeyOutputs, type OnDelete } from './types';
+import { toOutputs } from './outputs';
+import type { KeyInputs, KeyOutputs } from './types';
 import { describeRecordedKey, waitForKey } from './waiter';
 import { validateKeyMaterial } from '../core/wrapping';
 
@@ -49,29 +50,6 @@ export function withRecordedDefaults(profile: CloudProfile, olds: KeyOutputs): K
   return { ...olds, protectionLevel: profile.protectionLevels(olds.keySpec)[0] };
 }
 
-/** The outputs for `live`: the arguments echoed (never the material), what the cloud reports, the digest. */
-export function buildOutputs(inputs: KeyInputs, live: KeyDescription, adopted: boolean, materialDigest: string): KeyOutputs {
-  const echoed: Record<string, unknown> = {};
-  for (const field of ECHOED_ARGUMENTS) if (inputs[field] !== undefined) echoed[field] = inputs[field];
-  return {
-    ...(echoed as Partial<KeyOutputs>),
-    cloud: inputs.cloud,
-    onDelete: effectiveOnDelete(inputs.onDelete, adopted) as OnDelete,
-    adopted,
-    keyId: live.keyId,
-    arn: live.arn,
-    keyState: live.keyState,
-    origin: live.origin,
-    keySpec: live.keySpec,
-    keyUsage: live.keyUsage,
-    protectionLevel: live.protectionLevel ?? inputs.protectionLevel,
-    expirationModel: live.expirationModel,
-    validTo: live.validTo,
-    keyMaterialId: live.keyMaterialId,
-    materialDigest,
-  };
-}
-
 /**
  * The wrapping algorithm and key spec for the live key: the arguments, else the cloud's defaults. Where the cloud
  * has protection levels, the key's level decides (an adopted key's level is only known here).
@@ -80,7 +58,7 @@ function wrappingFor(profile: CloudProfile, inputs: KeyInputs, live: KeyDescript
   const level = live.protectionLevel ?? inputs.protectionLevel;
   const offered = profile.wrappingAlgorithms(live.keySpec, level);
   const wrappingAlgorithm = inputs.wrappingAlgorithm ?? offered[0];
-  if (profile.protectionLevels && inputs.wrappingAlgorithm !== undefined && !offered.includes(inputs.wrappingAlgorithm as never)) {
+  if (profile.protectionLevels && inputs.wrappingAlgorithm !== undefined && !offered.some((offer) => offer === inputs.wrappingAlgorithm)) {
     throw new ImportedKeyError(
       'InvalidArgument',
       `wrappingAlgorithm: ${profile.cloud} does not accept ${inputs.wrappingAlgorithm} for key ${live.keyId} (${live.keySpec}, protectionLevel ${level}); one of: ${offered.join(', ')}`,
@@ -216,7 +194,7 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
       },
     );
   }
-  return { id: keyId, outs: buildOutputs(inputs, live, adopted, digestMaterial(material)) };
+  return { id: keyId, outs: toOutputs(live, { inputs, adopted, materialDigest: digestMaterial(material) }) };
 }
 
 /** Enables or disables the key to match `enabled`; the description after, as the cloud reports it. */
@@ -251,7 +229,7 @@ function finishingSteps(adapter: KmsAdapter, inputs: KeyInputs): KeyFinish | und
 /** The outputs while `pending` is not on the key: without those arguments, and with them as pendingFinish. */
 function outputsWhilePending(inputs: KeyInputs, live: KeyDescription, adopted: boolean, digest: string, pending: KeyFinish | undefined): Record<string, unknown> {
   return {
-    ...buildOutputs(pending ? withoutFinish(inputs, pending) : inputs, live, adopted, digest),
+    ...toOutputs(live, { inputs: pending ? withoutFinish(inputs, pending) : inputs, adopted, materialDigest: digest }),
     ...(pending ? { pendingFinish: pending } : {}),
   };
 }
@@ -299,19 +277,7 @@ function assertSameMaterialId(keyId: string, recorded: string | undefined, live:
 export async function readImportedKey({ adapter }: Cloud, id: string, olds: KeyOutputs): Promise<KeyOutputs | undefined> {
   const live = olds.keyState === undefined ? await adapter.describeKey(id) : await describeRecordedKey(adapter, id);
   if (keyIsGone(live)) return undefined;
-  return {
-    ...olds,
-    keyId: live!.keyId,
-    arn: live!.arn,
-    keyState: live!.keyState,
-    origin: live!.origin,
-    keySpec: live!.keySpec,
-    keyUsage: live!.keyUsage,
-    protectionLevel: live!.protectionLevel ?? olds.protectionLevel,
-    expirationModel: live!.expirationModel,
-    validTo: live!.validTo,
-    keyMaterialId: live!.keyMaterialId,
-  };
+  return toOutputs(live!, { recorded: olds });
 }
 
 /** Imports the same material again when the key lost it or the expiry changed; records the rest. */
@@ -355,7 +321,7 @@ export async function updateImportedKey({ profile, adapter }: Cloud, id: string,
   if (olds.pendingFinish?.description !== undefined && !olds.adopted) {
     await adapter.creationDone?.(creationToken(news, material), { keyId: id, description: news.description });
   }
-  return buildOutputs(news, live!, olds.adopted ?? news.keyId !== undefined, recordedDigest(material, olds));
+  return toOutputs(live!, { inputs: news, adopted: olds.adopted ?? news.keyId !== undefined, materialDigest: recordedDigest(material, olds) });
 }
 
 /** The digest to record: the recorded one while it still matches (a digest is salted: a new one would be a diff). */

@@ -9,10 +9,12 @@ import { findCloudProfile, getCloudProfile } from './clouds';
 import type { KmsAdapter } from './clouds/adapter';
 import { digestMaterial } from './digest';
 import { ImportedKeyError } from '../core/errors';
-import { isUnknown, planDiff } from './lifecycle';
+import { finishDiff, isUnknown, needsLiveLook, offlineDiff } from './lifecycle';
 import {
   cloudNow, createImportedKey, deleteImportedKey, readImportedKey, updateImportedKey, withDerivedAlias, withRecordedDefaults, type Cloud,
 } from './operations';
+import { toOutputs } from './outputs';
+import { select } from './properties';
 import type { KeyInputs, KeyOutputs } from './types';
 import { describeRecordedKey } from './waiter';
 
@@ -47,7 +49,7 @@ function plain<T extends object>(value: T): Props {
 }
 
 /** Arguments whose value must never be shown: the engine prints a failure's property value (unmasked unless it came from stack config). */
-const SECRET_ARGUMENTS = new Set(['keyMaterial']);
+const SECRET_ARGUMENTS: ReadonlySet<string> = new Set(select({ argument: true, secret: true }));
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const { inputs, failures } = checkInputs(news);
@@ -63,18 +65,17 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const outputs = recordedCloud ? withRecordedDefaults(recordedCloud, olds as KeyOutputs) : (olds as KeyOutputs);
   const inputs = news as KeyInputs;
   const material = isUnknown(inputs.keyMaterial) ? 'unknown' : decodeKeyMaterial(inputs.keyMaterial);
-  // Ask the cloud only about a key that stays: a replacement needs no look at the old one.
-  let plan = planDiff(outputs, inputs, 'unchecked', material, new Date());
-  const placeUnknown = ['cloud', 'region', 'endpoint', 'projectId'].some((k) => isUnknown(inputs[k as keyof KeyInputs]));
-  if (plan.replaces.length === 0 && !placeUnknown && id) {
-    // The renewal of a rolling expiry is judged on the cloud's clock, as of this answer.
-    const { live, now } = await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, async ({ adapter }) => ({
+  const offline = offlineDiff(outputs, inputs, material);
+  // The lifecycle says whether the key must be described first (never for a replacement already certain).
+  const { live, now } = needsLiveLook(offline, id)
+    ? await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, async ({ adapter }) => ({
       // A NotFound right after a create may be a describe that has not seen the key yet: not a replacement until it persists.
       live: await describeRecordedKey(adapter, id),
+      // The renewal of a rolling expiry is judged on the cloud's clock, as of this answer.
       now: cloudNow(adapter),
-    }));
-    plan = planDiff(outputs, inputs, live, material, now);
-  }
+    }))
+    : { live: 'unchecked' as const, now: new Date() };
+  const plan = finishDiff(offline, live, now);
   return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
 }
 
@@ -96,10 +97,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
  * another. The properties are what the cloud has (error.outputs), never more.
  */
 function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Buffer, provider: unknown): ImportedKeyError {
-  const known = error.outputs ?? {
-    cloud: args.cloud, region: args.region, endpoint: args.endpoint, projectId: args.projectId,
-    onDelete: args.onDelete ?? 'scheduleKeyDeletion', adopted: false, keyId: error.id!, keyState: 'PendingImport', materialDigest: digestMaterial(material),
-  };
+  const known = error.outputs ?? toOutputs({ keyId: error.id!, keyState: 'PendingImport' }, { createdAt: args, materialDigest: digestMaterial(material) });
   // Delete and update of the partial resource deserialize the provider from these properties.
   return Object.assign(error, { properties: plain({ ...known, [PROVIDER_KEY]: provider }), reasons: [error.message] });
 }

@@ -1,10 +1,15 @@
 // The resource's arguments after `check` (defaults filled in) and the outputs kept in state.
-// Outputs echo every argument except the key material, so `diff` can compare old outputs with new inputs.
+// Outputs echo every argument except the key material, so `diff` can compare old outputs with new inputs; which
+// argument is echoed, and which output the cloud reports, is in the properties table (properties.ts, outputs.ts).
 
 import type { KeyDescription } from './clouds/adapter';
 
 export const ON_DELETE_VALUES = ['scheduleKeyDeletion', 'deleteMaterial', 'retain'] as const;
 export type OnDelete = (typeof ON_DELETE_VALUES)[number];
+
+export function isOnDelete(value: unknown): value is OnDelete {
+  return ON_DELETE_VALUES.some((choice) => choice === value);
+}
 
 /** The arguments as the provider sees them (plain values: the engine strips secrets before the host). */
 export interface KeyInputs {
@@ -77,24 +82,3 @@ export interface KeyOutputs extends Omit<KeyDescription, 'deletionDate'> {
   /** Keyed digest of the material (see digest.ts); secret. */
   materialDigest: string;
 }
-
-/** The fields that the resource copies from arguments into outputs unchanged. */
-export const ECHOED_ARGUMENTS = [
-  'cloud',
-  'region',
-  'endpoint',
-  'projectId',
-  'description',
-  'alias',
-  'tags',
-  'protectionLevel',
-  'wrappingAlgorithm',
-  'wrappingKeySpec',
-  'expiresAt',
-  'expiresIn',
-  'renewBefore',
-  'onDelete',
-  'deletionWindowInDays',
-  'enabled',
-  'aliasDerived',
-] as const;

@@ -1,6 +1,7 @@
 // ImportedKey: the resource users declare. Arguments and outputs are documented in the README.
 
 import * as pulumi from '@pulumi/pulumi';
+import { DECLARED_OUTPUTS, SECRET_OUTPUTS } from '../provider/properties';
 import { makeProviderRef, providerModuleReference } from './provider-ref';
 
 export interface ImportedKeyArgs {
@@ -97,8 +98,8 @@ function claimAlias(name: string, cloud: unknown, region: unknown, endpoint: unk
   claims.set(place, name);
 }
 
-const OUTPUT_NAMES = ['alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'protectionLevel', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest'] as const;
-
+// The outputs below are those of the properties table (DECLARED_OUTPUTS): the `declare` lines give them their types,
+// and tests/sdk/imported-key.test.ts checks that the two agree.
 export class ImportedKey extends pulumi.dynamic.Resource {
   /** The alias given, or on clouds that require one (Huawei) the one derived from the resource name. */
   declare readonly alias: pulumi.Output<string | undefined>;
@@ -140,10 +141,10 @@ export class ImportedKey extends pulumi.dynamic.Resource {
       ? { ...state }
       : { ...args, keyMaterial: pulumi.secret(args!.keyMaterial), region: regionOf(args!), resourceName: name, stackScope: `${pulumi.getProject()}/${pulumi.getStack()}` };
     // Outputs are passed as undefined so the engine fills them in (else they would never resolve).
-    for (const output of OUTPUT_NAMES) if (props[output] === undefined) props[output] = undefined;
+    for (const output of DECLARED_OUTPUTS) if (props[output] === undefined) props[output] = undefined;
     super(provider(), name, props, {
       ...opts,
-      additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), 'materialDigest'],
+      additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS],
     });
     // keyId is the resource's id. Read from `id` it stays known while a preview plans an in-place update, where
     // the engine does not call a dynamic provider and every other output reads as unknown.

@@ -422,3 +422,20 @@ describe('check: everything knowable offline, refused naming the argument and wh
     assert.ok(!JSON.stringify(result.failures).includes(material));
   });
 });
+
+describe('check: the arguments as KeyInputs', () => {
+  it('typed when every argument is of its type (an unknown value stands for any), with the defaults filled in', () => {
+    const result = checkInputs({ cloud: 'aws', keyMaterial: MATERIAL_B64, deletionWindowInDays: UNKNOWN, enabled: false, tags: { team: 'x' }, resourceName: 'r' });
+    assert.equal(result.typed, true);
+    if (result.typed) assert.equal(result.inputs.wrappingAlgorithm, 'RSAES_OAEP_SHA_256');
+  });
+
+  it('not typed when an argument is of the wrong type or not an argument; the failures say so', () => {
+    for (const wrong of [{ enabled: 'false' }, { region: 7 }, { tags: ['a'] }, { keyMaterail: MATERIAL_B64 }, { onDelete: 'later' }]) {
+      const result = checkInputs({ cloud: 'aws', region: 'us-east-1', keyMaterial: MATERIAL_B64, ...wrong });
+      assert.equal(result.typed, false, JSON.stringify(Object.keys(wrong)));
+      assert.equal(result.failures.length, 1, JSON.stringify(Object.keys(wrong)));
+    }
+    assert.equal(checkInputs({ keyMaterial: MATERIAL_B64 }).typed, false, 'no cloud');
+  });
+});

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ImportedKeyError } from '../../core/errors';
-import { expiryMatches, materialInPlace, planDelete, planDiff, planUpdate, UNKNOWN } from '../../provider/lifecycle';
+import { expiryMatches, finishDiff, materialInPlace, needsLiveLook, offlineDiff, planDelete, planDiff, planUpdate, UNKNOWN } from '../../provider/lifecycle';
 import { expiryPolicy, type ExpiryPolicy } from '../../provider/expiry';
 import { MATERIAL, OTHER_MATERIAL, inFuture, inputs, live, outputs } from '../support/fixtures';
 
@@ -229,5 +229,38 @@ describe('lifecycle: a rolling expiry (expiresIn) at a fixed now', () => {
     assert.equal(planDiff(olds, inputs(), live(), MATERIAL, T).changes, false);
     assert.deepEqual(planDiff(olds, inputs({ alias: 'other' }), live(), MATERIAL, T).replaces, ['alias']);
     assert.deepEqual(planDiff(outputs({ alias: 'given' }), inputs(), live(), MATERIAL, T).replaces, ['alias'], 'a given alias removed');
+  });
+});
+
+describe('lifecycle: needsLiveLook (whether the diff describes the key first)', () => {
+  it('asks the cloud about a key that stays, where the place is known and there is an id', () => {
+    assert.equal(needsLiveLook(offlineDiff(outputs(), inputs(), MATERIAL), 'key-1'), true);
+    assert.equal(needsLiveLook(offlineDiff(outputs(), inputs({ expiresAt: inFuture(30) }), MATERIAL), 'key-1'), true, 'an update still looks');
+  });
+
+  it('not when a replacement is already certain, the place is unknown, or there is no id', () => {
+    assert.equal(needsLiveLook(offlineDiff(outputs(), inputs(), OTHER_MATERIAL), 'key-1'), false, 'new material: replace');
+    assert.equal(needsLiveLook(offlineDiff(outputs(), inputs({ region: 'eu-west-1' }), MATERIAL), 'key-1'), false, 'another region');
+    for (const field of ['cloud', 'region', 'endpoint', 'projectId'] as const) {
+      const offline = offlineDiff(outputs(), inputs({ [field]: UNKNOWN }), MATERIAL);
+      assert.equal(needsLiveLook(offline, 'key-1'), false, field);
+    }
+    assert.equal(needsLiveLook(offlineDiff(outputs(), inputs(), MATERIAL), ''), false);
+  });
+
+  it('new material for an adopted key is refused offline, before any look', () => {
+    assert.throws(() => offlineDiff(outputs({ adopted: true }), inputs({ keyId: live().keyId }), OTHER_MATERIAL), (e: unknown) => e instanceof ImportedKeyError && e.code === 'InvalidArgument');
+  });
+
+  it('finishDiff after offlineDiff is planDiff', () => {
+    const cases = [
+      [outputs(), inputs(), live({ keyState: 'Disabled' })],
+      [outputs(), inputs({ expiresIn: 'P30D' }), live()],
+      [outputs(), inputs(), undefined],
+      [outputs(), inputs({ description: 'new' }), 'unchecked'],
+    ] as const;
+    for (const [olds, news, seen] of cases) {
+      assert.deepEqual(finishDiff(offlineDiff(olds, news, MATERIAL), seen, NOW), planDiff(olds, news, seen, MATERIAL, NOW));
+    }
   });
 });

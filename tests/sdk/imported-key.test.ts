@@ -2,6 +2,8 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
+import { DECLARED_OUTPUTS } from '../../provider/properties';
+import type { ImportedKey as ImportedKeyClass } from '../../sdk';
 
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';
 
@@ -65,6 +67,16 @@ describe('ImportedKey (SDK) under pulumi mocks', function () {
     }
   });
 
+  it("passes the properties table's outputs to the engine, and declares exactly those (besides id and urn)", async () => {
+    const key = new ImportedKey('table-outputs', { cloud: 'aws', keyMaterial: randomBytes(32).toString('base64') });
+    // An output not passed (as undefined) would not be on the object: `declare` emits nothing.
+    for (const name of DECLARED_OUTPUTS) assert.ok(pulumi.Output.isInstance((key as unknown as Record<string, unknown>)[name]), name);
+    // The `declare` lines, at compile time: a declared output missing from the table, or one of the table's not
+    // declared, fails to compile.
+    const declaredAreTheTable: Exactly<DeclaredOutput, (typeof DECLARED_OUTPUTS)[number]> = true;
+    assert.ok(declaredAreTheTable);
+  });
+
   it('refuses a second ImportedKey asking for the same alias in the same place; another region or an adopted key is fine', () => {
     const material = () => randomBytes(32).toString('base64');
     new ImportedKey('first-alias', { cloud: 'aws', region: 'us-east-1', alias: 'alias/shared', keyMaterial: material() });
@@ -118,6 +130,10 @@ describe('ImportedKey (SDK) under pulumi mocks', function () {
     assert.equal(result.failures.find((f: { reason: string }) => f.reason.startsWith('keyMaterial')).property, '');
   });
 });
+
+/** The class's own Output properties (not the base class's id and urn). */
+type DeclaredOutput = Exclude<{ [K in keyof ImportedKeyClass]: ImportedKeyClass[K] extends pulumi.Output<unknown> ? K : never }[keyof ImportedKeyClass], 'id' | 'urn'>;
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 function isSecretValue(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG] !== undefined;
