@@ -6,12 +6,12 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEmulator } from '../../emulator';
+import { startEmulator } from '../../../../emulator';
 import * as $Kms from '@alicloud/kms20160120';
-import { useEmulator } from '../support/emulator';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../../core/wrapping';
-import { decryptWithMaterial } from '../../emulator/key-crypto';
-import { acs3Call, commonParams, rawCall, sdkClient, sdkFailure, sign, type Shape } from './alibaba-client';
+import { useEmulator } from '../../../support/emulator';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../core/wrapping';
+import { decryptWithMaterial } from '../../../../emulator/key-crypto';
+import { acs3Call, commonParams, rawCall, sdkClient, sdkFailure, sign, type Shape } from '../../../support/alicloud-client';
 
 const DAY = 86_400;
 

@@ -1,17 +1,18 @@
 // Alibaba Cloud KMS (API 2016-01-20) on the emulator: RPC style, parameters in the query string, a
 // form body or both, GET or POST, signed with HMAC-SHA1 (V1) or ACS3-HMAC-SHA256 (V3). Keys live per
 // region (RegionId, else the host kms.<region>.aliyuncs.com, else cn-hangzhou). This module recognises
-// and authenticates requests and maps failures to Alibaba's errors; alibaba-operations.ts serves them.
+// and authenticates requests and maps failures to Alibaba's errors; operations.ts serves them.
 
 import { randomUUID } from 'node:crypto';
-import { isStoreError } from '../store-errors';
-import type { KeyStore } from '../store';
-import { AlibabaError, alibabaErrors, errorReply, fromStoreError } from './alibaba-errors';
-import { render, replyFormat } from './alibaba-reply';
-import { ALIBABA_KMS_VERSION, authenticate, isFormBody, NonceCache, readParams, regionOf } from './alibaba-request';
-import { authenticateAcs3, isAcs3 } from './alibaba-acs3';
-import { CLOUD, DEFAULT_REGION, OPERATIONS, type Call } from './alibaba-operations';
-import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from './types';
+import { isStoreError } from '../../store-errors';
+import type { KeyStore } from '../../store';
+import { AlibabaError, alibabaErrors, errorReply, fromStoreError } from './errors';
+import { render, replyFormat } from './wire-reply';
+import { ALIBABA_KMS_VERSION, isFormBody, readParams, regionOf } from './wire';
+import { authenticate, NonceCache } from './auth';
+import { authenticateAcs3, isAcs3 } from './auth-acs3';
+import { CLOUD, DEFAULT_REGION, OPERATIONS, type Call } from './operations';
+import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from '../types';
 
 /** The request's parameters; with signature V3, Action and Version come from the x-acs-* headers. */
 function readCallParams(request: ProtocolRequest): Record<string, string> {

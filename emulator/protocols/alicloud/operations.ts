@@ -3,11 +3,11 @@
 // MaterialExpireTime empty = never, PublicKey base64 DER, TokenExpireTime).
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { decryptWithMaterial, encryptWithMaterial, keyIdOfCiphertext } from '../key-crypto';
-import type { KeyStore, StoredKey } from '../store';
-import type { WrappingAlgorithm } from '../../core/wrapping';
-import { AlibabaError, alibabaErrors } from './alibaba-errors';
-import { optionalInteger, requireParam } from './alibaba-request';
+import { decryptWithMaterial, encryptWithMaterial, keyIdOfCiphertext } from '../../key-crypto';
+import type { KeyStore, StoredKey } from '../../store';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
+import { AlibabaError, alibabaErrors } from './errors';
+import { optionalInteger, requireParam } from './wire';
 
 export const CLOUD = 'alibaba';
 export const DEFAULT_REGION = 'cn-hangzhou';

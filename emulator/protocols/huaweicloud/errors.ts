@@ -1,8 +1,8 @@
 // Huawei KMS error replies: `{"error": {"error_code": "KMS.xxxx", "error_msg": "..."}}` from KMS, the flat
 // `{"error_code", "error_msg"}` from the API gateway in front of it (authentication, throttling).
-import { StoreError } from '../store-errors';
-import type { StoredKeyState } from '../store';
-import type { ProtocolResponse } from './types';
+import { StoreError } from '../../store-errors';
+import type { StoredKeyState } from '../../store';
+import type { ProtocolResponse } from '../types';
 
 export class HuaweiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly gateway = false) {

@@ -4,9 +4,9 @@
 // published, so they are InvalidParameter.<Field> variants whose message says precisely what failed.
 
 import { randomUUID } from 'node:crypto';
-import type { ProtocolResponse } from './types';
-import { render, type ReplyFormat } from './alibaba-reply';
-import type { StoreError } from '../store-errors';
+import type { ProtocolResponse } from '../types';
+import { render, type ReplyFormat } from './wire-reply';
+import type { StoreError } from '../../store-errors';
 
 export class AlibabaError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {

@@ -1,30 +1,41 @@
-// Reads an Alibaba RPC request (parameters from the query string, a form body, or both; GET or POST)
-// and authenticates it as Alibaba's gateway does: HMAC-SHA1 signature over every parameter,
-// Timestamp within 15 minutes, SignatureNonce used once.
+// Alibaba RPC signature, version 1.0 (HMAC-SHA1), as the POP gateway computes it: the emulator
+// recomputes it from the received parameters and compares in constant time; Timestamp within 15
+// minutes, SignatureNonce used once. Signature V3 (ACS3) is in auth-acs3.ts.
 
-import type { Credentials, ProtocolRequest } from './types';
-import { alibabaErrors } from './alibaba-errors';
-import { signatureMatches } from './alibaba-signature';
-import { signedWithinWindow } from './signing-window';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Credentials } from '../types';
+import { alibabaErrors } from './errors';
+import { signedWithinWindow } from '../signing-window';
 
-export const ALIBABA_KMS_VERSION = '2016-01-20';
 // Alibaba's gateway refuses a nonce again for about 31 minutes; by then the Timestamp check refuses the replay anyway.
 const NONCE_MEMORY_MS = 31 * 60 * 1000;
 const TIMESTAMP_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
-export function isFormBody(request: ProtocolRequest): boolean {
-  return /^application\/x-www-form-urlencoded\b/i.test(String(request.headers['content-type'] ?? '')) && request.body.length > 0;
+/** RFC 3986 percent-encoding as Alibaba specifies it: encodeURIComponent plus ! ' ( ) *. */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-/** Query parameters, then form-body parameters (the first occurrence of a name wins). */
-export function readParams(request: ProtocolRequest): Record<string, string> {
-  const params: Record<string, string> = {};
-  const add = (source: URLSearchParams): void => {
-    for (const [name, value] of source) if (!(name in params)) params[name] = value;
-  };
-  add(request.query);
-  if (isFormBody(request)) add(new URLSearchParams(request.body.toString('utf8')));
-  return params;
+/** METHOD&%2F&encode(sorted k=v pairs), every parameter but Signature. */
+export function stringToSign(method: string, params: Record<string, string>): string {
+  const canonical = Object.keys(params)
+    .filter((name) => name !== 'Signature')
+    .sort()
+    .map((name) => `${percentEncode(name)}=${percentEncode(params[name])}`)
+    .join('&');
+  return `${method.toUpperCase()}&${percentEncode('/')}&${percentEncode(canonical)}`;
+}
+
+/** base64(HMAC-SHA1(secret + "&", stringToSign)). */
+export function computeSignature(method: string, params: Record<string, string>, secret: string): string {
+  return createHmac('sha1', `${secret}&`).update(stringToSign(method, params), 'utf8').digest('base64');
+}
+
+/** Constant-time comparison of the received Signature with the one computed from the parameters. */
+export function signatureMatches(method: string, params: Record<string, string>, secret: string): boolean {
+  const received = Buffer.from(params.Signature ?? '', 'utf8');
+  const expected = Buffer.from(computeSignature(method, params, secret), 'utf8');
+  return received.length === expected.length && timingSafeEqual(received, expected);
 }
 
 /** Remembers used SignatureNonce values for one emulator (keyed by its store), on the real clock. */
@@ -60,24 +71,4 @@ export function authenticate(method: string, params: Record<string, string>, cre
   // Checked after the signature, so that unsigned requests cannot use up someone's nonce.
   if (!params.SignatureNonce) throw alibabaErrors.missingParameter('SignatureNonce');
   if (!nonces.use(params.SignatureNonce, now)) throw alibabaErrors.nonceUsed();
-}
-
-/** The region a request addresses: RegionId when sent, else the public host name, else the emulator default. */
-export function regionOf(params: Record<string, string>, host: string | undefined, fallback: string): string {
-  if (params.RegionId) return params.RegionId;
-  const match = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/i.exec(host ?? '');
-  return match ? match[1].toLowerCase() : fallback;
-}
-
-export function requireParam(params: Record<string, string>, name: string): string {
-  const value = params[name];
-  if (value === undefined || value === '') throw alibabaErrors.missingParameter(name);
-  return value;
-}
-
-export function optionalInteger(params: Record<string, string>, name: string): number | undefined {
-  const value = params[name];
-  if (value === undefined || value === '') return undefined;
-  if (!/^-?\d+$/.test(value)) throw alibabaErrors.invalidParameter(name, 'it must be an integer');
-  return Number(value);
 }

@@ -2,8 +2,8 @@
 // with the statuses of ../shared/docs/kms-apis.md, and the mapping of store failures to them.
 
 import { randomUUID } from 'node:crypto';
-import type { StoreErrorKind } from '../store-errors';
-import type { ProtocolResponse } from './types';
+import type { StoreErrorKind } from '../../store-errors';
+import type { ProtocolResponse } from '../types';
 
 const STATUS: Record<string, number> = {
   NotFoundException: 404,

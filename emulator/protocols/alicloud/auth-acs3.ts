@@ -3,11 +3,10 @@
 // method, the query string, the signed headers and the SHA-256 of the body.
 
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Credentials, ProtocolRequest } from './types';
-import { alibabaErrors } from './alibaba-errors';
-import { percentEncode } from './alibaba-signature';
-import type { NonceCache } from './alibaba-request';
-import { signedWithinWindow } from './signing-window';
+import type { Credentials, ProtocolRequest } from '../types';
+import { alibabaErrors } from './errors';
+import { percentEncode, type NonceCache } from './auth';
+import { signedWithinWindow } from '../signing-window';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 const DATE_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
