@@ -1,11 +1,24 @@
 // The /_emulator/* control API (JSON over HTTP): clock, faults, eventual consistency, request counts, reset.
 // Documented in the README; every bad input gets a 400 naming the field and what is allowed.
 
-import { parseFaultRule } from './faults';
-import { jsonResponse, type ServerParts } from './server';
-import type { ProtocolRequest, ProtocolResponse } from './protocols/types';
+import type { EmulatorClock } from './clock';
+import { parseFaultRule, type Faults } from './faults';
+import { jsonResponse } from './http';
+import type { KeyStore } from './store';
+import type { Protocol, ProtocolRequest, ProtocolResponse } from './protocols/types';
 
-export function handleControl(parts: ServerParts, request: ProtocolRequest): ProtocolResponse {
+/** What the controls reach: the emulator's parts (the server's ServerParts extends this). */
+export interface ControlParts {
+  store: KeyStore;
+  clock: EmulatorClock;
+  faults: Faults;
+  counts: Map<string, number>;
+  protocols: readonly Protocol[];
+  /** Saves the clock and the store to the state file (a no-op without one): see persistence.ts. */
+  persist: () => void;
+}
+
+export function handleControl(parts: ControlParts, request: ProtocolRequest): ProtocolResponse {
   const route = `${request.method} ${request.path.replace(/\/+$/, '')}`;
   try {
     switch (route) {
@@ -59,7 +72,7 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-function setClock(parts: ServerParts, value: unknown): ProtocolResponse {
+function setClock(parts: ControlParts, value: unknown): ProtocolResponse {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
   const v = value as Record<string, unknown>;
   const hasAdvance = v.advanceSeconds !== undefined;
@@ -74,12 +87,12 @@ function setClock(parts: ServerParts, value: unknown): ProtocolResponse {
     parts.clock.set(ms);
   }
   // The clock is part of the persisted state, so a moved clock survives a restart.
-  parts.store.onChange();
+  parts.persist();
   return jsonResponse(200, { now: parts.clock.nowIso() });
 }
 
 /** `{"cloud": "aws" | "alibaba" | "huawei" | "*", "delayMs": N}`: how long that cloud's describes lag behind changes. */
-function setConsistency(parts: ServerParts, value: unknown): ProtocolResponse {
+function setConsistency(parts: ControlParts, value: unknown): ProtocolResponse {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
   const v = value as Record<string, unknown>;
   for (const name of Object.keys(v)) if (name !== 'cloud' && name !== 'delayMs') throw new Error(`unknown field '${name}'; allowed: cloud, delayMs`);

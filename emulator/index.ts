@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { EmulatorClock } from './clock';
 import type { Consistency } from './consistency';
 import { Faults } from './faults';
-import { loadState, saveState } from './persistence';
+import { statePersistence } from './persistence';
 import { protocols as defaultProtocols } from './protocols';
 import type { Protocol } from './protocols/types';
 import { createEmulatorServer, DEFAULT_MAX_BODY_BYTES } from './server';
@@ -54,15 +54,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const counts = new Map<string, number>();
   let closed = false;
 
+  // One save for the clock and the store (persistence.ts): after every change to the store, and when the clock is set
+  // through the controls. A stopped emulator saves nothing: a successor may own the state file already.
+  let persist = (): void => undefined;
   if (options.stateFile) {
-    const stateFile = options.stateFile;
-    const loaded = loadState(stateFile, credentials.secretKey);
-    if (loaded) {
-      clock.restoreOffset(loaded.clockOffsetMs);
-      store.restore(loaded.snapshot);
-    }
-    store.onChange = () => saveState(stateFile, { clockOffsetMs: clock.offset, snapshot: store.snapshot() }, credentials.secretKey);
-    store.onChange(); // the file exists (and is in the current format) from the start
+    const state = statePersistence(options.stateFile, credentials.secretKey, clock, store);
+    state.restore();
+    persist = () => {
+      if (!closed) state.persist();
+    };
+    store.onChange = persist;
+    persist(); // the file exists (and is in the current format) from the start
   }
 
   const server = createEmulatorServer({
@@ -75,6 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log: options.log ?? (() => undefined),
     closed: () => closed,
+    persist: () => persist(),
   });
   server.keepAliveTimeout = 5_000;
 

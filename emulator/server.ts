@@ -4,20 +4,13 @@
 // bodies, material or tokens).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { EmulatorClock } from './clock';
-import type { Faults } from './faults';
-import { handleControl } from './controls';
-import type { KeyStore } from './store';
+import { handleControl, type ControlParts } from './controls';
+import { jsonResponse } from './http';
 import type { Credentials, Protocol, ProtocolRequest, ProtocolResponse } from './protocols/types';
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
-export interface ServerParts {
-  store: KeyStore;
-  clock: EmulatorClock;
-  faults: Faults;
-  counts: Map<string, number>;
-  protocols: readonly Protocol[];
+export interface ServerParts extends ControlParts {
   credentials: Credentials;
   maxBodyBytes: number;
   log: (line: string) => void;
@@ -136,10 +129,6 @@ function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; to
     req.on('end', () => resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }));
     req.on('error', reject);
   });
-}
-
-export function jsonResponse(status: number, value: unknown): ProtocolResponse {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
 function send(res: ServerResponse, response: ProtocolResponse): void {
