@@ -25,7 +25,7 @@ export interface Call {
   params: Record<string, string>;
   region: string;
   store: KeyStore;
-  /** The key the request resolved to, so a state error can name its state. */
+  /** The key the request named (KeyId, resolved): a store refusal is named after it (Rejected.<State>). */
   resolved?: StoredKey;
 }
 type Handler = (call: Call) => Record<string, unknown>;

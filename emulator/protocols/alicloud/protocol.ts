@@ -70,9 +70,10 @@ export const alibabaProtocol: Protocol = {
     } catch (error) {
       if (error instanceof AlibabaError) return errorReply(error, host, format);
       if (isStoreError(error)) {
-        const key = call.resolved;
-        const stateOf = (): string | undefined => (key ? context.store.findKey(CLOUD, key.namespace, key.id)?.state : undefined);
-        return errorReply(fromStoreError(error, key?.id ?? params.KeyId ?? '', stateOf), host, format);
+        // Named after the key the request named (KeyId): its id, and its state when the store refused. Decrypt names
+        // no key (the ciphertext carries it): its state refusals are Rejected.UnsupportedOperation, as before.
+        const named = call.resolved !== undefined;
+        return errorReply(fromStoreError(error, (named ? error.keyId : undefined) ?? params.KeyId ?? '', named ? error.keyState : undefined), host, format);
       }
       throw error;
     }

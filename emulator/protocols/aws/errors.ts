@@ -31,10 +31,12 @@ export function awsErrorResponse(type: string, message: string): ProtocolRespons
 
 export const STORE_ERROR_TYPES: Record<StoreErrorKind, string> = {
   NotFound: 'NotFoundException',
+  AliasNotFound: 'NotFoundException',
   InvalidState: 'KMSInvalidStateException',
   Disabled: 'DisabledException',
   UnsupportedOperation: 'UnsupportedOperationException',
   InvalidImportToken: 'InvalidImportTokenException',
+  ImportTokenForAnotherKey: 'InvalidImportTokenException',
   ExpiredImportToken: 'ExpiredImportTokenException',
   InvalidCiphertext: 'InvalidCiphertextException',
   InvalidMaterial: 'IncorrectKeyMaterialException',

@@ -202,14 +202,6 @@ function getKey(project: string, body: Body, store: ProtocolContext['store'], de
   return key;
 }
 
-/** The key's state before the operation, so a store refusal can be named after it (KMS.0209, KMS.0210...). */
-export function currentState(project: string, body: Body, { store }: ProtocolContext): StoredKey['state'] | undefined {
-  const keyId = body.key_id;
-  return typeof keyId === 'string' && KEY_ID.test(keyId) ? store.findKey(CLOUD, project, keyId)?.state : undefined;
-}
-
-
-
 function ref(project: string, keyId: string) {
   return { cloud: CLOUD, namespace: project, keyId };
 }

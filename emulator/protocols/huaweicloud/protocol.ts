@@ -2,11 +2,10 @@
 // SDK-HMAC-SHA256. This module recognises, authenticates and routes requests and answers with Huawei's error codes;
 // operations.ts serves them, wire.ts reads and shapes the JSON.
 import { isStoreError } from '../../store-errors';
-import type { StoredKey } from '../../store';
 import { signatureProblem } from './auth';
 import { errorReply, fromStoreError, HuaweiError } from './errors';
-import { CLOUD, currentState, OPERATIONS } from './operations';
-import { ok, parseBody, PATH, projectOf } from './wire';
+import { CLOUD, OPERATIONS } from './operations';
+import { KEY_ID, ok, parseBody, PATH, projectOf } from './wire';
 import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from '../types';
 
 export const huaweiProtocol: Protocol = {
@@ -16,7 +15,9 @@ export const huaweiProtocol: Protocol = {
   async handle(request: ProtocolRequest, context: ProtocolContext): Promise<ProtocolResponse> {
     const match = PATH.exec(request.path);
     const operation = match?.[2] ?? '';
-    let keyState: StoredKey['state'] | undefined;
+    // Whether the request names its key (key_id): then a store refusal is named after that key's state (KMS.0209,
+    // KMS.0210...), which the refusal carries. decrypt-data names none (the ciphertext carries it).
+    let namesKey = false;
     try {
       const problem = signatureProblem(request, context.credentials);
       if (problem) throw new HuaweiError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${problem}`, true);
@@ -24,11 +25,11 @@ export const huaweiProtocol: Protocol = {
       if (!handler) throw new HuaweiError(404, 'KMS.0201', 'Invalid request URL.');
       const project = projectOf(match![1]);
       const body = parseBody(request.body);
-      keyState = currentState(project, body, context);
+      namesKey = typeof body.key_id === 'string' && KEY_ID.test(body.key_id);
       return ok(handler(project, body, context));
     } catch (error) {
       if (error instanceof HuaweiError) return errorReply(error);
-      if (isStoreError(error)) return errorReply(fromStoreError(error, operation, keyState));
+      if (isStoreError(error)) return errorReply(fromStoreError(error, operation, namesKey ? error.keyState : undefined));
       throw error;
     }
   },
