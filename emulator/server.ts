@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { handleControl, type ControlParts } from './controls';
 import { jsonResponse } from './http';
-import type { Credentials, Protocol, ProtocolRequest, ProtocolResponse } from './protocols/types';
+import { NonceCache } from './protocols/nonces';
+import type { Credentials, Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse } from './protocols/types';
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
@@ -19,8 +20,10 @@ export interface ServerParts extends ControlParts {
 }
 
 export function createEmulatorServer(parts: ServerParts): Server {
+  // One context per emulator: what protocols keep between requests (used nonces) belongs to this emulator only.
+  const context: ProtocolContext = { store: parts.store, clock: parts.clock, credentials: parts.credentials, nonces: new NonceCache() };
   return createServer((req, res) => {
-    serve(parts, req, res).catch((error: unknown) => {
+    serve(parts, context, req, res).catch((error: unknown) => {
       // Only the error's name: messages from deep inside could quote inputs.
       parts.log(`emulator error ${error instanceof Error ? error.name : typeof error}`);
       if (!res.headersSent) send(res, { status: 500, body: '{"message":"internal error"}', headers: { 'content-type': 'application/json' } });
@@ -29,7 +32,7 @@ export function createEmulatorServer(parts: ServerParts): Server {
   });
 }
 
-async function serve(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(parts: ServerParts, context: ProtocolContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = process.hrtime.bigint();
   const { body, tooLarge } = await readBody(req, parts.maxBodyBytes);
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -77,7 +80,7 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
     else if (decision.failStatus === 503) response = protocol.errorResponse('unavailable', request);
     else {
       try {
-        response = await protocol.handle(request, { store: parts.store, clock: parts.clock, credentials: parts.credentials });
+        response = await protocol.handle(request, context);
       } catch (error) {
         parts.log(`${protocol.cloud} ${operation} handler error ${error instanceof Error ? error.name : typeof error}`);
         response = protocol.errorResponse('internal', request);

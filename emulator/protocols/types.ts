@@ -1,8 +1,10 @@
 // The contract between the emulator's one HTTP server and each cloud's protocol module.
 //
 // How to add a cloud (Alibaba, Huawei, ...):
-//   1. Write emulator/protocols/<cloud>.ts exporting a `Protocol` object (stateless: everything it
-//      needs arrives in `ProtocolContext`).
+//   1. Write emulator/protocols/<cloud>/ with the same files as the others — protocol.ts (the `Protocol` object:
+//      recognises, authenticates, routes), operations.ts (the operations on the store), wire.ts (requests and
+//      replies), auth.ts (the signature), errors.ts (the cloud's error codes and envelopes). The module is
+//      stateless: everything it needs, per-emulator state included, arrives in `ProtocolContext`.
 //   2. Add it to the list in emulator/protocols/index.ts (one line).
 // The server does the rest: body reading and size cap, request counting as `<cloud>:<operation>`,
 // faults (latency, throttling, fail-next-N, dropped replies) and the one-line request log.
@@ -16,6 +18,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatorClock } from '../clock';
 import type { KeyStore } from '../store';
+import type { NonceCache } from './nonces';
 
 export interface ProtocolRequest {
   /** Upper-case HTTP method. */
@@ -49,6 +52,8 @@ export interface ProtocolContext {
   readonly clock: EmulatorClock;
   /** The one access key / secret every cloud's signature is checked against. */
   readonly credentials: Credentials;
+  /** Signature nonces already used at this emulator (Alibaba refuses a SignatureNonce twice). */
+  readonly nonces: NonceCache;
 }
 
 /**

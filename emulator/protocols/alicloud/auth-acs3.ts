@@ -5,7 +5,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Credentials, ProtocolRequest } from '../types';
 import { alibabaErrors } from './errors';
-import { percentEncode, type NonceCache } from './auth';
+import { NONCE_MEMORY_MS, percentEncode } from './auth';
+import type { NonceCache } from '../nonces';
 import { signedWithinWindow } from '../signing-window';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
@@ -73,5 +74,5 @@ export function authenticateAcs3(request: ProtocolRequest, credentials: Credenti
   if (expected.length !== received.length || !timingSafeEqual(expected, received)) throw alibabaErrors.signatureMismatch();
   const nonce = header(request, 'x-acs-signature-nonce');
   if (!nonce) throw alibabaErrors.missingParameter('x-acs-signature-nonce');
-  if (!nonces.use(nonce, now)) throw alibabaErrors.nonceUsed();
+  if (!nonces.use(nonce, now, NONCE_MEMORY_MS)) throw alibabaErrors.nonceUsed();
 }

@@ -4,11 +4,12 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Credentials } from '../types';
+import type { NonceCache } from '../nonces';
 import { alibabaErrors } from './errors';
 import { signedWithinWindow } from '../signing-window';
 
 // Alibaba's gateway refuses a nonce again for about 31 minutes; by then the Timestamp check refuses the replay anyway.
-const NONCE_MEMORY_MS = 31 * 60 * 1000;
+export const NONCE_MEMORY_MS = 31 * 60 * 1000;
 const TIMESTAMP_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
 /** RFC 3986 percent-encoding as Alibaba specifies it: encodeURIComponent plus ! ' ( ) *. */
@@ -38,20 +39,6 @@ export function signatureMatches(method: string, params: Record<string, string>,
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
 
-/** Remembers used SignatureNonce values for one emulator (keyed by its store), on the real clock. */
-export class NonceCache {
-  private readonly seen = new Map<string, number>();
-
-  /** False when the nonce was already used. */
-  use(nonce: string, now: number): boolean {
-    if (this.seen.size > 1000) for (const [n, until] of this.seen) if (until <= now) this.seen.delete(n);
-    const until = this.seen.get(nonce);
-    if (until !== undefined && until > now) return false;
-    this.seen.set(nonce, now + NONCE_MEMORY_MS);
-    return true;
-  }
-}
-
 /**
  * Throws the AlibabaError the gateway would return, or returns when the request is authentic.
  * `now` is the machine's real time, not the emulator clock: clients sign with real time, and tests
@@ -70,5 +57,5 @@ export function authenticate(method: string, params: Record<string, string>, cre
   if (!signatureMatches(method, params, credentials.secretKey)) throw alibabaErrors.signatureMismatch();
   // Checked after the signature, so that unsigned requests cannot use up someone's nonce.
   if (!params.SignatureNonce) throw alibabaErrors.missingParameter('SignatureNonce');
-  if (!nonces.use(params.SignatureNonce, now)) throw alibabaErrors.nonceUsed();
+  if (!nonces.use(params.SignatureNonce, now, NONCE_MEMORY_MS)) throw alibabaErrors.nonceUsed();
 }

@@ -5,11 +5,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { isStoreError } from '../../store-errors';
-import type { KeyStore } from '../../store';
 import { AlibabaError, alibabaErrors, errorReply, fromStoreError } from './errors';
 import { render, replyFormat } from './wire-reply';
 import { ALIBABA_KMS_VERSION, isFormBody, readParams, regionOf } from './wire';
-import { authenticate, NonceCache } from './auth';
+import { authenticate } from './auth';
 import { authenticateAcs3, isAcs3 } from './auth-acs3';
 import { CLOUD, DEFAULT_REGION, OPERATIONS, type Call } from './operations';
 import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from '../types';
@@ -23,9 +22,6 @@ function readCallParams(request: ProtocolRequest): Record<string, string> {
   }
   return params;
 }
-
-// One replay cache per emulator (its store), so separate emulators in one process stay independent.
-const nonceCaches = new WeakMap<KeyStore, NonceCache>();
 
 function hostOf(request: ProtocolRequest, region: string): string {
   return String(request.headers.host ?? `kms.${region}.aliyuncs.com`);
@@ -56,13 +52,11 @@ export const alibabaProtocol: Protocol = {
     const params = readCallParams(request);
     const region = regionOf(params, String(request.headers.host ?? ''), DEFAULT_REGION);
     const host = hostOf(request, region);
-    let nonces = nonceCaches.get(context.store);
-    if (!nonces) nonceCaches.set(context.store, (nonces = new NonceCache()));
     const call: Call = { params, region, store: context.store };
     const format = replyFormat(params);
     try {
-      if (isAcs3(request)) authenticateAcs3(request, context.credentials, nonces, Date.now());
-      else authenticate(request.method, params, context.credentials, nonces, Date.now());
+      if (isAcs3(request)) authenticateAcs3(request, context.credentials, context.nonces, Date.now());
+      else authenticate(request.method, params, context.credentials, context.nonces, Date.now());
       const handler = Object.prototype.hasOwnProperty.call(OPERATIONS, params.Action) ? OPERATIONS[params.Action] : undefined;
       if (!handler) throw alibabaErrors.unknownAction(params.Action);
       const body = handler(call);
