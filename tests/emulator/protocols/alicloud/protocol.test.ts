@@ -428,6 +428,18 @@ describe('emulator: Alibaba Cloud KMS protocol', () => {
       const replay = await acs3Call(emu.url, 'ListKeys', {}, { nonce: 'once-only' });
       assert.deepEqual([replay.status, replay.body.Code], [400, 'SignatureNonceUsed']);
     });
+
+    it('keeps used nonces per emulator: a second emulator in the same process takes a nonce the first has seen', async () => {
+      const other = await startEmulator();
+      try {
+        assert.equal((await acs3Call(emu.url, 'ListKeys', {}, { nonce: 'per-emulator' })).status, 200);
+        assert.equal((await acs3Call(other.url, 'ListKeys', {}, { nonce: 'per-emulator' })).status, 200);
+        const replay = await acs3Call(other.url, 'ListKeys', {}, { nonce: 'per-emulator' });
+        assert.deepEqual([replay.status, replay.body.Code], [400, 'SignatureNonceUsed']);
+      } finally {
+        await other.close();
+      }
+    });
   });
 
   describe('faults, counts and logs', () => {
