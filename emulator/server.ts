@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { handleControl, type ControlParts } from './controls';
 import { jsonResponse } from './http';
 import { NonceCache } from './protocols/nonces';
-import type { Credentials, Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse } from './protocols/types';
+import { storeCloudOf, type Credentials, type Protocol, type ProtocolContext, type ProtocolRequest, type ProtocolResponse } from './protocols/types';
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
@@ -59,19 +59,23 @@ async function serve(parts: ServerParts, context: ProtocolContext, req: Incoming
     return;
   }
   const operation = safeOperation(protocol, request);
+  // Counted under the cloud's name; readers see the count under its earlier names too (controls.ts requestCounts).
   const counter = `${protocol.cloud}:${operation}`;
   parts.counts.set(counter, (parts.counts.get(counter) ?? 0) + 1);
+  // The log line and the faults name the cloud as the store does (its earlier name for Alibaba and Huawei), as they
+  // always have; a fault target may use any of the cloud's names (Faults knows them).
+  const logName = storeCloudOf(protocol);
 
   let response: ProtocolResponse;
   let drop = false;
   if (tooLarge) {
     response = protocol.errorResponse('tooLarge', request);
   } else {
-    const decision = parts.faults.decide(protocol.cloud, operation);
+    const decision = parts.faults.decide(logName, operation);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.reset || parts.closed?.()) {
       // Lost on its way (or the emulator stopped meanwhile): nothing is done, the client never hears back.
-      parts.log(`${protocol.cloud} ${operation} - ${decision.reset ? 'reset' : 'abandoned'} ${elapsedMs(started)}ms`);
+      parts.log(`${logName} ${operation} - ${decision.reset ? 'reset' : 'abandoned'} ${elapsedMs(started)}ms`);
       req.socket.destroy();
       return;
     }
@@ -82,7 +86,7 @@ async function serve(parts: ServerParts, context: ProtocolContext, req: Incoming
       try {
         response = await protocol.handle(request, context);
       } catch (error) {
-        parts.log(`${protocol.cloud} ${operation} handler error ${error instanceof Error ? error.name : typeof error}`);
+        parts.log(`${logName} ${operation} handler error ${error instanceof Error ? error.name : typeof error}`);
         response = protocol.errorResponse('internal', request);
       }
       drop = decision.drop;
@@ -91,13 +95,13 @@ async function serve(parts: ServerParts, context: ProtocolContext, req: Incoming
 
   if (drop) {
     // The work is done (and persisted); the client never hears back.
-    parts.log(`${protocol.cloud} ${operation} ${response.status} dropped ${elapsedMs(started)}ms`);
+    parts.log(`${logName} ${operation} ${response.status} dropped ${elapsedMs(started)}ms`);
     req.socket.destroy();
     return;
   }
   // A cloud's replies carry its clock in Date; clients (the AWS SDK, the provider) read the cloud's time from it.
   send(res, { ...response, headers: { ...(response.headers ?? {}), date: new Date(parts.clock.now()).toUTCString() } });
-  parts.log(`${protocol.cloud} ${operation} ${response.status} ${elapsedMs(started)}ms`);
+  parts.log(`${logName} ${operation} ${response.status} ${elapsedMs(started)}ms`);
 }
 
 function safeMatches(protocol: Protocol, request: ProtocolRequest): boolean {

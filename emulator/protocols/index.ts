@@ -2,11 +2,11 @@
 
 import type { Protocol } from './types';
 import { awsProtocol } from './aws/protocol';
-import { huaweiProtocol } from './huaweicloud/protocol';
-import { alibabaProtocol } from './alicloud/protocol';
+import { huaweicloudProtocol } from './huaweicloud/protocol';
+import { alicloudProtocol } from './alicloud/protocol';
 
 export const protocols: readonly Protocol[] = [
   awsProtocol,
-  huaweiProtocol,
-  alibabaProtocol,
+  huaweicloudProtocol,
+  alicloudProtocol,
 ];

@@ -66,8 +66,22 @@ export interface ProtocolContext {
 export type ServerErrorKind = 'throttling' | 'internal' | 'unavailable' | 'tooLarge';
 
 export interface Protocol {
-  /** Lower-case cloud name used in counters and fault targets: `aws`, `alibaba`, `huawei`. */
+  /**
+   * The cloud's name, as users pass it as `cloud` and as its folder is called: `aws`, `alicloud`, `huaweicloud`. The
+   * server counts requests as `<cloud>:<Operation>`; fault targets and the consistency control take it.
+   */
   readonly cloud: string;
+  /**
+   * Earlier names of this cloud (`alibaba`, `huawei`), still working: fault targets and the consistency control take
+   * them, and request counts are readable under them too (`alibaba:CreateKey` beside `alicloud:CreateKey`).
+   */
+  readonly aliases?: readonly string[];
+  /**
+   * The name the store keeps this cloud's keys under (`StoredKey.cloud`, the state file, consistency delays) and
+   * the request log shows; defaults to `cloud`. Alibaba and Huawei keep their earlier names there, so state files
+   * written before and scripts reading the log keep working.
+   */
+  readonly storeCloud?: string;
   /** True when this request belongs to this cloud (headers, path, query; `body` may be used when present). */
   matches(request: ProtocolRequest): boolean;
   /** The operation name for counters and faults, e.g. `CreateKey`; an unknown name is returned as sent. Must not throw. */
@@ -75,4 +89,20 @@ export interface Protocol {
   /** Serves the request. Thrown errors become `errorResponse('internal')` (the server never crashes). */
   handle(request: ProtocolRequest, context: ProtocolContext): Promise<ProtocolResponse> | ProtocolResponse;
   errorResponse(kind: ServerErrorKind, request: ProtocolRequest): ProtocolResponse;
+}
+
+/** Every name a protocol answers to: its cloud name first, then its earlier names. */
+export function namesOf(protocol: Protocol): readonly string[] {
+  return [protocol.cloud, ...(protocol.aliases ?? [])];
+}
+
+/** The name the store (and the request log, and the consistency delays) knows the protocol's cloud by. */
+export function storeCloudOf(protocol: Protocol): string {
+  return protocol.storeCloud ?? protocol.cloud;
+}
+
+/** Every name of the cloud that `name` names among `protocols` (store name, cloud name, earlier names); `[name]` when none. */
+export function cloudNames(protocols: readonly Protocol[], name: string): readonly string[] {
+  const protocol = protocols.find((p) => storeCloudOf(p) === name || namesOf(p).includes(name));
+  return protocol ? [...new Set([storeCloudOf(protocol), ...namesOf(protocol)])] : [name];
 }

@@ -10,7 +10,7 @@ import { render, replyFormat } from './wire-reply';
 import { ALIBABA_KMS_VERSION, isFormBody, readParams, regionOf } from './wire';
 import { authenticate } from './auth';
 import { authenticateAcs3, isAcs3 } from './auth-acs3';
-import { CLOUD, DEFAULT_REGION, OPERATIONS, type Call } from './operations';
+import { CLOUD, DEFAULT_REGION, OLD_CLOUD_NAME, OPERATIONS, STORE_CLOUD, type Call } from './operations';
 import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from '../types';
 
 /** The request's parameters; with signature V3, Action and Version come from the x-acs-* headers. */
@@ -27,8 +27,10 @@ function hostOf(request: ProtocolRequest, region: string): string {
   return String(request.headers.host ?? `kms.${region}.aliyuncs.com`);
 }
 
-export const alibabaProtocol: Protocol = {
+export const alicloudProtocol: Protocol = {
   cloud: CLOUD,
+  aliases: [OLD_CLOUD_NAME],
+  storeCloud: STORE_CLOUD,
 
   matches(request) {
     if (request.method !== 'GET' && request.method !== 'POST') return false;

@@ -11,7 +11,12 @@ import {
 } from './wire';
 import type { ProtocolContext } from '../types';
 
-export const CLOUD = 'huawei';
+/** The cloud's name, as users pass it as `cloud`: request counters `huaweicloud:<operation>`, fault targets. */
+export const CLOUD = 'huaweicloud';
+/** The emulator's earlier name for this cloud, still accepted everywhere a cloud is named and counted under too. */
+export const OLD_CLOUD_NAME = 'huawei';
+/** The store keeps this cloud's keys under its earlier name (key records, state files, consistency delays). */
+export const STORE_CLOUD = OLD_CLOUD_NAME;
 const KEY_SPECS = ['AES_256', 'SM4'];
 const DESCRIPTION_MAX = 255;
 const MAX_PLAINTEXT = 4096;
@@ -85,7 +90,7 @@ function createKey(project: string, body: Body, { store }: ProtocolContext): unk
   const description = optionalString(body, 'key_description') ?? '';
   if (description.length > DESCRIPTION_MAX) throw invalid('key_description', `at most ${DESCRIPTION_MAX} characters`);
   const key = store.createKey({
-    cloud: CLOUD,
+    cloud: STORE_CLOUD,
     namespace: project,
     origin,
     external: origin === 'external',
@@ -111,7 +116,7 @@ function listKeys(project: string, body: Body, { store }: ProtocolContext): unkn
   if (markerText !== '' && !/^\d+$/.test(markerText)) throw invalid('marker', 'the next_marker of the previous page');
   const state = optionalString(body, 'key_state');
   if (state !== undefined && state !== '' && !Object.values(STATE_CODE).includes(state) && state !== '1') throw invalid('key_state', '1 to 5');
-  const keys = store.listKeys(CLOUD, project).filter((k) => !state || STATE_CODE[k.state] === state);
+  const keys = store.listKeys(STORE_CLOUD, project).filter((k) => !state || STATE_CODE[k.state] === state);
   const start = markerText === '' ? 0 : Number(markerText);
   const page = keys.slice(start, start + limit);
   const truncated = start + limit < keys.length;
@@ -180,7 +185,7 @@ function decryptData(project: string, body: Body, context: ProtocolContext): unk
   const blob = Buffer.from(cipherText, 'base64');
   const keyId = keyIdOfCiphertext(blob);
   if (!keyId) throw invalid('cipher_text', 'base64 returned by encrypt-data');
-  const key = context.store.findKey(CLOUD, project, keyId);
+  const key = context.store.findKey(STORE_CLOUD, project, keyId);
   if (!key) throw notFound();
   const { material } = context.store.materialForUse(ref(project, key.id));
   const plain = decryptWithMaterial(key.id, material, blob, encryptionContext);
@@ -197,11 +202,11 @@ function getKey(project: string, body: Body, store: ProtocolContext['store'], de
   const keyId = body.key_id;
   if (keyId === undefined || keyId === null || keyId === '') throw missing('key_id');
   if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw invalidKeyId();
-  const key = described ? store.describeKey(CLOUD, project, keyId) : store.findKey(CLOUD, project, keyId);
+  const key = described ? store.describeKey(STORE_CLOUD, project, keyId) : store.findKey(STORE_CLOUD, project, keyId);
   if (!key) throw notFound();
   return key;
 }
 
 function ref(project: string, keyId: string) {
-  return { cloud: CLOUD, namespace: project, keyId };
+  return { cloud: STORE_CLOUD, namespace: project, keyId };
 }

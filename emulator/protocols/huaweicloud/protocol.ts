@@ -4,12 +4,14 @@
 import { isStoreError } from '../../store-errors';
 import { signatureProblem } from './auth';
 import { errorReply, fromStoreError, HuaweiError } from './errors';
-import { CLOUD, OPERATIONS } from './operations';
+import { CLOUD, OLD_CLOUD_NAME, OPERATIONS, STORE_CLOUD } from './operations';
 import { KEY_ID, ok, parseBody, PATH, projectOf } from './wire';
 import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from '../types';
 
-export const huaweiProtocol: Protocol = {
+export const huaweicloudProtocol: Protocol = {
   cloud: CLOUD,
+  aliases: [OLD_CLOUD_NAME],
+  storeCloud: STORE_CLOUD,
   matches: (request) => /^\/v1\.0\/[^/]+\/kms\//.test(request.path),
   operation: (request) => PATH.exec(request.path)?.[2] ?? 'unknown',
   async handle(request: ProtocolRequest, context: ProtocolContext): Promise<ProtocolResponse> {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../../emulator';
-import { huaweiProtocol } from '../../../../emulator/protocols/huaweicloud/protocol';
+import { huaweicloudProtocol as huaweiProtocol } from '../../../../emulator/protocols/huaweicloud/protocol';
 import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../core/wrapping';
 import { huaweiCall, rawCall } from '../../../support/huaweicloud-client';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes, createPublicKey } from 'node:crypto';
 import { startEmulator, type RunningEmulator } from '../../../../emulator';
-import { huaweiProtocol } from '../../../../emulator/protocols/huaweicloud/protocol';
+import { huaweicloudProtocol as huaweiProtocol } from '../../../../emulator/protocols/huaweicloud/protocol';
 import { forgetCreationListings, HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
 import { HuaweiKmsClient } from '../../../../provider/clouds/huaweicloud/client';
 import { huaweicloudProfile } from '../../../../provider/clouds/huaweicloud/profile';
