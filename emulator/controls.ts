@@ -1,11 +1,24 @@
 // The /_emulator/* control API (JSON over HTTP): clock, faults, eventual consistency, request counts, reset.
 // Documented in the README; every bad input gets a 400 naming the field and what is allowed.
 
-import { parseFaultRule } from './faults';
-import { jsonResponse, type ServerParts } from './server';
-import type { ProtocolRequest, ProtocolResponse } from './protocols/types';
+import type { EmulatorClock } from './clock';
+import { parseFaultRule, type Faults } from './faults';
+import { jsonResponse } from './http';
+import type { KeyStore } from './store';
+import { namesOf, storeCloudOf, type Protocol, type ProtocolRequest, type ProtocolResponse } from './protocols/types';
 
-export function handleControl(parts: ServerParts, request: ProtocolRequest): ProtocolResponse {
+/** What the controls reach: the emulator's parts (the server's ServerParts extends this). */
+export interface ControlParts {
+  store: KeyStore;
+  clock: EmulatorClock;
+  faults: Faults;
+  counts: Map<string, number>;
+  protocols: readonly Protocol[];
+  /** Saves the clock and the store to the state file (a no-op without one): see persistence.ts. */
+  persist: () => void;
+}
+
+export function handleControl(parts: ControlParts, request: ProtocolRequest): ProtocolResponse {
   const route = `${request.method} ${request.path.replace(/\/+$/, '')}`;
   try {
     switch (route) {
@@ -31,7 +44,7 @@ export function handleControl(parts: ServerParts, request: ProtocolRequest): Pro
         parts.store.consistency.clear();
         return jsonResponse(200, { delays: {} });
       case 'GET /_emulator/requests':
-        return jsonResponse(200, Object.fromEntries([...parts.counts.entries()].sort(([a], [b]) => a.localeCompare(b))));
+        return jsonResponse(200, Object.fromEntries(Object.entries(requestCounts(parts.counts, parts.protocols)).sort(([a], [b]) => a.localeCompare(b))));
       case 'DELETE /_emulator/requests':
         parts.counts.clear();
         return jsonResponse(200, {});
@@ -59,7 +72,7 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-function setClock(parts: ServerParts, value: unknown): ProtocolResponse {
+function setClock(parts: ControlParts, value: unknown): ProtocolResponse {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
   const v = value as Record<string, unknown>;
   const hasAdvance = v.advanceSeconds !== undefined;
@@ -74,18 +87,41 @@ function setClock(parts: ServerParts, value: unknown): ProtocolResponse {
     parts.clock.set(ms);
   }
   // The clock is part of the persisted state, so a moved clock survives a restart.
-  parts.store.onChange();
+  parts.persist();
   return jsonResponse(200, { now: parts.clock.nowIso() });
 }
 
-/** `{"cloud": "aws" | "alibaba" | "huawei" | "*", "delayMs": N}`: how long that cloud's describes lag behind changes. */
-function setConsistency(parts: ServerParts, value: unknown): ProtocolResponse {
+/**
+ * `{"cloud": "aws" | "alibaba" | "huawei" | "*", "delayMs": N}`: how long that cloud's describes lag behind changes. The
+ * delays are kept and listed under the store's names of the clouds (alibaba, huawei); `alicloud` and `huaweicloud` are
+ * taken for them.
+ */
+function setConsistency(parts: ControlParts, value: unknown): ProtocolResponse {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
   const v = value as Record<string, unknown>;
   for (const name of Object.keys(v)) if (name !== 'cloud' && name !== 'delayMs') throw new Error(`unknown field '${name}'; allowed: cloud, delayMs`);
-  const clouds = parts.protocols.map((p) => p.cloud);
-  if (typeof v.cloud !== 'string' || (v.cloud !== '*' && !clouds.includes(v.cloud))) throw new Error(`'cloud' must be one of ${[...clouds].sort().join(', ')}, *`);
+  const clouds = parts.protocols.map(storeCloudOf);
+  const named = typeof v.cloud === 'string' ? parts.protocols.find((p) => storeCloudOf(p) === v.cloud || namesOf(p).includes(v.cloud as string)) : undefined;
+  if (typeof v.cloud !== 'string' || (v.cloud !== '*' && !named)) {
+    const otherNames = parts.protocols.flatMap(namesOf).filter((name) => !clouds.includes(name));
+    throw new Error(`'cloud' must be one of ${[...clouds].sort().join(', ')}, *${otherNames.length ? ` (or ${otherNames.sort().join(', ')})` : ''}`);
+  }
   if (typeof v.delayMs !== 'number') throw new Error("'delayMs' must be an integer number of milliseconds (0 turns it off)");
-  for (const cloud of v.cloud === '*' ? clouds : [v.cloud]) parts.store.consistency.setDelay(cloud, v.delayMs);
+  for (const cloud of v.cloud === '*' || !named ? clouds : [storeCloudOf(named)]) parts.store.consistency.setDelay(cloud, v.delayMs);
   return jsonResponse(200, { delays: parts.store.consistency.list() });
+}
+
+/**
+ * The request counts by `<cloud>:<Operation>`, each also under the cloud's earlier names (`alibaba:CreateKey` beside
+ * `alicloud:CreateKey`), so readers of either name see the same figure.
+ */
+export function requestCounts(counts: ReadonlyMap<string, number>, protocols: readonly Protocol[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [counter, n] of counts) {
+    out[counter] = n;
+    const colon = counter.indexOf(':');
+    const protocol = protocols.find((p) => p.cloud === counter.slice(0, colon));
+    for (const alias of protocol?.aliases ?? []) out[`${alias}${counter.slice(colon)}`] = n;
+  }
+  return out;
 }

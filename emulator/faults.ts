@@ -81,6 +81,12 @@ export class Faults {
   private rules: FaultRule[] = [];
   private nextId = 1;
 
+  /**
+   * `namesOf`: every name of the cloud a request is decided for (the emulator passes its protocols' names: `alibaba`,
+   * `alicloud`), so a target may use any of them. Default: the name alone.
+   */
+  constructor(private readonly namesOf: (cloud: string) => readonly string[] = (cloud) => [cloud]) {}
+
   add(input: FaultRuleInput): FaultRule {
     const rule: FaultRule = { ...input, id: this.nextId++, seen: 0, recent: [] };
     this.rules.push(rule);
@@ -103,11 +109,12 @@ export class Faults {
     return this.rules.length !== before;
   }
 
-  /** Decides what happens to one request and consumes the counters it uses. */
+  /** Decides what happens to one request and consumes the counters it uses. A target may name the cloud by any of its names. */
   decide(cloud: string, operation: string): FaultDecision {
+    const names = this.namesOf(cloud);
     const decision: FaultDecision = { latencyMs: 0, throttle: false, reset: false, drop: false };
     for (const rule of this.rules) {
-      if (!targets(rule.target, cloud, operation)) continue;
+      if (!names.some((name) => targets(rule.target, name, operation))) continue;
       rule.seen += 1;
       if (rule.latencyMs) decision.latencyMs += rule.latencyMs;
       if (rule.throttleRate !== undefined && Math.floor(rule.seen * rule.throttleRate) > Math.floor((rule.seen - 1) * rule.throttleRate)) {

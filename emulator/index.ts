@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { EmulatorClock } from './clock';
 import type { Consistency } from './consistency';
 import { Faults } from './faults';
-import { loadState, saveState } from './persistence';
+import { statePersistence } from './persistence';
 import { protocols as defaultProtocols } from './protocols';
-import type { Protocol } from './protocols/types';
+import { cloudNames, type Protocol } from './protocols/types';
+import { requestCounts } from './controls';
 import { createEmulatorServer, DEFAULT_MAX_BODY_BYTES } from './server';
 import { KeyStore } from './store';
 
@@ -40,7 +41,7 @@ export interface RunningEmulator {
   faults: Faults;
   /** How long each cloud's describes lag behind changes (`consistency.setDelay('aws', 2000)`); off by default. */
   consistency: Consistency;
-  /** Request counts by `<cloud>:<Operation>`. */
+  /** Request counts by `<cloud>:<Operation>` (`aws`, `alicloud`, `huaweicloud`), also under the earlier names `alibaba`, `huawei`. */
   requestCounts(): Record<string, number>;
   close(): Promise<void>;
 }
@@ -50,19 +51,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const credentials = { accessKey: options.accessKey ?? 'test', secretKey: options.secretKey ?? 'test' };
   const clock = new EmulatorClock();
   const store = new KeyStore(clock);
-  const faults = new Faults();
+  const protocols = options.protocols ?? defaultProtocols;
+  const faults = new Faults((cloud) => cloudNames(protocols, cloud));
   const counts = new Map<string, number>();
   let closed = false;
 
+  // One save for the clock and the store (persistence.ts): after every change to the store, and when the clock is set
+  // through the controls. A stopped emulator saves nothing: a successor may own the state file already.
+  let persist = (): void => undefined;
   if (options.stateFile) {
-    const stateFile = options.stateFile;
-    const loaded = loadState(stateFile, credentials.secretKey);
-    if (loaded) {
-      clock.restoreOffset(loaded.clockOffsetMs);
-      store.restore(loaded.snapshot);
-    }
-    store.onChange = () => saveState(stateFile, { clockOffsetMs: clock.offset, snapshot: store.snapshot() }, credentials.secretKey);
-    store.onChange(); // the file exists (and is in the current format) from the start
+    const state = statePersistence(options.stateFile, credentials.secretKey, clock, store);
+    state.restore();
+    persist = () => {
+      if (!closed) state.persist();
+    };
+    store.onChange = persist;
+    persist(); // the file exists (and is in the current format) from the start
   }
 
   const server = createEmulatorServer({
@@ -70,11 +74,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock,
     faults,
     counts,
-    protocols: options.protocols ?? defaultProtocols,
+    protocols,
     credentials,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log: options.log ?? (() => undefined),
     closed: () => closed,
+    persist: () => persist(),
   });
   server.keepAliveTimeout = 5_000;
 
@@ -97,7 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock,
     faults,
     consistency: store.consistency,
-    requestCounts: () => Object.fromEntries(counts),
+    requestCounts: () => requestCounts(counts, protocols),
     close() {
       // A stopped emulator does no more work and writes no more state: a successor may own the state file already.
       closed = true;

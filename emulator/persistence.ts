@@ -7,7 +7,8 @@
 
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, existsSync, unlinkSync } from 'node:fs';
-import type { StoreSnapshot } from './store';
+import type { EmulatorClock } from './clock';
+import type { KeyStore, StoreSnapshot } from './store';
 
 const FORMAT = 'kms-emulator-state/1';
 
@@ -90,4 +91,26 @@ export function saveState(path: string, state: PersistedState, secretKey: string
     if (existsSync(tmp)) unlinkSync(tmp);
     throw error;
   }
+}
+
+/** The state file of one emulator: its clock and its store, loaded together and saved together. */
+export interface StatePersistence {
+  /** Puts the saved clock offset and keys (when the file exists and is not empty) into the clock and the store. */
+  restore(): void;
+  /** Saves the clock and the store in one atomic write: the one way the state file is written. */
+  persist(): void;
+}
+
+export function statePersistence(path: string, secretKey: string, clock: EmulatorClock, store: KeyStore): StatePersistence {
+  return {
+    restore() {
+      const loaded = loadState(path, secretKey);
+      if (!loaded) return;
+      clock.restoreOffset(loaded.clockOffsetMs);
+      store.restore(loaded.snapshot);
+    },
+    persist() {
+      saveState(path, { clockOffsetMs: clock.offset, snapshot: store.snapshot() }, secretKey);
+    },
+  };
 }

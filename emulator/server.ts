@@ -4,20 +4,14 @@
 // bodies, material or tokens).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { EmulatorClock } from './clock';
-import type { Faults } from './faults';
-import { handleControl } from './controls';
-import type { KeyStore } from './store';
-import type { Credentials, Protocol, ProtocolRequest, ProtocolResponse } from './protocols/types';
+import { handleControl, type ControlParts } from './controls';
+import { jsonResponse } from './http';
+import { NonceCache } from './protocols/nonces';
+import { storeCloudOf, type Credentials, type Protocol, type ProtocolContext, type ProtocolRequest, type ProtocolResponse } from './protocols/types';
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
-export interface ServerParts {
-  store: KeyStore;
-  clock: EmulatorClock;
-  faults: Faults;
-  counts: Map<string, number>;
-  protocols: readonly Protocol[];
+export interface ServerParts extends ControlParts {
   credentials: Credentials;
   maxBodyBytes: number;
   log: (line: string) => void;
@@ -26,8 +20,10 @@ export interface ServerParts {
 }
 
 export function createEmulatorServer(parts: ServerParts): Server {
+  // One context per emulator: what protocols keep between requests (used nonces) belongs to this emulator only.
+  const context: ProtocolContext = { store: parts.store, clock: parts.clock, credentials: parts.credentials, nonces: new NonceCache() };
   return createServer((req, res) => {
-    serve(parts, req, res).catch((error: unknown) => {
+    serve(parts, context, req, res).catch((error: unknown) => {
       // Only the error's name: messages from deep inside could quote inputs.
       parts.log(`emulator error ${error instanceof Error ? error.name : typeof error}`);
       if (!res.headersSent) send(res, { status: 500, body: '{"message":"internal error"}', headers: { 'content-type': 'application/json' } });
@@ -36,7 +32,7 @@ export function createEmulatorServer(parts: ServerParts): Server {
   });
 }
 
-async function serve(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(parts: ServerParts, context: ProtocolContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = process.hrtime.bigint();
   const { body, tooLarge } = await readBody(req, parts.maxBodyBytes);
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -63,19 +59,23 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
     return;
   }
   const operation = safeOperation(protocol, request);
+  // Counted under the cloud's name; readers see the count under its earlier names too (controls.ts requestCounts).
   const counter = `${protocol.cloud}:${operation}`;
   parts.counts.set(counter, (parts.counts.get(counter) ?? 0) + 1);
+  // The log line and the faults name the cloud as the store does (its earlier name for Alibaba and Huawei), as they
+  // always have; a fault target may use any of the cloud's names (Faults knows them).
+  const logName = storeCloudOf(protocol);
 
   let response: ProtocolResponse;
   let drop = false;
   if (tooLarge) {
     response = protocol.errorResponse('tooLarge', request);
   } else {
-    const decision = parts.faults.decide(protocol.cloud, operation);
+    const decision = parts.faults.decide(logName, operation);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.reset || parts.closed?.()) {
       // Lost on its way (or the emulator stopped meanwhile): nothing is done, the client never hears back.
-      parts.log(`${protocol.cloud} ${operation} - ${decision.reset ? 'reset' : 'abandoned'} ${elapsedMs(started)}ms`);
+      parts.log(`${logName} ${operation} - ${decision.reset ? 'reset' : 'abandoned'} ${elapsedMs(started)}ms`);
       req.socket.destroy();
       return;
     }
@@ -84,9 +84,9 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
     else if (decision.failStatus === 503) response = protocol.errorResponse('unavailable', request);
     else {
       try {
-        response = await protocol.handle(request, { store: parts.store, clock: parts.clock, credentials: parts.credentials });
+        response = await protocol.handle(request, context);
       } catch (error) {
-        parts.log(`${protocol.cloud} ${operation} handler error ${error instanceof Error ? error.name : typeof error}`);
+        parts.log(`${logName} ${operation} handler error ${error instanceof Error ? error.name : typeof error}`);
         response = protocol.errorResponse('internal', request);
       }
       drop = decision.drop;
@@ -95,13 +95,13 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
 
   if (drop) {
     // The work is done (and persisted); the client never hears back.
-    parts.log(`${protocol.cloud} ${operation} ${response.status} dropped ${elapsedMs(started)}ms`);
+    parts.log(`${logName} ${operation} ${response.status} dropped ${elapsedMs(started)}ms`);
     req.socket.destroy();
     return;
   }
   // A cloud's replies carry its clock in Date; clients (the AWS SDK, the provider) read the cloud's time from it.
   send(res, { ...response, headers: { ...(response.headers ?? {}), date: new Date(parts.clock.now()).toUTCString() } });
-  parts.log(`${protocol.cloud} ${operation} ${response.status} ${elapsedMs(started)}ms`);
+  parts.log(`${logName} ${operation} ${response.status} ${elapsedMs(started)}ms`);
 }
 
 function safeMatches(protocol: Protocol, request: ProtocolRequest): boolean {
@@ -136,10 +136,6 @@ function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; to
     req.on('end', () => resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }));
     req.on('error', reject);
   });
-}
-
-export function jsonResponse(status: number, value: unknown): ProtocolResponse {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
 function send(res: ServerResponse, response: ProtocolResponse): void {

@@ -10,7 +10,7 @@ import type { CreateKeyInput, ImportMaterialInput, KeyRef, StoredKey, StoreSnaps
 import { EmulatorClock } from './clock';
 import { Consistency } from './consistency';
 import { IMPORT_TOKEN_LIFETIME_MS, ImportTokens, type ImportTokenRecord } from './import-tokens';
-import { StoreError } from './store-errors';
+import { StoreError, type StoreErrorSubject } from './store-errors';
 import { generateWrappingKeyPair, unwrapKeyMaterial, validateKeyMaterial } from '../core/wrapping';
 import type { WrappingAlgorithm } from '../core/wrapping';
 
@@ -81,7 +81,7 @@ export class KeyStore {
 
   getKey(ref: KeyRef): StoredKey {
     const key = this.findKey(ref.cloud, ref.namespace, ref.keyId);
-    if (!key) throw new StoreError('NotFound', `Key '${ref.keyId}' does not exist`);
+    if (!key) throw new StoreError('NotFound', `Key '${ref.keyId}' does not exist`, { keyId: ref.keyId });
     return key;
   }
 
@@ -96,7 +96,7 @@ export class KeyStore {
   enableKey(ref: KeyRef): StoredKey {
     const key = this.getKey(ref);
     if (key.state === 'PendingImport' || key.state === 'PendingDeletion') {
-      throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`);
+      throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`, subjectOf(key));
     }
     return this.change(key, () => {
       key.state = 'Enabled';
@@ -106,7 +106,7 @@ export class KeyStore {
   disableKey(ref: KeyRef): StoredKey {
     const key = this.getKey(ref);
     if (key.state === 'PendingImport' || key.state === 'PendingDeletion') {
-      throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`);
+      throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`, subjectOf(key));
     }
     return this.change(key, () => {
       key.state = 'Disabled';
@@ -115,7 +115,7 @@ export class KeyStore {
 
   scheduleDeletion(ref: KeyRef, pendingWindowInDays: number): StoredKey {
     const key = this.getKey(ref);
-    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
+    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`, subjectOf(key));
     return this.change(key, () => {
       key.state = 'PendingDeletion';
       key.pendingWindowInDays = pendingWindowInDays;
@@ -126,7 +126,7 @@ export class KeyStore {
   /** Back to Disabled (or PendingImport when the key has no material), as the clouds do. */
   cancelDeletion(ref: KeyRef): StoredKey {
     const key = this.getKey(ref);
-    if (key.state !== 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is not pending deletion`);
+    if (key.state !== 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is not pending deletion`, subjectOf(key));
     return this.change(key, () => {
       key.state = key.hasMaterial ? 'Disabled' : 'PendingImport';
       key.deletionDate = undefined;
@@ -136,13 +136,13 @@ export class KeyStore {
 
   tagKey(ref: KeyRef, tags: Record<string, string>): StoredKey {
     const key = this.getKey(ref);
-    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
+    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`, subjectOf(key));
     return this.change(key, () => Object.assign(key.tags, tags));
   }
 
   untagKey(ref: KeyRef, tagKeys: string[]): StoredKey {
     const key = this.getKey(ref);
-    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
+    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`, subjectOf(key));
     return this.change(key, () => {
       for (const name of tagKeys) delete key.tags[name];
     });
@@ -165,7 +165,7 @@ export class KeyStore {
   ): { key: StoredKey; importToken: Buffer; publicKeyDer: Buffer; validTo: number } {
     const key = this.getKey(ref);
     this.requireExternal(key);
-    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
+    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`, subjectOf(key));
     const pair = generateWrappingKeyPair(wrappingKeySpec);
     const validTo = this.clock.now() + IMPORT_TOKEN_LIFETIME_MS;
     const importToken = this.tokens.issue(
@@ -185,38 +185,38 @@ export class KeyStore {
     this.requireExternal(key);
     const token: ImportTokenRecord | undefined = this.tokens.find(input.importToken);
     if (!token || token.cloud !== key.cloud || token.namespace !== key.namespace) {
-      throw new StoreError('InvalidImportToken', 'The import token is invalid');
+      throw new StoreError('InvalidImportToken', 'The import token is invalid', subjectOf(key));
     }
-    if (token.keyId !== key.id) throw new StoreError('InvalidImportToken', `The import token belongs to another key, not ${key.id}`);
-    if (this.clock.now() >= token.validTo) throw new StoreError('ExpiredImportToken', 'The import token has expired');
-    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
+    if (token.keyId !== key.id) throw new StoreError('ImportTokenForAnotherKey', `The import token belongs to another key, not ${key.id}`, subjectOf(key));
+    if (this.clock.now() >= token.validTo) throw new StoreError('ExpiredImportToken', 'The import token has expired', subjectOf(key));
+    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`, subjectOf(key));
     if (input.reimport === 'pending-import-only' && key.state !== 'PendingImport') {
-      throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}, not PendingImport`);
+      throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}, not PendingImport`, subjectOf(key));
     }
-    if (key.state === 'Disabled') throw new StoreError('InvalidState', `${keyArnOrId(key)} is Disabled`);
+    if (key.state === 'Disabled') throw new StoreError('InvalidState', `${keyArnOrId(key)} is Disabled`, subjectOf(key));
 
     let material: Buffer;
     try {
       material = unwrapKeyMaterial({ algorithm: token.algorithm, privateKey: token.privateKeyPem, wrapped: input.encryptedKeyMaterial });
     } catch {
-      throw new StoreError('InvalidCiphertext', 'The wrapped key material could not be decrypted with the wrapping key of this import token');
+      throw new StoreError('InvalidCiphertext', 'The wrapped key material could not be decrypted with the wrapping key of this import token', subjectOf(key));
     }
     try {
       validateKeyMaterial(key.keySpec, material);
     } catch (error) {
       // The wrapping module's messages name the field and what is allowed, never the bytes.
       const detail = error instanceof Error ? error.message : 'invalid';
-      throw new StoreError('InvalidMaterial', `The key material is not valid for key spec ${key.keySpec}: ${detail}`);
+      throw new StoreError('InvalidMaterial', `The key material is not valid for key spec ${key.keySpec}: ${detail}`, subjectOf(key));
     }
     const record = this.materials.get(key.id) ?? {};
     if (record.bound && !sameBytes(record.bound, material)) {
-      throw new StoreError('IncorrectKeyMaterial', `The key material is not the material previously imported into ${key.id}`);
+      throw new StoreError('IncorrectKeyMaterial', `The key material is not the material previously imported into ${key.id}`, subjectOf(key));
     }
     const id = materialId(key.id, material);
     if (input.expectedKeyMaterialId !== undefined && input.expectedKeyMaterialId !== id) {
-      throw new StoreError('IncorrectKeyMaterial', `The key material does not have KeyMaterialId ${input.expectedKeyMaterialId}`);
+      throw new StoreError('IncorrectKeyMaterial', `The key material does not have KeyMaterialId ${input.expectedKeyMaterialId}`, subjectOf(key));
     }
-    this.checkExpiry(input.expiresAt, input.maxExpiryDays);
+    this.checkExpiry(key, input.expiresAt, input.maxExpiryDays);
 
     return this.change(key, () => {
       this.materials.set(key.id, { current: material, bound: record.bound ?? material });
@@ -231,17 +231,17 @@ export class KeyStore {
   deleteMaterial(ref: KeyRef): StoredKey {
     const key = this.getKey(ref);
     this.requireExternal(key);
-    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
+    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`, subjectOf(key));
     return this.change(key, () => this.dropMaterial(key));
   }
 
   /** The key's material for a crypto operation: the key must be Enabled. Never leaves the emulator. */
   materialForUse(ref: KeyRef): { key: StoredKey; material: Buffer } {
     const key = this.getKey(ref);
-    if (key.state === 'Disabled') throw new StoreError('Disabled', `${keyArnOrId(key)} is disabled`);
-    if (key.state !== 'Enabled') throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`);
+    if (key.state === 'Disabled') throw new StoreError('Disabled', `${keyArnOrId(key)} is disabled`, subjectOf(key));
+    if (key.state !== 'Enabled') throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`, subjectOf(key));
     const material = this.materials.get(key.id)?.current;
-    if (!material) throw new StoreError('InvalidState', `${keyArnOrId(key)} has no key material`);
+    if (!material) throw new StoreError('InvalidState', `${keyArnOrId(key)} has no key material`, subjectOf(key));
     return { key, material };
   }
 
@@ -249,8 +249,8 @@ export class KeyStore {
 
   createAlias(cloud: string, namespace: string, name: string, keyRef: KeyRef): StoredAlias {
     const key = this.getKey(keyRef);
-    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`);
-    if (this.aliases.get(cloud, namespace, name)) throw new StoreError('AlreadyExists', `An alias with the name ${name} already exists`);
+    if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`, subjectOf(key));
+    if (this.aliases.get(cloud, namespace, name)) throw new StoreError('AlreadyExists', `An alias with the name ${name} already exists`, { aliasName: name, keyId: key.id });
     const now = this.clock.now();
     const alias: StoredAlias = { cloud, namespace, name, keyId: key.id, createdAt: now, updatedAt: now };
     this.consistency.beforeAliasChange(cloud, aliasSlot(cloud, namespace, name), undefined);
@@ -262,7 +262,7 @@ export class KeyStore {
 
   updateAlias(cloud: string, namespace: string, name: string, keyRef: KeyRef): StoredAlias {
     const alias = this.aliases.get(cloud, namespace, name);
-    if (!alias) throw new StoreError('NotFound', `Alias ${name} does not exist`);
+    if (!alias) throw new StoreError('AliasNotFound', `Alias ${name} does not exist`, { aliasName: name });
     const key = this.getKey(keyRef);
     this.consistency.beforeAliasChange(cloud, aliasSlot(cloud, namespace, name), alias);
     alias.keyId = key.id;
@@ -274,7 +274,7 @@ export class KeyStore {
 
   deleteAlias(cloud: string, namespace: string, name: string): void {
     const existing = this.aliases.get(cloud, namespace, name);
-    if (!existing) throw new StoreError('NotFound', `Alias ${name} does not exist`);
+    if (!existing) throw new StoreError('AliasNotFound', `Alias ${name} does not exist`, { aliasName: name });
     this.consistency.beforeAliasChange(cloud, aliasSlot(cloud, namespace, name), existing);
     this.aliases.delete(cloud, namespace, name);
     this.consistency.afterAliasChange(cloud, aliasSlot(cloud, namespace, name), undefined);
@@ -393,18 +393,18 @@ export class KeyStore {
 
   private requireExternal(key: StoredKey): void {
     if (!key.external) {
-      throw new StoreError('UnsupportedOperation', `${key.id} does not take imported key material (origin ${key.origin})`);
+      throw new StoreError('UnsupportedOperation', `${key.id} does not take imported key material (origin ${key.origin})`, subjectOf(key));
     }
   }
 
-  private checkExpiry(expiresAt: number | undefined, maxExpiryDays: number | undefined): void {
+  private checkExpiry(key: StoredKey, expiresAt: number | undefined, maxExpiryDays: number | undefined): void {
     if (expiresAt === undefined) return;
     const now = this.clock.now();
     if (!Number.isFinite(expiresAt) || expiresAt <= now) {
-      throw new StoreError('InvalidExpiry', 'The expiration time of the key material must be in the future');
+      throw new StoreError('InvalidExpiry', 'The expiration time of the key material must be in the future', subjectOf(key));
     }
     if (maxExpiryDays !== undefined && expiresAt > now + maxExpiryDays * DAY_MS) {
-      throw new StoreError('InvalidExpiry', `The expiration time of the key material must be at most ${maxExpiryDays} days from now`);
+      throw new StoreError('InvalidExpiry', `The expiration time of the key material must be at most ${maxExpiryDays} days from now`, subjectOf(key));
     }
   }
 
@@ -450,4 +450,9 @@ function aliasSlot(cloud: string, namespace: string, name: string): string {
 
 function keyArnOrId(key: StoredKey): string {
   return `Key '${key.id}'`;
+}
+
+/** The key a refusal concerns and its state at that moment (StoreError's keyId and keyState). */
+function subjectOf(key: StoredKey): StoreErrorSubject {
+  return { keyId: key.id, keyState: key.state };
 }

@@ -1,12 +1,12 @@
 // Every cloud protocol the emulator serves, tried in this order. Add yours with one line.
 
 import type { Protocol } from './types';
-import { awsProtocol } from './aws';
-import { huaweiProtocol } from './huawei';
-import { alibabaProtocol } from './alibaba';
+import { awsProtocol } from './aws/protocol';
+import { huaweicloudProtocol } from './huaweicloud/protocol';
+import { alicloudProtocol } from './alicloud/protocol';
 
 export const protocols: readonly Protocol[] = [
   awsProtocol,
-  huaweiProtocol,
-  alibabaProtocol,
+  huaweicloudProtocol,
+  alicloudProtocol,
 ];

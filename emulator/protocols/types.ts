@@ -1,8 +1,10 @@
 // The contract between the emulator's one HTTP server and each cloud's protocol module.
 //
 // How to add a cloud (Alibaba, Huawei, ...):
-//   1. Write emulator/protocols/<cloud>.ts exporting a `Protocol` object (stateless: everything it
-//      needs arrives in `ProtocolContext`).
+//   1. Write emulator/protocols/<cloud>/ with the same files as the others — protocol.ts (the `Protocol` object:
+//      recognises, authenticates, routes), operations.ts (the operations on the store), wire.ts (requests and
+//      replies), auth.ts (the signature), errors.ts (the cloud's error codes and envelopes). The module is
+//      stateless: everything it needs, per-emulator state included, arrives in `ProtocolContext`.
 //   2. Add it to the list in emulator/protocols/index.ts (one line).
 // The server does the rest: body reading and size cap, request counting as `<cloud>:<operation>`,
 // faults (latency, throttling, fail-next-N, dropped replies) and the one-line request log.
@@ -16,6 +18,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatorClock } from '../clock';
 import type { KeyStore } from '../store';
+import type { NonceCache } from './nonces';
 
 export interface ProtocolRequest {
   /** Upper-case HTTP method. */
@@ -49,6 +52,8 @@ export interface ProtocolContext {
   readonly clock: EmulatorClock;
   /** The one access key / secret every cloud's signature is checked against. */
   readonly credentials: Credentials;
+  /** Signature nonces already used at this emulator (Alibaba refuses a SignatureNonce twice). */
+  readonly nonces: NonceCache;
 }
 
 /**
@@ -61,8 +66,22 @@ export interface ProtocolContext {
 export type ServerErrorKind = 'throttling' | 'internal' | 'unavailable' | 'tooLarge';
 
 export interface Protocol {
-  /** Lower-case cloud name used in counters and fault targets: `aws`, `alibaba`, `huawei`. */
+  /**
+   * The cloud's name, as users pass it as `cloud` and as its folder is called: `aws`, `alicloud`, `huaweicloud`. The
+   * server counts requests as `<cloud>:<Operation>`; fault targets and the consistency control take it.
+   */
   readonly cloud: string;
+  /**
+   * Earlier names of this cloud (`alibaba`, `huawei`), still working: fault targets and the consistency control take
+   * them, and request counts are readable under them too (`alibaba:CreateKey` beside `alicloud:CreateKey`).
+   */
+  readonly aliases?: readonly string[];
+  /**
+   * The name the store keeps this cloud's keys under (`StoredKey.cloud`, the state file, consistency delays) and
+   * the request log shows; defaults to `cloud`. Alibaba and Huawei keep their earlier names there, so state files
+   * written before and scripts reading the log keep working.
+   */
+  readonly storeCloud?: string;
   /** True when this request belongs to this cloud (headers, path, query; `body` may be used when present). */
   matches(request: ProtocolRequest): boolean;
   /** The operation name for counters and faults, e.g. `CreateKey`; an unknown name is returned as sent. Must not throw. */
@@ -70,4 +89,20 @@ export interface Protocol {
   /** Serves the request. Thrown errors become `errorResponse('internal')` (the server never crashes). */
   handle(request: ProtocolRequest, context: ProtocolContext): Promise<ProtocolResponse> | ProtocolResponse;
   errorResponse(kind: ServerErrorKind, request: ProtocolRequest): ProtocolResponse;
+}
+
+/** Every name a protocol answers to: its cloud name first, then its earlier names. */
+export function namesOf(protocol: Protocol): readonly string[] {
+  return [protocol.cloud, ...(protocol.aliases ?? [])];
+}
+
+/** The name the store (and the request log, and the consistency delays) knows the protocol's cloud by. */
+export function storeCloudOf(protocol: Protocol): string {
+  return protocol.storeCloud ?? protocol.cloud;
+}
+
+/** Every name of the cloud that `name` names among `protocols` (store name, cloud name, earlier names); `[name]` when none. */
+export function cloudNames(protocols: readonly Protocol[], name: string): readonly string[] {
+  const protocol = protocols.find((p) => storeCloudOf(p) === name || namesOf(p).includes(name));
+  return protocol ? [...new Set([storeCloudOf(protocol), ...namesOf(protocol)])] : [name];
 }

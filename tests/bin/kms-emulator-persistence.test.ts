@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { wrapKeyMaterial } from '../../core/wrapping';
 import { control } from '../support/emulator';
-import { kmsClient } from '../emulator/aws-helpers';
+import { kmsClient } from '../support/aws-client';
 
 const CLI = join(__dirname, '..', '..', 'bin', 'kms-emulator.ts');
 

@@ -19,9 +19,9 @@ import { Consistency } from '../../emulator/consistency';
 import { loadState } from '../../emulator/persistence';
 import { wrapKeyMaterial } from '../../core/wrapping';
 import { control, useEmulator } from '../support/emulator';
-import { sdkClient, sdkFailure } from './alibaba-client';
-import { expectAwsError, kmsClient } from './aws-helpers';
-import { huaweiCall } from './huawei-client';
+import { sdkClient, sdkFailure } from '../support/alicloud-client';
+import { expectAwsError, kmsClient } from '../support/aws-client';
+import { huaweiCall } from '../support/huaweicloud-client';
 
 const DELAY = 300;
 const PROJECT = '0123456789abcdef0123456789abcdef';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { CreateKeyCommand, DescribeKeyCommand, ListKeysCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { useEmulator, control } from '../support/emulator';
-import { expectAwsError, kmsClient } from './aws-helpers';
+import { expectAwsError, kmsClient } from '../support/aws-client';
 
 describe('emulator: fault switches, request counts and reset', () => {
   const emu = useEmulator();

@@ -105,4 +105,35 @@ describe('emulator / key store (cloud-neutral rules)', () => {
     assert.deepEqual(restored.materialForUse(ref).material, material);
     assert.throws(() => unsealState(text, 'wrong', 'memory'), /another --secret-key/);
   });
+
+  it('a refusal names its subject: the key id and its state when refused, the alias, and a distinct kind for each case', () => {
+    const { store, clock, ref } = storeWithKey();
+    const missing = expectStoreError(() => store.getKey({ ...ref, keyId: 'no-such-key' }), 'NotFound');
+    assert.deepEqual([missing.keyId, missing.keyState], ['no-such-key', undefined]);
+    const pending = expectStoreError(() => store.enableKey(ref), 'InvalidState');
+    assert.deepEqual([pending.keyId, pending.keyState], [ref.keyId, 'PendingImport']);
+    const other = store.createKey({ cloud: 'test', namespace: 'ns', origin: 'external', external: true, keySpec: 'AES_256', keyUsage: 'ENCRYPT_DECRYPT' });
+    const foreign = store.createImportParameters({ ...ref, keyId: other.id }, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    const material = randomBytes(32);
+    const wrapped = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: foreign.publicKeyDer, material });
+    const stolen = expectStoreError(
+      () => store.importMaterial(ref, { importToken: foreign.importToken, encryptedKeyMaterial: wrapped, reimport: 'in-place' }),
+      'ImportTokenForAnotherKey',
+    );
+    assert.deepEqual([stolen.keyId, stolen.keyState], [ref.keyId, 'PendingImport']);
+    const own = store.createImportParameters(ref, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    clock.advance(25 * 3600);
+    const expired = expectStoreError(
+      () => store.importMaterial(ref, { importToken: own.importToken, encryptedKeyMaterial: wrapped, reimport: 'in-place' }),
+      'ExpiredImportToken',
+    );
+    assert.equal(expired.keyId, ref.keyId);
+    expectStoreError(() => store.importMaterial(ref, { importToken: randomBytes(40), encryptedKeyMaterial: wrapped, reimport: 'in-place' }), 'InvalidImportToken');
+    importWith(store, ref, material);
+    store.disableKey(ref);
+    const disabled = expectStoreError(() => store.materialForUse(ref), 'Disabled');
+    assert.deepEqual([disabled.keyId, disabled.keyState], [ref.keyId, 'Disabled']);
+    const noAlias = expectStoreError(() => store.deleteAlias('test', 'ns', 'alias/none'), 'AliasNotFound');
+    assert.equal(noAlias.aliasName, 'alias/none');
+  });
 });

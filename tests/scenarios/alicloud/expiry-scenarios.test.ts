@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as $Kms from '@alicloud/kms20160120';
 import { decryptWithMaterial } from '../../../emulator/key-crypto';
 import { transcript, type RunResult } from '../../../harness';
-import { sdkClient } from '../../emulator/alibaba-client';
+import { sdkClient } from '../../support/alicloud-client';
 import { forEachEngine } from '../../support/engines';
 import { changeOps, failedRun } from '../../support/scenario';
 import { useAlicloudScenario } from './alicloud-scenario';

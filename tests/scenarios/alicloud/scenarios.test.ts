@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as $Kms from '@alicloud/kms20160120';
 import { decryptWithMaterial } from '../../../emulator/key-crypto';
 import { transcript } from '../../../harness';
-import { sdkClient } from '../../emulator/alibaba-client';
+import { sdkClient } from '../../support/alicloud-client';
 import { forEachEngine } from '../../support/engines';
 import { upAfterInterruptedCreate } from '../../support/interrupt';
 import { failedRun, materialSeenIn, ops } from '../../support/scenario';

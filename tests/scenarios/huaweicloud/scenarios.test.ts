@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { transcript, type RunResult } from '../../../harness';
-import { huaweiCall } from '../../emulator/huawei-client';
+import { huaweiCall } from '../../support/huaweicloud-client';
 import { forEachEngine } from '../../support/engines';
 import { upAfterInterruptedCreate } from '../../support/interrupt';
 import { failedRun, materialSeenIn, namespacedConfig, ops, useScenario } from '../../support/scenario';

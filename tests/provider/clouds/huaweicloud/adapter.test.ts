@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes, createPublicKey } from 'node:crypto';
 import { startEmulator, type RunningEmulator } from '../../../../emulator';
-import { huaweiProtocol } from '../../../../emulator/protocols/huawei';
+import { huaweicloudProtocol as huaweiProtocol } from '../../../../emulator/protocols/huaweicloud/protocol';
 import { forgetCreationListings, HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
 import { HuaweiKmsClient } from '../../../../provider/clouds/huaweicloud/client';
 import { huaweicloudProfile } from '../../../../provider/clouds/huaweicloud/profile';
 import { ImportedKeyError } from '../../../../core/errors';
 import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../core/wrapping';
-import { huaweiCall } from '../../../emulator/huawei-client';
+import { huaweiCall } from '../../../support/huaweicloud-client';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 

@@ -3,7 +3,7 @@
 // own clock.
 import { strict as assert } from 'node:assert';
 import { startEmulator, type RunningEmulator } from '../../../../emulator';
-import { huaweiProtocol } from '../../../../emulator/protocols/huawei';
+import { huaweicloudProtocol as huaweiProtocol } from '../../../../emulator/protocols/huaweicloud/protocol';
 import { HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
 import { HuaweiKmsClient, type ClientOptions } from '../../../../provider/clouds/huaweicloud/client';
 import { KEY_ALIAS_PATTERN } from '../../../../provider/clouds/huaweicloud/profile';

@@ -1,7 +1,7 @@
 // Alibaba's reply formats: JSON (what SDKs ask for with Format=JSON), or XML when a client sends
 // Format=XML — success under <ActionResponse>, errors under <Error>, arrays as repeated elements.
 
-import type { ProtocolResponse } from './types';
+import type { ProtocolResponse } from '../types';
 
 export type ReplyFormat = 'JSON' | 'XML';
 

@@ -1,11 +1,11 @@
 // The AWS operations that prove which material a key holds: Encrypt/Decrypt (symmetric AES-GCM
 // blobs that name their key, or RSA-OAEP), GenerateMac/VerifyMac (HMAC) and GetPublicKey.
 
-import type { StoredKey } from '../store';
-import { decryptWithMaterial, encryptWithMaterial, hmac, hmacMatches, keyIdOfCiphertext, publicKeyOfPrivate, rsaOaepDecrypt, rsaOaepEncrypt, type HmacHash } from '../key-crypto';
-import { AwsError } from './aws-errors';
-import { optEnum, optString, optStringList, optStringMap, reqBlob, reqEnum, type Json } from './aws-input';
-import { AWS_CLOUD, MAC_ALGORITHM_BY_SPEC, encryptionAlgorithms, keyArn, keyById, refOf, resolveKey, signingAlgorithms, type AwsCall } from './aws-keys';
+import type { StoredKey } from '../../store';
+import { decryptWithMaterial, encryptWithMaterial, hmac, hmacMatches, keyIdOfCiphertext, publicKeyOfPrivate, rsaOaepDecrypt, rsaOaepEncrypt, type HmacHash } from '../../key-crypto';
+import { AwsError } from './errors';
+import { optEnum, optString, optStringList, optStringMap, reqBlob, reqEnum, type Json } from './wire';
+import { AWS_CLOUD, MAC_ALGORITHM_BY_SPEC, encryptionAlgorithms, keyArn, keyById, refOf, resolveKey, signingAlgorithms, type AwsCall } from './keys';
 
 export function encrypt(body: Json, call: AwsCall): Json {
   const key = keyById(body, call, true);

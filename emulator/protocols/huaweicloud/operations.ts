@@ -1,30 +1,25 @@
-// Huawei Cloud KMS (v1.0) on the emulator: POST /v1.0/{project_id}/kms/<operation> with a JSON body, signed with
-// SDK-HMAC-SHA256. Keys are kept per project id (any id works). The shared store enforces the key rules; this
-// module translates the wire format: snake_case fields and their patterns, states "1".."5", times as strings of
-// milliseconds, `{}` on success, Huawei's error codes.
-import { createHash, randomBytes } from 'node:crypto';
-import { decryptWithMaterial, encryptWithMaterial, keyIdOfCiphertext } from '../key-crypto';
-import { isStoreError } from '../store-errors';
-import type { StoredKey } from '../store';
-import type { WrappingAlgorithm } from '../../core/wrapping';
-import { signatureProblem } from './huawei-auth';
-import { errorReply, fromStoreError, HuaweiError, invalid, invalidKeyId, missing, notFound } from './huawei-errors';
-import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from './types';
+// Huawei Cloud KMS operations on the shared store: Huawei's fields in (wire.ts), Huawei's JSON out. Keys are kept
+// per project id (any id works); the store enforces the key rules.
+import { randomBytes } from 'node:crypto';
+import { decryptWithMaterial, encryptWithMaterial, keyIdOfCiphertext } from '../../key-crypto';
+import type { StoredKey } from '../../store';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
+import { HuaweiError, invalid, invalidKeyId, missing, notFound } from './errors';
+import {
+  checkSequence, contextField, domainId, IMPORT_TOKEN, KEY_ALIAS, KEY_ID, keyInfo, optionalString, RSA_WRAPPED, SM2_WRAPPED, STATE_CODE,
+  stringField, type Body,
+} from './wire';
+import type { ProtocolContext } from '../types';
 
-const CLOUD = 'huawei';
-const PATH = /^\/v1\.0\/([^/]+)\/kms\/([a-z-]+)\/?$/;
-const KEY_ID = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/;
-const KEY_ALIAS = /^[a-zA-Z0-9:/_-]{1,255}$/;
-const IMPORT_TOKEN = /^[0-9a-zA-Z+/=]{200,6144}$/;
-/** Huawei's published pattern, for RSA-2048 wrapping (256 bytes). */
-const RSA_WRAPPED = /^[0-9a-zA-Z+/=]{344,360}$/;
-/** SM2_ENCRYPT ciphertexts of 16-32 bytes are shorter; Huawei publishes no pattern for them, this range is ours. */
-const SM2_WRAPPED = /^[0-9a-zA-Z+/=]{150,300}$/;
+/** The cloud's name, as users pass it as `cloud`: request counters `huaweicloud:<operation>`, fault targets. */
+export const CLOUD = 'huaweicloud';
+/** The emulator's earlier name for this cloud, still accepted everywhere a cloud is named and counted under too. */
+export const OLD_CLOUD_NAME = 'huawei';
+/** The store keeps this cloud's keys under its earlier name (key records, state files, consistency delays). */
+export const STORE_CLOUD = OLD_CLOUD_NAME;
 const KEY_SPECS = ['AES_256', 'SM4'];
 const DESCRIPTION_MAX = 255;
 const MAX_PLAINTEXT = 4096;
-
-const STATE_CODE: Record<StoredKey['state'], string> = { Enabled: '2', Disabled: '3', PendingDeletion: '4', PendingImport: '5' };
 
 const WRAPPING: Record<string, { algorithm: WrappingAlgorithm; spec: 'RSA_2048' | 'SM2' }> = {
   RSAES_OAEP_SHA_256: { algorithm: 'RSAES_OAEP_SHA_256', spec: 'RSA_2048' },
@@ -33,10 +28,9 @@ const WRAPPING: Record<string, { algorithm: WrappingAlgorithm; spec: 'RSA_2048' 
   SM2_ENCRYPT: { algorithm: 'SM2PKE', spec: 'SM2' },
 };
 
-type Body = Record<string, unknown>;
 type Handler = (project: string, body: Body, context: ProtocolContext) => unknown;
 
-const OPERATIONS: Record<string, Handler> = {
+export const OPERATIONS: Record<string, Handler> = {
   'create-key': createKey,
   // As a describe sees it: a change may still be on its way (emulator/consistency.ts).
   'describe-key': (project, body, { store }) => ({ key_info: keyInfo(getKey(project, body, store, true)) }),
@@ -84,45 +78,6 @@ const OPERATIONS: Record<string, Handler> = {
   'decrypt-data': decryptData,
 };
 
-export const huaweiProtocol: Protocol = {
-  cloud: CLOUD,
-  matches: (request) => /^\/v1\.0\/[^/]+\/kms\//.test(request.path),
-  operation: (request) => PATH.exec(request.path)?.[2] ?? 'unknown',
-  async handle(request: ProtocolRequest, context: ProtocolContext): Promise<ProtocolResponse> {
-    const match = PATH.exec(request.path);
-    const operation = match?.[2] ?? '';
-    let keyState: StoredKey['state'] | undefined;
-    try {
-      const problem = signatureProblem(request, context.credentials);
-      if (problem) throw new HuaweiError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${problem}`, true);
-      const handler = match && request.method === 'POST' ? OPERATIONS[operation] : undefined;
-      if (!handler) throw new HuaweiError(404, 'KMS.0201', 'Invalid request URL.');
-      const project = projectOf(match![1]);
-      const body = parseBody(request.body);
-      keyState = currentState(project, body, context);
-      return ok(handler(project, body, context));
-    } catch (error) {
-      if (error instanceof HuaweiError) return errorReply(error);
-      if (isStoreError(error)) return errorReply(fromStoreError(error, operation, keyState));
-      throw error;
-    }
-  },
-  errorResponse(kind: ServerErrorKind): ProtocolResponse {
-    switch (kind) {
-      case 'throttling':
-        return errorReply(new HuaweiError(429, 'APIGW.0308', 'The throttling threshold has been reached.', true));
-      case 'tooLarge':
-        return errorReply(new HuaweiError(400, 'KMS.0203', 'Request message too long.'));
-      case 'unavailable':
-        return errorReply(new HuaweiError(503, 'KMS.0105', 'The service is temporarily unavailable. Try again later.'));
-      default:
-        return errorReply(new HuaweiError(500, 'KMS.0105', 'A system exception occurred. Contact technical support.'));
-    }
-  },
-};
-
-// ---- operations ------------------------------------------------------------------------------
-
 function createKey(project: string, body: Body, { store }: ProtocolContext): unknown {
   const alias = stringField(body, 'key_alias', KEY_ALIAS);
   if (/\/default$/.test(alias)) throw new HuaweiError(400, 'KMS.1101', 'Invalid key_alias: aliases ending in /default are reserved.');
@@ -135,7 +90,7 @@ function createKey(project: string, body: Body, { store }: ProtocolContext): unk
   const description = optionalString(body, 'key_description') ?? '';
   if (description.length > DESCRIPTION_MAX) throw invalid('key_description', `at most ${DESCRIPTION_MAX} characters`);
   const key = store.createKey({
-    cloud: CLOUD,
+    cloud: STORE_CLOUD,
     namespace: project,
     origin,
     external: origin === 'external',
@@ -161,7 +116,7 @@ function listKeys(project: string, body: Body, { store }: ProtocolContext): unkn
   if (markerText !== '' && !/^\d+$/.test(markerText)) throw invalid('marker', 'the next_marker of the previous page');
   const state = optionalString(body, 'key_state');
   if (state !== undefined && state !== '' && !Object.values(STATE_CODE).includes(state) && state !== '1') throw invalid('key_state', '1 to 5');
-  const keys = store.listKeys(CLOUD, project).filter((k) => !state || STATE_CODE[k.state] === state);
+  const keys = store.listKeys(STORE_CLOUD, project).filter((k) => !state || STATE_CODE[k.state] === state);
   const start = markerText === '' ? 0 : Number(markerText);
   const page = keys.slice(start, start + limit);
   const truncated = start + limit < keys.length;
@@ -230,112 +185,28 @@ function decryptData(project: string, body: Body, context: ProtocolContext): unk
   const blob = Buffer.from(cipherText, 'base64');
   const keyId = keyIdOfCiphertext(blob);
   if (!keyId) throw invalid('cipher_text', 'base64 returned by encrypt-data');
-  const key = context.store.findKey(CLOUD, project, keyId);
+  const key = context.store.findKey(STORE_CLOUD, project, keyId);
   if (!key) throw notFound();
   const { material } = context.store.materialForUse(ref(project, key.id));
   const plain = decryptWithMaterial(key.id, material, blob, encryptionContext);
   return { key_id: key.id, plain_text: plain.toString('utf8'), plain_text_base64: plain.toString('base64') };
 }
 
-function contextField(body: Body): Record<string, string> | undefined {
-  const value = body.encryption_context;
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
-    throw new HuaweiError(400, 'KMS.0208', 'Invalid value of value encryption_context.');
-  }
-  return value as Record<string, string>;
-}
 
-// ---- wire helpers ----------------------------------------------------------------------------
 
-function ok(value: unknown): ProtocolResponse {
-  return { status: 200, headers: { 'content-type': 'application/json;charset=UTF-8' }, body: JSON.stringify(value ?? {}) };
-}
 
-function parseBody(raw: Buffer): Body {
-  let parsed: unknown;
-  try {
-    parsed = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new HuaweiError(400, 'KMS.0202', 'Invalid JSON format of the request message.');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new HuaweiError(400, 'KMS.0202', 'Invalid JSON format of the request message.');
-  }
-  return parsed as Body;
-}
 
-function stringField(body: Body, field: string, pattern: RegExp, allowed = `a string matching ${pattern.source}`): string {
-  const value = body[field];
-  if (value === undefined || value === null || value === '') throw missing(field);
-  if (typeof value !== 'string' || !pattern.test(value)) throw invalid(field, allowed);
-  return value;
-}
 
-function optionalString(body: Body, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalid(field, 'a string');
-  return value;
-}
-
-function checkSequence(body: Body): void {
-  const sequence = body.sequence;
-  if (sequence !== undefined && (typeof sequence !== 'string' || sequence.length !== 36)) {
-    throw new HuaweiError(400, 'KMS.0206', 'Invalid sequence number.');
-  }
-}
 
 function getKey(project: string, body: Body, store: ProtocolContext['store'], described = false): StoredKey {
   const keyId = body.key_id;
   if (keyId === undefined || keyId === null || keyId === '') throw missing('key_id');
   if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw invalidKeyId();
-  const key = described ? store.describeKey(CLOUD, project, keyId) : store.findKey(CLOUD, project, keyId);
+  const key = described ? store.describeKey(STORE_CLOUD, project, keyId) : store.findKey(STORE_CLOUD, project, keyId);
   if (!key) throw notFound();
   return key;
 }
 
-/** The key's state before the operation, so a store refusal can be named after it (KMS.0209, KMS.0210...). */
-function currentState(project: string, body: Body, { store }: ProtocolContext): StoredKey['state'] | undefined {
-  const keyId = body.key_id;
-  return typeof keyId === 'string' && KEY_ID.test(keyId) ? store.findKey(CLOUD, project, keyId)?.state : undefined;
-}
-
-function keyInfo(key: StoredKey): Record<string, string> {
-  return {
-    key_id: key.id,
-    domain_id: domainId(key.namespace),
-    key_alias: String(key.attributes.key_alias ?? ''),
-    realm: '',
-    key_description: key.description,
-    creation_date: String(key.createdAt),
-    scheduled_deletion_date: key.deletionDate !== undefined ? String(key.deletionDate) : '',
-    key_state: STATE_CODE[key.state],
-    default_key_flag: '0',
-    key_type: '1',
-    expiration_time: key.materialExpiresAt !== undefined ? String(key.materialExpiresAt) : '',
-    origin: key.origin,
-    key_spec: key.keySpec,
-    key_usage: key.keyUsage,
-    key_rotation_enabled: 'false',
-    sys_enterprise_project_id: '0',
-  };
-}
-
-/** The project id from the path; a malformed %-escape is a bad URL, not a server fault. */
-function projectOf(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HuaweiError(404, 'KMS.0201', 'Invalid request URL.');
-  }
-}
-
 function ref(project: string, keyId: string) {
-  return { cloud: CLOUD, namespace: project, keyId };
-}
-
-/** A stable, made-up account (domain) id per project, so replies look like Huawei's. */
-function domainId(project: string): string {
-  return createHash('sha256').update(`domain:${project}`).digest('hex').slice(0, 32);
+  return { cloud: STORE_CLOUD, namespace: project, keyId };
 }

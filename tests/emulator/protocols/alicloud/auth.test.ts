@@ -3,9 +3,9 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { computeSignature, percentEncode, signatureMatches, stringToSign } from '../../emulator/protocols/alibaba-signature';
-import { acs3Signature, canonicalRequest, parseAuthorization } from '../../emulator/protocols/alibaba-acs3';
-import type { ProtocolRequest } from '../../emulator/protocols/types';
+import { computeSignature, percentEncode, signatureMatches, stringToSign } from '../../../../emulator/protocols/alicloud/auth';
+import { acs3Signature, canonicalRequest, parseAuthorization } from '../../../../emulator/protocols/alicloud/auth-acs3';
+import type { ProtocolRequest } from '../../../../emulator/protocols/types';
 
 // Alibaba's documented worked example (API signature mechanism, ECS DescribeRegions, testid/testsecret).
 const PUBLISHED = {
@@ -22,7 +22,7 @@ const KMS_PARAMS: Record<string, string> = {
   SignatureVersion: '1.0', SignatureNonce: 'nonce-1', Timestamp: '2026-01-01T00:00:00Z', KeyId: "key (a)*'!~ é+/=",
 };
 
-describe('emulator/protocols/alibaba-signature', () => {
+describe('emulator/protocols/alicloud/auth', () => {
   it('reproduces the signature of Alibaba\'s published example', () => {
     assert.equal(computeSignature('GET', PUBLISHED.params, 'testsecret'), PUBLISHED.signature);
   });

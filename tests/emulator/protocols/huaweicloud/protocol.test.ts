@@ -3,10 +3,10 @@ import { createDecipheriv, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import { huaweiProtocol } from '../../emulator/protocols/huawei';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../../core/wrapping';
-import { huaweiCall, rawCall } from './huawei-client';
+import { startEmulator, type RunningEmulator } from '../../../../emulator';
+import { huaweicloudProtocol as huaweiProtocol } from '../../../../emulator/protocols/huaweicloud/protocol';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../core/wrapping';
+import { huaweiCall, rawCall } from '../../../support/huaweicloud-client';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 const OTHER_PROJECT = 'fedcba9876543210fedcba9876543210';

@@ -10,9 +10,9 @@ import {
   ListResourceTagsCommand, TagResourceCommand, VerifyMacCommand, DeleteImportedKeyMaterialCommand, EnableKeyCommand,
   DisableKeyCommand, ScheduleKeyDeletionCommand, CancelKeyDeletionCommand, type KMSClient, type WrappingKeySpec, type AlgorithmSpec,
 } from '@aws-sdk/client-kms';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../../core/wrapping';
-import { useEmulator } from '../support/emulator';
-import { expectAwsError, kmsClient, REGION } from './aws-helpers';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../core/wrapping';
+import { useEmulator } from '../../../support/emulator';
+import { expectAwsError, kmsClient, REGION } from '../../../support/aws-client';
 
 /** CreateKey(EXTERNAL) → GetParametersForImport → wrap locally → ImportKeyMaterial. */
 async function importNewKey(

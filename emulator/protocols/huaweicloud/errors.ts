@@ -1,8 +1,8 @@
 // Huawei KMS error replies: `{"error": {"error_code": "KMS.xxxx", "error_msg": "..."}}` from KMS, the flat
 // `{"error_code", "error_msg"}` from the API gateway in front of it (authentication, throttling).
-import { StoreError } from '../store-errors';
-import type { StoredKeyState } from '../store';
-import type { ProtocolResponse } from './types';
+import { StoreError } from '../../store-errors';
+import type { StoredKeyState } from '../../store';
+import type { ProtocolResponse } from '../types';
 
 export class HuaweiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly gateway = false) {
@@ -30,7 +30,10 @@ const STATE_ERRORS: Partial<Record<StoredKeyState, () => HuaweiError>> = {
   PendingDeletion: () => new HuaweiError(400, 'KMS.0210', 'The key is in Scheduled deletion state and cannot be used.'),
 };
 
-/** The store's cloud-neutral refusals, in Huawei's words; `state` is the key's state when the store refused. */
+/**
+ * The store's cloud-neutral refusals, in Huawei's words; `state` is the state of the key the request named (key_id)
+ * when the store refused, undefined when the request names no key (decrypt-data).
+ */
 export function fromStoreError(error: StoreError, operation: string, state: StoredKeyState | undefined): HuaweiError {
   switch (error.kind) {
     case 'NotFound':
@@ -47,10 +50,10 @@ export function fromStoreError(error: StoreError, operation: string, state: Stor
     }
     case 'UnsupportedOperation':
       return new HuaweiError(400, 'KMS.0309', 'The key is not an external key (origin must be external).');
+    case 'ImportTokenForAnotherKey':
+      return new HuaweiError(400, 'KMS.2603', 'The import token does not belong to this key.');
     case 'InvalidImportToken':
-      return /another key/.test(error.message)
-        ? new HuaweiError(400, 'KMS.2603', 'The import token does not belong to this key.')
-        : new HuaweiError(400, 'KMS.2605', 'Import token verification failed.');
+      return new HuaweiError(400, 'KMS.2605', 'Import token verification failed.');
     case 'ExpiredImportToken':
       return new HuaweiError(400, 'KMS.2601', 'The import token has expired.');
     case 'InvalidCiphertext':

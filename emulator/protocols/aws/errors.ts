@@ -2,8 +2,8 @@
 // with the statuses of ../shared/docs/kms-apis.md, and the mapping of store failures to them.
 
 import { randomUUID } from 'node:crypto';
-import type { StoreErrorKind } from '../store-errors';
-import type { ProtocolResponse } from './types';
+import type { StoreErrorKind } from '../../store-errors';
+import type { ProtocolResponse } from '../types';
 
 const STATUS: Record<string, number> = {
   NotFoundException: 404,
@@ -31,10 +31,12 @@ export function awsErrorResponse(type: string, message: string): ProtocolRespons
 
 export const STORE_ERROR_TYPES: Record<StoreErrorKind, string> = {
   NotFound: 'NotFoundException',
+  AliasNotFound: 'NotFoundException',
   InvalidState: 'KMSInvalidStateException',
   Disabled: 'DisabledException',
   UnsupportedOperation: 'UnsupportedOperationException',
   InvalidImportToken: 'InvalidImportTokenException',
+  ImportTokenForAnotherKey: 'InvalidImportTokenException',
   ExpiredImportToken: 'ExpiredImportTokenException',
   InvalidCiphertext: 'InvalidCiphertextException',
   InvalidMaterial: 'IncorrectKeyMaterialException',

@@ -7,9 +7,9 @@ import {
   CreateKeyCommand, DescribeKeyCommand, EncryptCommand, DecryptCommand, GetParametersForImportCommand, ImportKeyMaterialCommand,
   ScheduleKeyDeletionCommand, ListKeysCommand,
 } from '@aws-sdk/client-kms';
-import { wrapKeyMaterial } from '../../core/wrapping';
-import { control } from '../support/emulator';
-import { expectAwsError, useKmsOnEmulator } from './aws-helpers';
+import { wrapKeyMaterial } from '../../../../core/wrapping';
+import { control } from '../../../support/emulator';
+import { expectAwsError, useKmsOnEmulator } from '../../../support/aws-client';
 
 describe('emulator / AWS: expiry by moving the clock', () => {
   const aws = useKmsOnEmulator();

@@ -2,12 +2,12 @@
 // resolve to a stored key, which wrapping algorithms each key spec takes, and KeyMetadata.
 
 import { generateKeyPairSync, randomBytes, createPrivateKey } from 'node:crypto';
-import type { EmulatorClock } from '../clock';
-import type { KeyRef, KeyStore, StoredKey } from '../store';
-import { generateWrappingKeyPair } from '../../core/wrapping';
-import type { WrappingAlgorithm } from '../../core/wrapping';
-import { AwsError } from './aws-errors';
-import { reqString, type Json } from './aws-input';
+import type { EmulatorClock } from '../../clock';
+import type { KeyRef, KeyStore, StoredKey } from '../../store';
+import { generateWrappingKeyPair } from '../../../core/wrapping';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
+import { AwsError } from './errors';
+import { reqString, type Json } from './wire';
 
 export const AWS_ACCOUNT_ID = '111122223333';
 export const AWS_CLOUD = 'aws';

@@ -4,9 +4,9 @@
 // published, so they are InvalidParameter.<Field> variants whose message says precisely what failed.
 
 import { randomUUID } from 'node:crypto';
-import type { ProtocolResponse } from './types';
-import { render, type ReplyFormat } from './alibaba-reply';
-import type { StoreError } from '../store-errors';
+import type { ProtocolResponse } from '../types';
+import { render, type ReplyFormat } from './wire-reply';
+import type { StoreError } from '../../store-errors';
 
 export class AlibabaError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -40,19 +40,25 @@ export const alibabaErrors = {
   tooLarge: () => new AlibabaError(400, 'InvalidParameter', 'The request body is larger than the server accepts.'),
 };
 
-/** The store's neutral failure in Alibaba's words; `stateOf` tells which Rejected.<State> a state failure is. */
-export function fromStoreError(error: StoreError, keyId: string, stateOf: () => string | undefined): AlibabaError {
+/**
+ * The store's neutral failure in Alibaba's words. `keyId`: the key the request named (for Forbidden.KeyNotFound);
+ * `state`: that key's state when the store refused (which Rejected.<State>), undefined when the request named no key.
+ */
+export function fromStoreError(error: StoreError, keyId: string, state: string | undefined): AlibabaError {
   switch (error.kind) {
     case 'NotFound':
       return alibabaErrors.keyNotFound(keyId);
+    case 'AliasNotFound':
+      return alibabaErrors.aliasNotFound(error.aliasName ?? '');
     case 'InvalidState':
     case 'Disabled': {
-      const state = error.kind === 'Disabled' ? 'Disabled' : stateOf();
-      return new AlibabaError(409, state ? `Rejected.${state}` : 'Rejected.UnsupportedOperation', `The request is rejected: ${error.message}.`);
+      const rejected = error.kind === 'Disabled' ? 'Disabled' : state;
+      return new AlibabaError(409, rejected ? `Rejected.${rejected}` : 'Rejected.UnsupportedOperation', `The request is rejected: ${error.message}.`);
     }
     case 'UnsupportedOperation':
       return new AlibabaError(400, 'UnsupportedOperation', error.message);
     case 'InvalidImportToken':
+    case 'ImportTokenForAnotherKey':
       return new AlibabaError(400, 'InvalidParameter.ImportToken', error.message);
     case 'ExpiredImportToken':
       return new AlibabaError(400, 'InvalidParameter.ImportTokenExpired', `${error.message}; call GetParametersForImport again`);

@@ -9,9 +9,9 @@ import {
   parseAuthorization,
   parseSdkDate,
   stringToSign,
-} from '../../core/signers/huaweicloud';
-import type { Credentials, ProtocolRequest } from './types';
-import { signedWithinWindow } from './signing-window';
+} from '../../../core/signers/huaweicloud';
+import type { Credentials, ProtocolRequest } from '../types';
+import { signedWithinWindow } from '../signing-window';
 
 /** Undefined when the signature is good; otherwise why not, for the APIGW.0301 message (no secrets in it). */
 export function signatureProblem(request: ProtocolRequest, credentials: Credentials, nowMs: number = Date.now()): string | undefined {

@@ -7,9 +7,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Credentials, ProtocolRequest } from './types';
-import { AwsError } from './aws-errors';
-import { signedWithinWindow } from './signing-window';
+import type { Credentials, ProtocolRequest } from '../types';
+import { AwsError } from './errors';
+import { signedWithinWindow } from '../signing-window';
 
 const AUTH = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
 

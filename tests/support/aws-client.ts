@@ -7,7 +7,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { EMULATOR_CREDENTIALS, useEmulator, type EmulatorHandle } from '../support/emulator';
+import { EMULATOR_CREDENTIALS, useEmulator, type EmulatorHandle } from './emulator';
 
 export const REGION = 'us-east-1';
 

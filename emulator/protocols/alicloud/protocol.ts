@@ -1,17 +1,17 @@
 // Alibaba Cloud KMS (API 2016-01-20) on the emulator: RPC style, parameters in the query string, a
 // form body or both, GET or POST, signed with HMAC-SHA1 (V1) or ACS3-HMAC-SHA256 (V3). Keys live per
 // region (RegionId, else the host kms.<region>.aliyuncs.com, else cn-hangzhou). This module recognises
-// and authenticates requests and maps failures to Alibaba's errors; alibaba-operations.ts serves them.
+// and authenticates requests and maps failures to Alibaba's errors; operations.ts serves them.
 
 import { randomUUID } from 'node:crypto';
-import { isStoreError } from '../store-errors';
-import type { KeyStore } from '../store';
-import { AlibabaError, alibabaErrors, errorReply, fromStoreError } from './alibaba-errors';
-import { render, replyFormat } from './alibaba-reply';
-import { ALIBABA_KMS_VERSION, authenticate, isFormBody, NonceCache, readParams, regionOf } from './alibaba-request';
-import { authenticateAcs3, isAcs3 } from './alibaba-acs3';
-import { CLOUD, DEFAULT_REGION, OPERATIONS, type Call } from './alibaba-operations';
-import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from './types';
+import { isStoreError } from '../../store-errors';
+import { AlibabaError, alibabaErrors, errorReply, fromStoreError } from './errors';
+import { render, replyFormat } from './wire-reply';
+import { ALIBABA_KMS_VERSION, isFormBody, readParams, regionOf } from './wire';
+import { authenticate } from './auth';
+import { authenticateAcs3, isAcs3 } from './auth-acs3';
+import { CLOUD, DEFAULT_REGION, OLD_CLOUD_NAME, OPERATIONS, STORE_CLOUD, type Call } from './operations';
+import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolResponse, ServerErrorKind } from '../types';
 
 /** The request's parameters; with signature V3, Action and Version come from the x-acs-* headers. */
 function readCallParams(request: ProtocolRequest): Record<string, string> {
@@ -23,15 +23,14 @@ function readCallParams(request: ProtocolRequest): Record<string, string> {
   return params;
 }
 
-// One replay cache per emulator (its store), so separate emulators in one process stay independent.
-const nonceCaches = new WeakMap<KeyStore, NonceCache>();
-
 function hostOf(request: ProtocolRequest, region: string): string {
   return String(request.headers.host ?? `kms.${region}.aliyuncs.com`);
 }
 
-export const alibabaProtocol: Protocol = {
+export const alicloudProtocol: Protocol = {
   cloud: CLOUD,
+  aliases: [OLD_CLOUD_NAME],
+  storeCloud: STORE_CLOUD,
 
   matches(request) {
     if (request.method !== 'GET' && request.method !== 'POST') return false;
@@ -55,13 +54,11 @@ export const alibabaProtocol: Protocol = {
     const params = readCallParams(request);
     const region = regionOf(params, String(request.headers.host ?? ''), DEFAULT_REGION);
     const host = hostOf(request, region);
-    let nonces = nonceCaches.get(context.store);
-    if (!nonces) nonceCaches.set(context.store, (nonces = new NonceCache()));
     const call: Call = { params, region, store: context.store };
     const format = replyFormat(params);
     try {
-      if (isAcs3(request)) authenticateAcs3(request, context.credentials, nonces, Date.now());
-      else authenticate(request.method, params, context.credentials, nonces, Date.now());
+      if (isAcs3(request)) authenticateAcs3(request, context.credentials, context.nonces, Date.now());
+      else authenticate(request.method, params, context.credentials, context.nonces, Date.now());
       const handler = Object.prototype.hasOwnProperty.call(OPERATIONS, params.Action) ? OPERATIONS[params.Action] : undefined;
       if (!handler) throw alibabaErrors.unknownAction(params.Action);
       const body = handler(call);
@@ -69,9 +66,10 @@ export const alibabaProtocol: Protocol = {
     } catch (error) {
       if (error instanceof AlibabaError) return errorReply(error, host, format);
       if (isStoreError(error)) {
-        const key = call.resolved;
-        const stateOf = (): string | undefined => (key ? context.store.findKey(CLOUD, key.namespace, key.id)?.state : undefined);
-        return errorReply(fromStoreError(error, key?.id ?? params.KeyId ?? '', stateOf), host, format);
+        // Named after the key the request named (KeyId): its id, and its state when the store refused. Decrypt names
+        // no key (the ciphertext carries it): its state refusals are Rejected.UnsupportedOperation, as before.
+        const named = call.resolved !== undefined;
+        return errorReply(fromStoreError(error, (named ? error.keyId : undefined) ?? params.KeyId ?? '', named ? error.keyState : undefined), host, format);
       }
       throw error;
     }

@@ -3,11 +3,11 @@
 // method, the query string, the signed headers and the SHA-256 of the body.
 
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Credentials, ProtocolRequest } from './types';
-import { alibabaErrors } from './alibaba-errors';
-import { percentEncode } from './alibaba-signature';
-import type { NonceCache } from './alibaba-request';
-import { signedWithinWindow } from './signing-window';
+import type { Credentials, ProtocolRequest } from '../types';
+import { alibabaErrors } from './errors';
+import { NONCE_MEMORY_MS, percentEncode } from './auth';
+import type { NonceCache } from '../nonces';
+import { signedWithinWindow } from '../signing-window';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 const DATE_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -74,5 +74,5 @@ export function authenticateAcs3(request: ProtocolRequest, credentials: Credenti
   if (expected.length !== received.length || !timingSafeEqual(expected, received)) throw alibabaErrors.signatureMismatch();
   const nonce = header(request, 'x-acs-signature-nonce');
   if (!nonce) throw alibabaErrors.missingParameter('x-acs-signature-nonce');
-  if (!nonces.use(nonce, now)) throw alibabaErrors.nonceUsed();
+  if (!nonces.use(nonce, now, NONCE_MEMORY_MS)) throw alibabaErrors.nonceUsed();
 }

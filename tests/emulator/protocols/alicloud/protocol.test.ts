@@ -6,12 +6,12 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEmulator } from '../../emulator';
+import { startEmulator } from '../../../../emulator';
 import * as $Kms from '@alicloud/kms20160120';
-import { useEmulator } from '../support/emulator';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../../core/wrapping';
-import { decryptWithMaterial } from '../../emulator/key-crypto';
-import { acs3Call, commonParams, rawCall, sdkClient, sdkFailure, sign, type Shape } from './alibaba-client';
+import { control, useEmulator } from '../../../support/emulator';
+import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../core/wrapping';
+import { decryptWithMaterial } from '../../../../emulator/key-crypto';
+import { acs3Call, commonParams, rawCall, sdkClient, sdkFailure, sign, type Shape } from '../../../support/alicloud-client';
 
 const DAY = 86_400;
 
@@ -428,6 +428,18 @@ describe('emulator: Alibaba Cloud KMS protocol', () => {
       const replay = await acs3Call(emu.url, 'ListKeys', {}, { nonce: 'once-only' });
       assert.deepEqual([replay.status, replay.body.Code], [400, 'SignatureNonceUsed']);
     });
+
+    it('keeps used nonces per emulator: a second emulator in the same process takes a nonce the first has seen', async () => {
+      const other = await startEmulator();
+      try {
+        assert.equal((await acs3Call(emu.url, 'ListKeys', {}, { nonce: 'per-emulator' })).status, 200);
+        assert.equal((await acs3Call(other.url, 'ListKeys', {}, { nonce: 'per-emulator' })).status, 200);
+        const replay = await acs3Call(other.url, 'ListKeys', {}, { nonce: 'per-emulator' });
+        assert.deepEqual([replay.status, replay.body.Code], [400, 'SignatureNonceUsed']);
+      } finally {
+        await other.close();
+      }
+    });
   });
 
   describe('faults, counts and logs', () => {
@@ -449,6 +461,22 @@ describe('emulator: Alibaba Cloud KMS protocol', () => {
       const before = (await emu.requestCounts())['alibaba:ListKeys'] ?? 0;
       await rawCall(emu.url, 'POST-form', commonParams('ListKeys'));
       assert.equal((await emu.requestCounts())['alibaba:ListKeys'], before + 1);
+    });
+
+    it('answers to its cloud name alicloud as well: counts under alicloud:<Action> and alibaba:<Action>, fault targets and the consistency control take either', async () => {
+      const before = await emu.requestCounts();
+      await rawCall(emu.url, 'GET', commonParams('ListKeys'));
+      const after = await emu.requestCounts();
+      assert.equal(after['alicloud:ListKeys'], (before['alicloud:ListKeys'] ?? 0) + 1);
+      assert.equal(after['alicloud:ListKeys'], after['alibaba:ListKeys']);
+      assert.equal(emu.running.requestCounts()['alicloud:ListKeys'], after['alicloud:ListKeys'], 'the same in process');
+      await emu.addFault({ target: 'alicloud:ListKeys', failNext: 1, failStatus: 503 });
+      const unavailable = await rawCall(emu.url, 'GET', commonParams('ListKeys'));
+      assert.deepEqual([unavailable.status, unavailable.body.Code], [503, 'ServiceUnavailableTemporary']);
+      await emu.clearFaults();
+      assert.deepEqual(await control(emu.url, 'POST', '/_emulator/consistency', { cloud: 'alicloud', delayMs: 5 }), { delays: { alibaba: 5 } });
+      assert.deepEqual(await control(emu.url, 'POST', '/_emulator/consistency', { cloud: 'huaweicloud', delayMs: 5 }), { delays: { alibaba: 5, huawei: 5 } });
+      await control(emu.url, 'DELETE', '/_emulator/consistency');
     });
 
     it('never logs key material, tokens or plaintexts', () => {

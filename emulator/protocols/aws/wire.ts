@@ -2,7 +2,7 @@
 // SerializationException, a missing required member or a value out of its constraints is a
 // ValidationException naming the member; blobs are base64 strings.
 
-import { AwsError, invalidValue, missingField } from './aws-errors';
+import { AwsError, invalidValue, missingField } from './errors';
 
 export type Json = Record<string, unknown>;
 

@@ -1,71 +1,19 @@
-// The AWS KMS protocol (API 2014-11-01, JSON 1.1 over `POST /` with `X-Amz-Target:
-// TrentService.<Operation>`, SigV4 service `kms`). It translates the wire format and error names;
-// the key rules live in the shared store (emulator/store.ts).
+// The AWS KMS operations on the shared store: AWS's JSON members in (wire.ts), AWS's JSON out. Keys, import,
+// aliases and tags here; the operations that use a key's material (Encrypt, Decrypt, MACs, GetPublicKey) in
+// operations-crypto.ts.
 
-import { randomUUID } from 'node:crypto';
-import { isStoreError } from '../store-errors';
-import { decrypt, encrypt, generateMac, getPublicKey, verifyMac } from './aws-crypto-ops';
-import { AwsError, awsErrorResponse, invalidValue, STORE_ERROR_TYPES } from './aws-errors';
-import { optBoolean, optEnum, optInteger, optNumber, optString, optStringList, optTags, paginate, parseBody, reqBlob, reqEnum, reqString, type Json } from './aws-input';
+import { decrypt, encrypt, generateMac, getPublicKey, verifyMac } from './operations-crypto';
+import { AwsError, invalidValue } from './errors';
+import { optBoolean, optEnum, optInteger, optNumber, optString, optStringList, optTags, paginate, reqBlob, reqEnum, reqString, type Json } from './wire';
 import {
   AWS_CLOUD, KEY_SPECS, KEY_USAGES, ORIGINS, USAGES_BY_SPEC, WRAPPING_ALGORITHMS_ENUM, WRAPPING_KEY_SPECS_ENUM,
-  aliasArn, generateMaterial, isChinaRegion, keyArn, keyById, keyMetadata, namespaceOf, refOf, resolveKey,
+  aliasArn, generateMaterial, isChinaRegion, keyArn, keyById, keyMetadata, refOf, resolveKey,
   wrappingAlgorithmsFor, type AwsCall, type AwsKeySpec,
-} from './aws-keys';
-import { verifySigV4 } from './aws-sigv4';
-import type { Protocol, ProtocolRequest, ProtocolResponse, ServerErrorKind } from './types';
+} from './keys';
 
-const TARGET_PREFIX = 'TrentService.';
 const MAX_EXPIRY_DAYS = 365;
 
 type Handler = (body: Json, call: AwsCall) => Json;
-
-function target(request: ProtocolRequest): string | undefined {
-  const value = request.headers['x-amz-target'];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-export const awsProtocol: Protocol = {
-  cloud: AWS_CLOUD,
-
-  matches: (request) => target(request)?.startsWith(TARGET_PREFIX) === true,
-
-  operation: (request) => (target(request) ?? '').slice(TARGET_PREFIX.length),
-
-  async handle(request, context) {
-    try {
-      if (request.method !== 'POST') throw new AwsError('UnknownOperationException', `KMS takes POST requests, not ${request.method}`);
-      const { region } = await verifySigV4(request, context.credentials, 'kms', context.clock.offsetsSoFar());
-      const operation = (target(request) ?? '').slice(TARGET_PREFIX.length);
-      const handler = Object.prototype.hasOwnProperty.call(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
-      if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
-      const body = parseBody(request.body);
-      const result = handler(body, { store: context.store, clock: context.clock, region, ns: namespaceOf(region) });
-      return {
-        status: 200,
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() },
-        body: JSON.stringify(result),
-      };
-    } catch (error) {
-      if (error instanceof AwsError) return awsErrorResponse(error.type, error.message);
-      if (isStoreError(error)) return awsErrorResponse(STORE_ERROR_TYPES[error.kind], error.message);
-      throw error;
-    }
-  },
-
-  errorResponse(kind: ServerErrorKind): ProtocolResponse {
-    switch (kind) {
-      case 'throttling':
-        return awsErrorResponse('ThrottlingException', 'Rate exceeded');
-      case 'internal':
-        return awsErrorResponse('KMSInternalException', 'An internal error occurred; the request can be retried.');
-      case 'unavailable':
-        return awsErrorResponse('DependencyTimeoutException', 'The service is temporarily unavailable; the request can be retried.');
-      case 'tooLarge':
-        return awsErrorResponse('RequestEntityTooLargeException', 'Request body is too large.');
-    }
-  },
-};
 
 // ---- keys ---------------------------------------------------------------------------------------
 
@@ -307,7 +255,7 @@ function listResourceTags(body: Json, call: AwsCall): Json {
   return paginate(tags, body, 50, 'Tags');
 }
 
-const OPERATIONS: Record<string, Handler> = {
+export const OPERATIONS: Record<string, Handler> = {
   CreateKey: createKey,
   DescribeKey: describeKey,
   ListKeys: listKeys,

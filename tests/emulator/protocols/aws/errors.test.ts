@@ -7,9 +7,9 @@ import {
   CreateKeyCommand, DescribeKeyCommand, GetParametersForImportCommand, ImportKeyMaterialCommand, ScheduleKeyDeletionCommand,
   ListKeysCommand, EncryptCommand, type KMSClient,
 } from '@aws-sdk/client-kms';
-import { wrapKeyMaterial } from '../../core/wrapping';
-import { useEmulator } from '../support/emulator';
-import { expectAwsError, kmsClient, sendRaw } from './aws-helpers';
+import { wrapKeyMaterial } from '../../../../core/wrapping';
+import { useEmulator } from '../../../support/emulator';
+import { expectAwsError, kmsClient, sendRaw } from '../../../support/aws-client';
 
 describe('emulator / AWS: errors, with the exact names and statuses', () => {
   const logLines: string[] = [];

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { EMULATOR_CREDENTIALS } from '../support/emulator';
-import { expectAwsError, useKmsOnEmulator } from './aws-helpers';
+import { EMULATOR_CREDENTIALS } from '../../../support/emulator';
+import { expectAwsError, useKmsOnEmulator } from '../../../support/aws-client';
 
 const DAY_MS = 86_400_000;
 

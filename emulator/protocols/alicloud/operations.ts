@@ -3,13 +3,18 @@
 // MaterialExpireTime empty = never, PublicKey base64 DER, TokenExpireTime).
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { decryptWithMaterial, encryptWithMaterial, keyIdOfCiphertext } from '../key-crypto';
-import type { KeyStore, StoredKey } from '../store';
-import type { WrappingAlgorithm } from '../../core/wrapping';
-import { AlibabaError, alibabaErrors } from './alibaba-errors';
-import { optionalInteger, requireParam } from './alibaba-request';
+import { decryptWithMaterial, encryptWithMaterial, keyIdOfCiphertext } from '../../key-crypto';
+import type { KeyStore, StoredKey } from '../../store';
+import type { WrappingAlgorithm } from '../../../core/wrapping';
+import { AlibabaError, alibabaErrors } from './errors';
+import { optionalInteger, requireParam } from './wire';
 
-export const CLOUD = 'alibaba';
+/** The cloud's name, as users pass it as `cloud`: request counters `alicloud:<Action>`, fault targets. */
+export const CLOUD = 'alicloud';
+/** The emulator's earlier name for this cloud, still accepted everywhere a cloud is named and counted under too. */
+export const OLD_CLOUD_NAME = 'alibaba';
+/** The store keeps this cloud's keys under its earlier name (key records, state files, consistency delays). */
+export const STORE_CLOUD = OLD_CLOUD_NAME;
 export const DEFAULT_REGION = 'cn-hangzhou';
 /** The account id the emulator puts in ARNs and Creator. */
 export const ALIBABA_EMULATOR_ACCOUNT = '1234567890123456';
@@ -25,7 +30,7 @@ export interface Call {
   params: Record<string, string>;
   region: string;
   store: KeyStore;
-  /** The key the request resolved to, so a state error can name its state. */
+  /** The key the request named (KeyId, resolved): a store refusal is named after it (Rejected.<State>). */
   resolved?: StoredKey;
 }
 type Handler = (call: Call) => Record<string, unknown>;
@@ -75,11 +80,11 @@ function resolveKey(call: Call, name = 'KeyId', described = false): StoredKey {
   }
   let keyId = ref;
   if (ref.startsWith('alias/')) {
-    const alias = described ? call.store.describeAlias(CLOUD, region, ref) : call.store.findAlias(CLOUD, region, ref);
+    const alias = described ? call.store.describeAlias(STORE_CLOUD, region, ref) : call.store.findAlias(STORE_CLOUD, region, ref);
     if (!alias) throw alibabaErrors.aliasNotFound(ref);
     keyId = alias.keyId;
   }
-  const key = described ? call.store.describeKey(CLOUD, region, keyId) : call.store.findKey(CLOUD, region, keyId);
+  const key = described ? call.store.describeKey(STORE_CLOUD, region, keyId) : call.store.findKey(STORE_CLOUD, region, keyId);
   if (!key) throw alibabaErrors.keyNotFound(given);
   call.resolved = key;
   return key;
@@ -95,7 +100,7 @@ function paging(params: Record<string, string>): { pageNumber: number; pageSize:
 }
 
 function refOf(key: StoredKey): { cloud: string; namespace: string; keyId: string } {
-  return { cloud: CLOUD, namespace: key.namespace, keyId: key.id };
+  return { cloud: STORE_CLOUD, namespace: key.namespace, keyId: key.id };
 }
 
 function oneOf(params: Record<string, string>, name: string, allowed: readonly string[], fallback?: string): string {
@@ -136,7 +141,7 @@ export const OPERATIONS: Record<string, Handler> = {
     if (description.length > 8192) throw alibabaErrors.invalidParameter('Description', 'at most 8192 characters');
     const external = origin === 'EXTERNAL';
     const key = call.store.createKey({
-      cloud: CLOUD, namespace: call.region, origin, keySpec, keyUsage, description, external,
+      cloud: STORE_CLOUD, namespace: call.region, origin, keySpec, keyUsage, description, external,
       attributes: { protectionLevel, primaryKeyVersion: randomUUID() },
       generatedMaterial: external ? undefined : randomBytes(keySpec === 'Aliyun_SM4' ? 16 : 32),
     });
@@ -146,7 +151,7 @@ export const OPERATIONS: Record<string, Handler> = {
   DescribeKey: (call) => ({ KeyMetadata: keyMetadata(resolveKey(call, 'KeyId', true)) }),
 
   ListKeys(call) {
-    const keys = call.store.listKeys(CLOUD, call.region);
+    const keys = call.store.listKeys(STORE_CLOUD, call.region);
     const { pageNumber, pageSize } = paging(call.params);
     const page = keys.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
     return { Keys: { Key: page.map((k) => ({ KeyId: k.id, KeyArn: arnOf(k) })) }, TotalCount: keys.length, PageNumber: pageNumber, PageSize: pageSize };
@@ -218,28 +223,28 @@ export const OPERATIONS: Record<string, Handler> = {
     const key = resolveKey(call);
     const aliasName = requireParam(call.params, 'AliasName');
     if (!/^alias\/[a-zA-Z0-9:/_-]{1,249}$/.test(aliasName)) throw alibabaErrors.invalidParameter('AliasName', 'alias/ followed by letters, digits, : / _ -');
-    call.store.createAlias(CLOUD, key.namespace, aliasName, refOf(key));
+    call.store.createAlias(STORE_CLOUD, key.namespace, aliasName, refOf(key));
     return {};
   },
 
   /** Points an existing alias at another key (a replacement keeps its alias). */
   UpdateAlias(call) {
     const aliasName = requireParam(call.params, 'AliasName');
-    if (!call.store.findAlias(CLOUD, call.region, aliasName)) throw alibabaErrors.aliasNotFound(aliasName);
+    if (!call.store.findAlias(STORE_CLOUD, call.region, aliasName)) throw alibabaErrors.aliasNotFound(aliasName);
     const key = resolveKey(call);
-    call.store.updateAlias(CLOUD, key.namespace, aliasName, refOf(key));
+    call.store.updateAlias(STORE_CLOUD, key.namespace, aliasName, refOf(key));
     return {};
   },
 
   DeleteAlias(call) {
     const aliasName = requireParam(call.params, 'AliasName');
-    if (!call.store.findAlias(CLOUD, call.region, aliasName)) throw alibabaErrors.aliasNotFound(aliasName);
-    call.store.deleteAlias(CLOUD, call.region, aliasName);
+    if (!call.store.findAlias(STORE_CLOUD, call.region, aliasName)) throw alibabaErrors.aliasNotFound(aliasName);
+    call.store.deleteAlias(STORE_CLOUD, call.region, aliasName);
     return {};
   },
 
   ListAliases(call) {
-    const aliases = call.store.listAliases(CLOUD, call.region);
+    const aliases = call.store.listAliases(STORE_CLOUD, call.region);
     const { pageNumber, pageSize } = paging(call.params);
     const page = aliases.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
     return {
@@ -286,7 +291,7 @@ export const OPERATIONS: Record<string, Handler> = {
     const blob = Buffer.from(requireParam(call.params, 'CiphertextBlob'), 'base64');
     const keyId = keyIdOfCiphertext(blob);
     if (!keyId) throw new AlibabaError(400, 'InvalidCiphertext', 'The ciphertext is invalid or was not produced by this service.');
-    const key = call.store.findKey(CLOUD, call.region, keyId);
+    const key = call.store.findKey(STORE_CLOUD, call.region, keyId);
     if (!key) throw alibabaErrors.keyNotFound(keyId);
     const { material } = call.store.materialForUse(refOf(key));
     let plaintext: Buffer;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { useEmulator } from '../support/emulator';
+import { useEmulator } from '../../../support/emulator';
 
 const run = promisify(execFile);
 
