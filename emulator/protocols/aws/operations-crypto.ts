@@ -5,7 +5,7 @@ import type { StoredKey } from '../../store';
 import { decryptWithMaterial, encryptWithMaterial, hmac, hmacMatches, keyIdOfCiphertext, publicKeyOfPrivate, rsaOaepDecrypt, rsaOaepEncrypt, type HmacHash } from '../../key-crypto';
 import { AwsError } from './errors';
 import { optEnum, optString, optStringList, optStringMap, reqBlob, reqEnum, type Json } from './wire';
-import { AWS_CLOUD, MAC_ALGORITHM_BY_SPEC, encryptionAlgorithms, keyArn, keyById, refOf, resolveKey, signingAlgorithms, type AwsCall } from './keys';
+import { AWS_CLOUD, MAC_ALGORITHM_BY_SPEC, encryptionAlgorithms, keyArn, keyById, refOf, resolveKey, signingAlgorithms, type AwsCall } from './operations-keys';
 
 export function encrypt(body: Json, call: AwsCall): Json {
   const key = keyById(body, call, true);

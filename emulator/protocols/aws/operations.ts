@@ -9,7 +9,7 @@ import {
   AWS_CLOUD, KEY_SPECS, KEY_USAGES, ORIGINS, USAGES_BY_SPEC, WRAPPING_ALGORITHMS_ENUM, WRAPPING_KEY_SPECS_ENUM,
   aliasArn, generateMaterial, isChinaRegion, keyArn, keyById, keyMetadata, refOf, resolveKey,
   wrappingAlgorithmsFor, type AwsCall, type AwsKeySpec,
-} from './keys';
+} from './operations-keys';
 
 const MAX_EXPIRY_DAYS = 365;
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { isStoreError } from '../../store-errors';
 import { AwsError, awsErrorResponse, STORE_ERROR_TYPES } from './errors';
 import { parseBody } from './wire';
-import { AWS_CLOUD, namespaceOf } from './keys';
+import { AWS_CLOUD, namespaceOf } from './operations-keys';
 import { OPERATIONS } from './operations';
 import { verifySigV4 } from './auth';
 import type { Protocol, ProtocolRequest, ProtocolResponse, ServerErrorKind } from '../types';

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { AwsKmsAdapter } from '../../../../provider/clouds/aws/adapter';
 import { AwsRetryStrategy, createKmsClient } from '../../../../provider/clouds/aws/client';
 import { THROTTLING_RETRY_BUDGET } from '../../../../provider/clouds/retry';
-import { namespaceOf } from '../../../../emulator/protocols/aws/keys';
+import { namespaceOf } from '../../../../emulator/protocols/aws/operations-keys';
 import { useEmulator } from '../../../support/emulator';
 import { useAwsEnvironment } from '../../../support/aws-environment';
 
