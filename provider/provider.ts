@@ -5,8 +5,7 @@
 
 import type * as pulumi from '@pulumi/pulumi';
 import { checkInputs, decodeKeyMaterial } from './check';
-import { findCloudProfile, getCloudProfile } from './clouds';
-import type { KmsAdapter } from './clouds/adapter';
+import { createAdapter, findCloudProfile, getCloudProfile } from './clouds';
 import { digestMaterial } from './digest';
 import { ImportedKeyError } from '../core/errors';
 import { finishDiff, isUnknown, needsLiveLook, offlineDiff } from './lifecycle';
@@ -25,13 +24,13 @@ const PROVIDER_KEY = '__provider';
 /** The adapter for a resource's cloud, region and endpoint; closed after each step. */
 function connect(props: Partial<KeyInputs>): Cloud & { close(): void } {
   const profile = getCloudProfile(String(props.cloud));
-  const adapter: KmsAdapter & { destroy?(): void } = profile.createAdapter({
+  const adapter = createAdapter(profile.cloud, {
     // The SDK already put the stack's <cloud>:region here when the argument was left out.
     region: props.region,
     endpoint: props.endpoint,
     projectId: props.projectId,
   });
-  return { profile, adapter, close: () => adapter.destroy?.() };
+  return { profile, adapter, close: () => adapter.destroy() };
 }
 
 async function withCloud<T>(props: Partial<KeyInputs>, work: (cloud: Cloud) => Promise<T>): Promise<T> {

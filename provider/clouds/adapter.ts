@@ -1,7 +1,8 @@
 // The one interface every cloud implements, so the lifecycle code is written once.
 // Adapters translate between a cloud's API and these shapes, and map the cloud's errors to
 // ImportedKeyError (keeping the cloud's code in `cloudCode`). They never touch RSA: wrapping is
-// done by provider/wrapping, between getImportParameters and importMaterial.
+// done by core/wrapping, between getImportParameters and importMaterial. They check only what would be unsafe to send:
+// everything a user can get wrong is checked by provider/check.ts, with the cloud's profile.
 
 import type { WrappingAlgorithm } from '../../core/wrapping';
 
@@ -123,6 +124,11 @@ export interface KmsAdapter {
    * when material expires); undefined before any reply. Without it the provider uses the machine's clock.
    */
   cloudTime?(): Date | undefined;
+  /**
+   * Releases what the adapter holds (AWS: the clients' sockets; Alibaba: its reply clock's subscription). The provider
+   * calls it after each step; nothing is called on the adapter after it. A no-op where there is nothing to release.
+   */
+  destroy(): void;
 }
 
 /** Where and how to reach a cloud; credentials never pass through here (each cloud's usual chain supplies them). */
@@ -135,8 +141,8 @@ export interface AdapterConfig {
 }
 
 /**
- * What `check` needs to know about a cloud offline, and how to build its adapter.
- * One per cloud, in provider/clouds/<cloud>/profile.ts, registered in provider/clouds/index.ts.
+ * What `check` needs to know about a cloud offline: plain data, no adapter (the registry, provider/clouds/index.ts,
+ * builds adapters). One per cloud, in provider/clouds/<cloud>/profile.ts, registered in provider/clouds/index.ts.
  */
 export interface CloudProfile {
   readonly cloud: string;
@@ -188,7 +194,6 @@ export interface CloudProfile {
   readonly endpointForm?: { readonly bareHost: boolean; readonly path: boolean };
   /** Optional: the region a key id names (an ARN), so `check` can refuse one from another region than the resource's. */
   keyIdRegion?(keyId: string): string | undefined;
-  createAdapter(config: AdapterConfig): KmsAdapter;
 }
 
 /** A cloud's regions, for `check`. */

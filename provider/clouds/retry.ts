@@ -1,5 +1,6 @@
 // Retries with exponential backoff and full jitter, for cloud clients that do not retry by themselves (Alibaba's SDK,
-// our Huawei client); the AWS client's retry strategy (aws/client.ts) takes the same throttling budget.
+// our Huawei client); the AWS client's retry strategy (aws/retries.ts) takes the same throttling budget. What each cloud
+// may send again, and what its failures tell: <cloud>/retries.ts.
 //
 // Throttling has its own, longer budget: every step of one `pulumi up` runs at the same time in one provider process
 // (the CLI's default --parallel is 4 per CPU) against one account quota, so a quota can keep refusing a client for

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { KmsAdapter } from '../../provider/clouds/adapter';
 import { AlicloudKmsAdapter } from '../../provider/clouds/alicloud/adapter';
 import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
-import { HuaweiKmsAdapter } from '../../provider/clouds/huaweicloud/adapter';
-import { HuaweiKmsClient } from '../../provider/clouds/huaweicloud/client';
+import { HuaweicloudKmsAdapter } from '../../provider/clouds/huaweicloud/adapter';
+import { HuaweicloudKmsClient } from '../../provider/clouds/huaweicloud/client';
 import { ImportedKeyError } from '../../core/errors';
 import { importKeyMaterial } from '../../provider/import-material';
 import { useEmulator } from '../support/emulator';
@@ -46,7 +46,7 @@ describe('importKeyMaterial: a failed import names its key once', () => {
     {
       cloud: 'huaweicloud',
       keySpec: 'AES_256',
-      adapter: () => new HuaweiKmsAdapter(new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } })),
+      adapter: () => new HuaweicloudKmsAdapter(new HuaweicloudKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } })),
     },
   ];
 
@@ -105,8 +105,8 @@ describe('importKeyMaterial: a failed import names its key once', () => {
   });
 
   it('huaweicloud: after the delete, tokens refused twice (one used, one expired) → fresh parameters again, the material is back', async () => {
-    const client = new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } });
-    const adapter = new HuaweiKmsAdapter(client);
+    const client = new HuaweicloudKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } });
+    const adapter = new HuaweicloudKmsAdapter(client);
     const key = await adapter.createKey({ keySpec: 'AES_256', alias: `after-delete-${randomBytes(4).toString('hex')}` });
     const other = await adapter.createKey({ keySpec: 'AES_256', alias: `after-delete-other-${randomBytes(4).toString('hex')}` });
     const material = randomBytes(32);
@@ -130,8 +130,8 @@ describe('importKeyMaterial: a failed import names its key once', () => {
   });
 
   it('a lost import reply while describes lag 2 s: DescribeKey is asked again until the import shows (one import call)', async () => {
-    const client = new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } });
-    const adapter = new HuaweiKmsAdapter(client);
+    const client = new HuaweicloudKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } });
+    const adapter = new HuaweicloudKmsAdapter(client);
     const key = await adapter.createKey({ keySpec: 'AES_256', alias: `lagging-${randomBytes(4).toString('hex')}` });
     emu.running.consistency.setDelay('huawei', 2000);
     try {
@@ -146,8 +146,8 @@ describe('importKeyMaterial: a failed import names its key once', () => {
   });
 
   it('huaweicloud: a delete whose replies are all lost (the material gone all the same) goes on to the import', async () => {
-    const client = new HuaweiKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } }, { retryDelayMs: 5 });
-    const adapter = new HuaweiKmsAdapter(client);
+    const client = new HuaweicloudKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } }, { retryDelayMs: 5 });
+    const adapter = new HuaweicloudKmsAdapter(client);
     const key = await adapter.createKey({ keySpec: 'AES_256', alias: `lost-delete-${randomBytes(4).toString('hex')}` });
     const request = { keyId: key.keyId, material: randomBytes(32), wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' };
     await importKeyMaterial(adapter, { ...request, materialPresent: false });

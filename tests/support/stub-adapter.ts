@@ -106,4 +106,7 @@ export class StubAdapter implements KmsAdapter {
   disableKey(keyId: string) {
     return this.step('disableKey', () => void (this.key(keyId).keyState = 'Disabled'));
   }
+
+  /** Nothing to release. */
+  destroy(): void {}
 }

@@ -1,93 +1,27 @@
 // KmsAdapter for Alibaba Cloud KMS (API 2016-01-20) on the unmodified @alicloud/kms20160120 client.
-// Import tokens are strings on Alibaba's wire; this adapter carries them as their UTF-8 bytes.
+// Import tokens are strings on Alibaba's wire; this adapter carries them as their UTF-8 bytes. Settings (endpoint, region,
+// credentials): settings.ts; what is retried: retries.ts; DescribeKey's mapping: describe.ts; errors: errors.ts.
 
 import type { WrappingAlgorithm } from '../../../core/wrapping';
 import type {
-  AdapterConfig, CreateKeyRequest, ImportMaterialRequest, ImportParameters, KeyDescription, KeyFinish, KeyState, KmsAdapter,
+  AdapterConfig, CreateKeyRequest, ImportMaterialRequest, ImportParameters, KeyDescription, KeyFinish, KmsAdapter,
 } from '../adapter';
 import { ImportedKeyError, needs } from '../../../core/errors';
 import { ReplyClock } from './clock';
-import { ALIAS_PATTERN, alicloudProfile, protectionLevelFor, protectionLevelsFor } from './profile';
-import { createAlicloudClient, resolveClientSettings, type AlicloudKmsClient } from './client';
-import { describeFailure, failureKind, mayHaveCreated, toImportedKeyError, type AlibabaFailure } from './errors';
+import { alicloudProfile, protectionLevelFor, protectionLevelsFor } from './profile';
+import { createAlicloudClient, type AlicloudKmsClient } from './client';
+import { isoOrUndefined, toKeyDescription } from './describe';
+import { toImportedKeyError } from './errors';
+import { mayHaveCreated, retryVerdict } from './retries';
+import { resolveClientSettings } from './settings';
 import { creationDescription, unconfirmedCreate } from '../../creation-token';
-import { DEFAULT_RETRY_POLICY, retryVerdictFor, withRetries, type RetryPolicy, type RetryVerdict } from '../retry';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../retry';
 
 export interface AlicloudAdapterOptions {
   /** Another client of the same shape; default: the SDK client built from `config` and the environment. */
   client?: AlicloudKmsClient;
   /** Default DEFAULT_RETRY_POLICY (throttling on its own, longer budget); a policy without `throttling` applies to throttling too. */
   retryPolicy?: RetryPolicy;
-}
-
-const KEY_STATES: Record<string, KeyState> = {
-  Enabled: 'Enabled',
-  Disabled: 'Disabled',
-  PendingDeletion: 'PendingDeletion',
-  PendingImport: 'PendingImport',
-};
-
-/** Alibaba writes times as ISO 8601 UTC (sometimes without milliseconds); empty means "none". */
-function isoOrUndefined(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
-export function toKeyDescription(metadata: Record<string, unknown>): KeyDescription {
-  const keyState = KEY_STATES[String(metadata.KeyState ?? metadata.keyState ?? '')] ?? 'Unknown';
-  const get = (pascal: string, camel: string): unknown => metadata[pascal] ?? metadata[camel];
-  const materialExpireTime = isoOrUndefined(get('MaterialExpireTime', 'materialExpireTime'));
-  // Alibaba leaves MaterialExpireTime empty both for "never expires" and "no material": tell them apart by state.
-  const holdsMaterial = keyState !== 'PendingImport' && keyState !== 'Unknown';
-  const description: KeyDescription = {
-    keyId: String(get('KeyId', 'keyId') ?? ''),
-    arn: String(get('Arn', 'arn') ?? get('KeyId', 'keyId') ?? ''),
-    keyState,
-    origin: String(get('Origin', 'origin') ?? ''),
-    keySpec: String(get('KeySpec', 'keySpec') ?? ''),
-    keyUsage: String(get('KeyUsage', 'keyUsage') ?? ''),
-  };
-  if (holdsMaterial) {
-    description.expirationModel = materialExpireTime ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE';
-    if (materialExpireTime) description.validTo = materialExpireTime;
-  }
-  const protectionLevel = get('ProtectionLevel', 'protectionLevel');
-  if (typeof protectionLevel === 'string' && protectionLevel !== '') description.protectionLevel = protectionLevel;
-  const deletionDate = isoOrUndefined(get('DeleteDate', 'deleteDate'));
-  if (keyState === 'PendingDeletion' && deletionDate) description.deletionDate = deletionDate;
-  return description;
-}
-
-/**
- * Calls that may be sent again when their outcome is unclear (500, a connection closed mid-call), because repeating
- * them cannot do harm. Throttling and refusals before any processing (503, connection refused) are retried for every
- * call, writes included (retry.ts retryVerdictFor).
- * - DescribeKey: a read.
- * - GetParametersForImport: a fresh token is harmless (an unused one just expires).
- * - EnableKey / DisableKey: the same state again is accepted.
- * - ScheduleKeyDeletion: "already pending deletion" is done (scheduleDeletion).
- * - DeleteKeyMaterial: "already pending import" is done (deleteMaterial).
- * - CreateAlias / UpdateAlias / TagResource: an alias already on this key is done (finishKey); the same tags again are the same tags.
- * - UpdateKeyDescription: the same description again; DeleteAlias: an alias already gone is done (creationDone).
- * - ListKeys / ListAliases: reads.
- * Never CreateKey: a second key nobody would know of (a key made by a CreateKey whose reply was lost is found by its
- * creation token, not by sending it again).
- */
-const REPEATABLE_CALLS = new Set([
-  'DescribeKey', 'GetParametersForImport', 'EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'DeleteKeyMaterial', 'CreateAlias', 'TagResource',
-  'UpdateAlias', 'UpdateKeyDescription', 'DeleteAlias', 'ListKeys', 'ListAliases',
-]);
-
-/**
- * Whether `operation` may be sent again after `failure`, whose outcome is unclear. ImportKeyMaterial: after a 500 the
- * server answered, and Alibaba imports in place, so the same material again is harmless (as before); after a lost
- * connection it is not resent: the lifecycle asks DescribeKey whether it was done (provider/import-material.ts), which
- * is one read instead of an import whose token the lost attempt may have spent.
- */
-function repeatableAfter(operation: string, failure: AlibabaFailure): boolean {
-  if (operation === 'ImportKeyMaterial') return failure.networkCode === undefined;
-  return REPEATABLE_CALLS.has(operation);
 }
 
 /** Marker aliases of creates in progress: alias/imported-key/creating/<creation token> (see findCreated). */
@@ -133,23 +67,19 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   }
 
   private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {
-    const verdict = (error: unknown): RetryVerdict => {
-      const failure = describeFailure(error);
-      return retryVerdictFor(failureKind(failure), repeatableAfter(operation, failure));
-    };
     try {
-      return await withRetries(() => send(models()), verdict, this.retryPolicy);
+      return await withRetries(() => send(models()), (error) => retryVerdict(operation, error), this.retryPolicy);
     } catch (error) {
       throw toImportedKeyError(operation, keyId, error);
     }
   }
 
   async createKey(request: CreateKeyRequest): Promise<KeyDescription> {
-    needs(alicloudProfile.keySpecs.includes(request.keySpec),
-      `keySpec "${request.keySpec}" is not an Alibaba Cloud KMS key spec that takes imported material; allowed: ${alicloudProfile.keySpecs.join(', ')}`);
-    if (request.alias !== undefined) {
-      needs(ALIAS_PATTERN.test(request.alias), `alias must look like "alias/name" (letters, digits, : / _ -), got "${request.alias}"`);
-    }
+    // User input is `check`'s (keySpec, alias, protectionLevel: provider/check.ts with the profile). No alias check here:
+    // CreateKey does not send the alias (finishKey does, and Alibaba refuses a bad one). No keySpec check of its own
+    // either: the profile's lookup below refuses a key spec it has no levels for (protectionLevelsFor, same message).
+    // Kept: the protection level, refused before CreateKey, which tests/provider/clouds/alicloud/adapter.test.ts pins
+    // ("refuses an Aliyun_SM4 key with protectionLevel SOFTWARE before calling Alibaba"); `check` refuses it too.
     const levels = protectionLevelsFor(request.keySpec);
     needs(request.protectionLevel === undefined || levels.includes(request.protectionLevel),
       `protectionLevel for ${request.keySpec} keys must be ${levels.join(' or ')}, got "${request.protectionLevel}"`);
@@ -276,6 +206,8 @@ export class AlicloudKmsAdapter implements KmsAdapter {
 
   async importMaterial(request: ImportMaterialRequest): Promise<{ keyMaterialId?: string }> {
     let keyMaterialExpireUnix = 0; // 0 = never expires
+    // Kept (unsafe to send): an expiry that is no date, or one before 1970, would go out as NaN or 0 — and 0 means
+    // "never expires", the opposite of what was asked.
     if (request.expiresAt !== undefined) {
       const ms = Date.parse(request.expiresAt);
       needs(!Number.isNaN(ms), `expiresAt "${request.expiresAt}" is not an ISO 8601 date-time`);
@@ -303,6 +235,8 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   }
 
   async scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void> {
+    // `check` refuses such a window (deletionWindowInDays); kept because tests/provider/clouds/alicloud/adapter.test.ts
+    // pins the adapter's own refusal ("refuses a deletion window outside 7–366 before calling Alibaba").
     const { min, max } = alicloudProfile.deletionWindowDays;
     needs(Number.isInteger(pendingWindowInDays) && pendingWindowInDays >= min && pendingWindowInDays <= max,
       `pendingWindowInDays must be a whole number of days from ${min} to ${max} for Alibaba Cloud KMS, got ${pendingWindowInDays}`);
@@ -322,8 +256,4 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   async disableKey(keyId: string): Promise<void> {
     await this.call('DisableKey', keyId, (m) => this.client.disableKey(new m.DisableKeyRequest({ keyId })));
   }
-}
-
-export function createAlicloudAdapter(config: AdapterConfig, options: AlicloudAdapterOptions = {}): KmsAdapter {
-  return new AlicloudKmsAdapter(config, options);
 }

@@ -3,9 +3,8 @@
 // whose message carries the HTTP status ("code: 404, …"); network failures are plain Node errors.
 
 import { ImportedKeyError, type ErrorCode } from '../../../core/errors';
-import { retryVerdictFor, type FailureKind } from '../retry';
 
-export interface AlibabaFailure {
+export interface AlicloudFailure {
   /** Alibaba's Code, e.g. Forbidden.KeyNotFound; undefined for network failures. */
   code?: string;
   status?: number;
@@ -15,7 +14,7 @@ export interface AlibabaFailure {
   networkCode?: string;
 }
 
-export function describeFailure(error: unknown): AlibabaFailure {
+export function describeFailure(error: unknown): AlicloudFailure {
   const e = (error ?? {}) as { code?: unknown; data?: Record<string, unknown>; message?: unknown };
   const data = e.data && typeof e.data === 'object' ? e.data : undefined;
   const text = typeof e.message === 'string' ? e.message : String(error);
@@ -34,49 +33,6 @@ export function describeFailure(error: unknown): AlibabaFailure {
 /** The SDK's network errors quote the whole request URL: its query holds the import token, the wrapped material, the signature. */
 function withoutQueries(text: string): string {
   return text.replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1?<query omitted>');
-}
-
-// Alibaba's answers that nothing was processed: the service (or its gateway) was unavailable.
-const UNAVAILABLE_CODES = new Set(['ServiceUnavailableTemporary', 'ServiceUnavailable']);
-// Connections that never carried the request: nothing was processed.
-const UNAVAILABLE_NETWORK = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
-// A connection closed or silent mid-call (Node's keep-alive pool can hand out a socket the server is closing; a
-// reply lost on its way): the request may have been processed or not.
-const UNCLEAR_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
-
-/** Alibaba's flow control (Throttling, Throttling.User, Throttling.Api, …, or a bare 429): nothing was done, any call may be sent again. */
-export function isThrottled(failure: AlibabaFailure): boolean {
-  return Boolean(failure.code?.startsWith('Throttling')) || failure.status === 429;
-}
-
-/** What the failure tells about the work (provider/clouds/retry.ts FailureKind). */
-export function failureKind(failure: AlibabaFailure): FailureKind {
-  if (isThrottled(failure)) return 'throttled';
-  if ((failure.code !== undefined && UNAVAILABLE_CODES.has(failure.code)) || failure.status === 503) return 'unavailable';
-  if (failure.networkCode !== undefined && UNAVAILABLE_NETWORK.has(failure.networkCode)) return 'unavailable';
-  if (failure.status !== undefined && failure.status >= 500) return 'unclear';
-  if (failure.code === 'InternalFailure' || failure.code === 'InternalError') return 'unclear';
-  if (failure.networkCode !== undefined && UNCLEAR_NETWORK.has(failure.networkCode)) return 'unclear';
-  return 'refused';
-}
-
-/**
- * Whether another attempt may be sent: always for throttling and refusals before any processing (503, connection
- * refused); for a failure whose outcome is unclear (500, a connection closed mid-call) only when the call is
- * `repeatable` — see the adapter's REPEATABLE_CALLS.
- */
-export function isRetryable(failure: AlibabaFailure, repeatable = true): boolean {
-  return retryVerdictFor(failureKind(failure), repeatable) !== false;
-}
-
-/**
- * Whether a CreateKey that failed may still have made its key (after `call` gave up): no answer at all (a lost reply,
- * a reset, a timeout) or a server fault (500). Not an answer that refused it, nor a connection that never opened.
- */
-export function mayHaveCreated(error: unknown): boolean {
-  if (!(error instanceof ImportedKeyError)) return true;
-  if (error.cloudCode !== undefined) return /^Internal/.test(error.cloudCode);
-  return !/\b(ECONNREFUSED|EAI_AGAIN)\b/.test(error.message) && error.code === 'CloudError';
 }
 
 const NOT_FOUND = new Set(['Forbidden.KeyNotFound', 'EntityNotExist.Key', 'Forbidden.AliasNotFound']);

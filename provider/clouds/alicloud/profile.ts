@@ -1,20 +1,13 @@
-// What `check` knows about Alibaba Cloud KMS offline, and how to build its adapter.
+// What `check` knows about Alibaba Cloud KMS offline: plain data, no adapter (the registry, ../index.ts, builds that
+// through ./index.ts).
 
 import type { WrappingAlgorithm } from '../../../core/wrapping';
-import type { AdapterConfig, CloudProfile, KmsAdapter } from '../adapter';
+import type { CloudProfile } from '../adapter';
 import { ImportedKeyError } from '../../../core/errors';
+import { ALICLOUD_REGION_PATTERN, ALICLOUD_REGION_VARIABLES } from './settings';
 
 export const ALICLOUD_KEY_SPECS = ['Aliyun_AES_256', 'Aliyun_SM4'] as const;
 export type AlicloudKeySpec = (typeof ALICLOUD_KEY_SPECS)[number];
-
-/**
- * The variables client.ts's resolveRegion reads after the argument, in its order (tests/provider/check.test.ts holds
- * the two lists together).
- */
-export const ALICLOUD_REGION_VARIABLES = ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALIBABACLOUD_REGION_ID'] as const;
-
-/** Region ids as Alibaba spells them (cn-hangzhou, ap-southeast-1, cn-shanghai-finance-1); the client's own test. */
-export const ALICLOUD_REGION_PATTERN = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
 
 /** CreateAlias's AliasName. */
 export const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9:/_-]{1,249}$/;
@@ -36,6 +29,11 @@ export function protectionLevelFor(keySpec: string, asked?: string): string {
   return asked ?? protectionLevelsFor(keySpec)[0];
 }
 
+/**
+ * The tables above are keyed by key spec; one they do not have is refused here. `check` never asks with such a spec (it
+ * refuses the keySpec first); kept because tests/provider/clouds/alicloud/profile.test.ts pins the refusal ("refuses a
+ * key spec Alibaba does not have"), and the adapter's createKey relies on it (protectionLevelsFor).
+ */
 function requireKeySpec(keySpec: string): AlicloudKeySpec {
   if (!(ALICLOUD_KEY_SPECS as readonly string[]).includes(keySpec)) {
     throw new ImportedKeyError(
@@ -90,10 +88,4 @@ export const alicloudProfile: CloudProfile = {
   // A key id (UUID or the newer key-… form), an alias, or an ARN acs:kms:REGION:ACCOUNT:key/ID — all accepted by DescribeKey.
   keyIdPattern:
     /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|key-[a-z0-9]{8,64}|alias\/[a-zA-Z0-9_/-]{1,255}|acs:kms:[a-z0-9-]+:\d+:(?:key\/[a-zA-Z0-9-]+|alias\/[a-zA-Z0-9_/-]+))$/,
-  createAdapter(config: AdapterConfig): KmsAdapter {
-    // Required at call time so that `check` never loads the Alibaba SDK.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { createAlicloudAdapter } = require('./adapter') as typeof import('./adapter');
-    return createAlicloudAdapter(config);
-  },
 };

@@ -1,4 +1,5 @@
-// KmsAdapter on the unmodified @aws-sdk/client-kms: AWS shapes ↔ our shapes, AWS errors ↔ ImportedKeyError.
+// KmsAdapter on the unmodified @aws-sdk/client-kms: AWS shapes ↔ our shapes, AWS errors ↔ ImportedKeyError (errors.ts).
+// Checks nothing a user gives: `check` does, with the profile; AWS refuses anything else itself.
 
 import {
   CreateAliasCommand,
@@ -32,38 +33,15 @@ import type {
   ImportParameters,
   KeyDescription,
   KeyFinish,
-  KeyState,
   KmsAdapter,
 } from '../adapter';
 import { CreationListings } from '../creation-listings';
 import { createKmsClient } from './client';
+import { awsCloudTime } from './clock';
+import { describeAwsKey } from './describe';
 import { awsErrorName, mapAwsError } from './errors';
 import { awsKeyUsages } from './profile';
-
-const KEY_STATES: Readonly<Record<string, KeyState>> = {
-  Creating: 'Creating',
-  Enabled: 'Enabled',
-  Disabled: 'Disabled',
-  PendingImport: 'PendingImport',
-  PendingDeletion: 'PendingDeletion',
-  PendingReplicaDeletion: 'PendingDeletion',
-  Unavailable: 'Unavailable',
-};
-
-export function describeAwsKey(metadata: KeyMetadata): KeyDescription {
-  return {
-    keyId: metadata.KeyId!,
-    arn: metadata.Arn ?? metadata.KeyId!,
-    keyState: KEY_STATES[metadata.KeyState ?? ''] ?? 'Unknown',
-    origin: metadata.Origin ?? 'UNKNOWN',
-    keySpec: metadata.KeySpec ?? 'SYMMETRIC_DEFAULT',
-    keyUsage: metadata.KeyUsage ?? 'ENCRYPT_DECRYPT',
-    expirationModel: metadata.ExpirationModel,
-    validTo: metadata.ValidTo?.toISOString(),
-    keyMaterialId: metadata.CurrentKeyMaterialId,
-    deletionDate: metadata.DeletionDate?.toISOString(),
-  };
-}
+import { CREATE_KEY_TRANSIENT_ATTEMPTS, mayHaveCreated } from './retries';
 
 /** "alias/<name>", as CreateAlias wants it, whether or not the user wrote the prefix. */
 export function awsAliasName(alias: string): string {
@@ -109,7 +87,7 @@ export class AwsKmsAdapter implements KmsAdapter {
   constructor(config: AdapterConfig, client?: KMSClient) {
     this.endpoint = config.endpoint;
     this.client = client ?? createKmsClient(config);
-    this.createClient = client ?? createKmsClient(config, { transientAttempts: 1 });
+    this.createClient = client ?? createKmsClient(config, { transientAttempts: CREATE_KEY_TRANSIENT_ATTEMPTS });
   }
 
   async createKey(request: CreateKeyRequest): Promise<KeyDescription> {
@@ -135,8 +113,7 @@ export class AwsKmsAdapter implements KmsAdapter {
     } catch (error) {
       // No answer from KMS (a lost reply, a 5xx): the key may exist. Found by its token, it is the key; else nothing
       // was made and the step fails (the next `up` creates, having looked again).
-      const answered = (error as { $fault?: string }).$fault === 'client';
-      const made = !answered && request.creationToken ? await this.findCreated(request.creationToken, true).catch(() => undefined) : undefined;
+      const made = mayHaveCreated(error) && request.creationToken ? await this.findCreated(request.creationToken, true).catch(() => undefined) : undefined;
       if (made) return made;
       throw mapAwsError(error, 'creating key');
     }
@@ -302,7 +279,7 @@ export class AwsKmsAdapter implements KmsAdapter {
 
   /** The SDK keeps AWS's clock as an offset learnt from every reply's Date header (it signs with it): the cloud's time. */
   cloudTime(): Date {
-    return new Date(Date.now() + (this.client.config.systemClockOffset ?? 0));
+    return awsCloudTime(this.client);
   }
 
   /** Closes the client's sockets (tests, and the provider after each step). */

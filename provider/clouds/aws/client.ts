@@ -1,100 +1,20 @@
-// Builds the unmodified KMSClient. Region: the argument (or the stack's aws:region, which the provider
-// passes in the same field), then AWS_REGION / AWS_DEFAULT_REGION, then the SDK's own chain (profile).
-// Credentials: always the SDK's default chain (environment, profile, SSO, IMDS) — never arguments.
+// Builds the unmodified KMSClient with its transport: the region (settings.ts), the endpoint, bounded waits, and the
+// retry strategy (retries.ts). Credentials: always the SDK's default chain (environment, profile, SSO, IMDS).
 
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { AdapterConfig } from '../adapter';
-import { backoffDelay, THROTTLING_RETRY_BUDGET, type RetryBudget } from '../retry';
+import { awsRetryStrategy, type AwsRetryOptions } from './retries';
+import { resolveAwsRegion } from './settings';
 
-import { resolveAwsRegion } from './profile';
-
-export { resolveAwsRegion };
-
-/** The SDK's own default for transient faults (5xx, timeouts, a corrected clock skew): 3 attempts, 100 ms doubling. */
-const SDK_TRANSIENT_ATTEMPTS = 3;
-
-/** The parts of the SDK's retry token and error info (RetryStrategyV2, @smithy/types) this strategy uses. */
-interface RetryToken {
-  getRetryCount(): number;
-  getRetryDelay(): number;
-}
-interface RetryErrorInfo {
-  errorType: string;
-  retryAfterHint?: Date;
-}
-
-/** Our tokens also count the failures of each kind: throttling does not use up the attempts of transient faults. */
-interface CountingToken extends RetryToken {
-  throttled: number;
-  transient: number;
-}
-
-function retryToken(throttled: number, transient: number, delayMs: number): CountingToken {
-  return { throttled, transient, getRetryCount: () => throttled + transient, getRetryDelay: () => delayMs };
-}
-
-/**
- * The SDK's standard retries (throttling and transient faults; never client errors), with throttling on the budget
- * every client of this provider shares (../retry THROTTLING_RETRY_BUDGET) instead of the SDK's 3 attempts (at most
- * ~3 s): all the steps of one `pulumi up` run at once in one process against one account quota (AWS KMS allows 5
- * CreateKey a second), and a client per step cannot pace itself against the others. Transient faults keep the SDK's
- * 3 attempts (or AWS_MAX_ATTEMPTS). Stateless between calls, so one strategy serves any number of concurrent calls.
- */
-export class AwsRetryStrategy {
-  constructor(
-    private readonly transient: RetryBudget = { maxAttempts: SDK_TRANSIENT_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 20_000 },
-    private readonly throttling: RetryBudget = THROTTLING_RETRY_BUDGET,
-    private readonly random: () => number = Math.random,
-  ) {}
-
-  async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
-    return retryToken(0, 0, 0);
-  }
-
-  /** The next attempt's token (the SDK's middleware sleeps its delay first), or a throw: no more attempts. */
-  async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
-    const { throttled = 0, transient = 0 } = previous as Partial<CountingToken>;
-    const kind = info.errorType === 'THROTTLING' ? 'throttled' : info.errorType === 'TRANSIENT' ? 'transient' : undefined;
-    if (kind === undefined) throw new Error('no retry token available: not a retryable error');
-    const budget = kind === 'throttled' ? this.throttling : this.transient;
-    const failed = (kind === 'throttled' ? throttled : transient) + 1;
-    if (failed >= budget.maxAttempts) throw new Error('no retry token available: attempts used up');
-    let delay = backoffDelay(budget, failed, this.random);
-    // A Retry-After the service sent is honoured, up to 5 s beyond our own delay (as the SDK does).
-    if (info.retryAfterHint instanceof Date) delay = Math.max(delay, Math.min(info.retryAfterHint.getTime() - Date.now(), delay + 5_000));
-    return kind === 'throttled' ? retryToken(failed, transient, delay) : retryToken(throttled, failed, delay);
-  }
-
-  recordSuccess(_token: RetryToken): void {
-    // No retry quota to refill: each step has its own client.
-  }
-}
-
-export interface KmsClientOptions {
-  /** The budget for throttled calls; default THROTTLING_RETRY_BUDGET. */
-  throttling?: RetryBudget;
-  /** Attempts for transient faults (5xx, lost connections); default the SDK's 3 or AWS_MAX_ATTEMPTS. */
-  transientAttempts?: number;
-}
-
-/** AWS_MAX_ATTEMPTS (the SDK's own variable), when it is a whole number ≥ 1. */
-function configuredAttempts(env: NodeJS.ProcessEnv): number | undefined {
-  const n = Number(env.AWS_MAX_ATTEMPTS);
-  return Number.isInteger(n) && n >= 1 ? n : undefined;
-}
+export type KmsClientOptions = AwsRetryOptions;
 
 export function createKmsClient(config: AdapterConfig, options: KmsClientOptions = {}, env: NodeJS.ProcessEnv = process.env): KMSClient {
   const region = resolveAwsRegion(config, env);
-  const attempts = configuredAttempts(env);
-  const throttling = options.throttling ?? THROTTLING_RETRY_BUDGET;
   return new KMSClient({
     ...(region ? { region } : {}),
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     // Bounded waits so a dead endpoint fails the step instead of hanging the deployment.
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-    retryStrategy: new AwsRetryStrategy(
-      { maxAttempts: options.transientAttempts ?? attempts ?? SDK_TRANSIENT_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 20_000 },
-      { ...throttling, maxAttempts: Math.max(throttling.maxAttempts, attempts ?? 0) },
-    ),
+    retryStrategy: awsRetryStrategy(options, env),
   });
 }

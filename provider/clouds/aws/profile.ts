@@ -1,11 +1,9 @@
 // What `check` knows about AWS KMS offline (API reference, GetParametersForImport / ImportKeyMaterial /
-// ScheduleKeyDeletion), and how to build the adapter.
+// ScheduleKeyDeletion): plain data, no adapter (the registry, ../index.ts, builds that through ./index.ts).
 
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { WrappingAlgorithm } from '../../../core/wrapping';
-import type { AdapterConfig, CloudProfile, KmsAdapter } from '../adapter';
+import type { CloudProfile } from '../adapter';
+import { AWS_REGION_VARIABLES, awsRegionFoundElsewhere, resolveAwsRegion } from './settings';
 
 export const AWS_KEY_SPECS = [
   'SYMMETRIC_DEFAULT',
@@ -44,38 +42,11 @@ export function awsKeyUsages(keySpec: string): readonly string[] {
   return [];
 }
 
-/** The environment variables resolveAwsRegion reads, in its order. */
-export const AWS_REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
-
-/** The region the client will use: the argument (or stack's aws:region), then AWS_REGION / AWS_DEFAULT_REGION. */
-export function resolveAwsRegion(config: { region?: string }, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return config.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-}
-
 /**
  * Region names as AWS spells them (lower case, no spaces): us-east-1, us-gov-west-1, cn-northwest-1, us-isob-east-1,
  * eusc-de-east-1. An upper-case name would reach AWS and fail its signature check; a space fails in the SDK at `up`.
  */
 export const AWS_REGION_PATTERN = /^[a-z]{2,4}(?:-[a-z]+){1,2}-\d{1,2}$/;
-
-/**
- * Where the AWS SDK still finds a region when neither the argument nor AWS_REGION / AWS_DEFAULT_REGION gives one:
- * a `region` line in its shared config or credentials file, else EC2 instance metadata — which only the machine
- * knows, so a missing region is knowable offline only where that lookup is switched off (AWS_EC2_METADATA_DISABLED,
- * any value, as the SDK reads it) and no shared file names a region.
- */
-export function awsRegionFoundElsewhere(env: NodeJS.ProcessEnv): boolean {
-  if (!env.AWS_EC2_METADATA_DISABLED) return true;
-  const home = env.HOME || env.USERPROFILE || homedir();
-  const files = [env.AWS_CONFIG_FILE || join(home, '.aws', 'config'), env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials')];
-  return files.some((file) => {
-    try {
-      return existsSync(file) && /^[ \t]*region[ \t]*=/m.test(readFileSync(file, 'utf8'));
-    } catch {
-      return true; // unreadable here: the SDK might read it; do not judge
-    }
-  });
-}
 
 /** The region in a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); undefined for a bare key id. */
 function awsKeyIdRegion(keyId: string): string | undefined {
@@ -126,9 +97,4 @@ export const awsProfile: CloudProfile = {
   keyIdRegion: awsKeyIdRegion,
   // A key id (UUID or multi-Region mrk-<32 hex>) or a key ARN; aliases are refused: adoption pins one key.
   keyIdPattern: /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/)?(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
-  createAdapter(config: AdapterConfig): KmsAdapter {
-    // Loaded on use so `check` (offline) never loads the AWS SDK.
-    const { AwsKmsAdapter } = require('./adapter') as typeof import('./adapter');
-    return new AwsKmsAdapter(config);
-  },
 };

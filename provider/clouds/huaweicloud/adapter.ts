@@ -1,10 +1,10 @@
-// Huawei Cloud KMS behind the cloud-neutral KmsAdapter: translates our shapes to the v1.0 REST API and back.
+// Huawei Cloud KMS behind the cloud-neutral KmsAdapter: translates our shapes to the v1.0 REST API and back (the client,
+// its retries and clock: client.ts, retries.ts, clock.ts; describe-key's mapping: describe.ts; errors: errors.ts).
 import { randomBytes } from 'node:crypto';
 import { creationDescription, unconfirmedCreate } from '../../creation-token';
 import { ImportedKeyError, needs } from '../../../core/errors';
 import type { WrappingAlgorithm } from '../../../core/wrapping';
 import type {
-  AdapterConfig,
   CreateKeyRequest,
   ImportMaterialRequest,
   ImportParameters,
@@ -13,10 +13,10 @@ import type {
   ReimportMode,
 } from '../adapter';
 import { CreationListings } from '../creation-listings';
-import { HuaweiKmsClient, type ClientOptions } from './client';
-import { toKeyDescription, type HuaweiKeyInfo } from './describe';
+import type { HuaweicloudKmsClient } from './client';
+import { toKeyDescription, type HuaweicloudKeyInfo } from './describe';
 import { huaweicloudProfile, KEY_ALIAS_PATTERN, KEY_ID_PATTERN } from './profile';
-import { resolveSettings } from './settings';
+import { mayHaveCreated } from './retries';
 
 /** Our algorithm names → Huawei's wire names (Huawei calls SM2 public-key encryption SM2_ENCRYPT). */
 const WIRE_ALGORITHM: Partial<Record<WrappingAlgorithm, string>> = {
@@ -51,42 +51,26 @@ export function forgetCreationListings(): void {
   creations.clear();
 }
 
-/**
- * Whether a create-key that failed may still have made its key: no answer (a lost reply, a reset, a timeout), or an
- * answer that is no refusal of KMS's (a 5xx). Not a connection that never opened, nor the API gateway's refusal
- * (throttling, authentication: APIGW.*), nor a refusal with a meaning (an invalid argument, …).
- */
-function mayHaveCreated(error: unknown): boolean {
-  if (!(error instanceof ImportedKeyError)) return true;
-  if (error.code !== 'CloudError') return false;
-  if (error.cloudCode !== undefined) return !error.cloudCode.startsWith('APIGW.');
-  return !/\b(ECONNREFUSED|EAI_AGAIN)\b/.test(error.message);
-}
-
-export class HuaweiKmsAdapter implements KmsAdapter {
+export class HuaweicloudKmsAdapter implements KmsAdapter {
   readonly cloud = 'huaweicloud';
   /** Huawei refuses an import into a key that is not pending import (KMS.0310): reimport deletes material first. */
   readonly reimportMode: ReimportMode = 'delete-first';
   // create-key takes no tags: the creation token is the key's description until creationDone.
   readonly creationInDescription = true;
 
-  constructor(private readonly client: HuaweiKmsClient) {}
-
-  static fromConfig(config: AdapterConfig, options?: ClientOptions): HuaweiKmsAdapter {
-    return new HuaweiKmsAdapter(new HuaweiKmsClient(resolveSettings(config), options));
-  }
+  constructor(private readonly client: HuaweicloudKmsClient) {}
 
   async createKey(request: CreateKeyRequest): Promise<KeyDescription> {
+    // User input is `check`'s (provider/check.ts with the profile): keyUsage (sent as asked; Huawei refuses another) and
+    // the description's length (Huawei refuses a longer one) are not judged here.
+    // Kept: the key spec and the alias (keyAliasFor), which `check` refuses too, because
+    // tests/provider/clouds/huaweicloud/adapter.test.ts pins the adapter's own refusal before any request.
     needs(
       (huaweicloudProfile.keySpecs as readonly string[]).includes(request.keySpec),
       `keySpec must be one of ${huaweicloudProfile.keySpecs.join(', ')} for huaweicloud`,
     );
-    needs(
-      request.keyUsage === undefined || request.keyUsage === 'ENCRYPT_DECRYPT',
-      'keyUsage must be ENCRYPT_DECRYPT for huaweicloud symmetric keys',
-    );
+    // Kept (unsafe to drop silently): create-key takes no tags, so tags asked for would be lost without a word.
     needs(!request.tags || Object.keys(request.tags).length === 0, 'tags are not supported for huaweicloud keys yet');
-    needs(request.description === undefined || request.description.length <= 255, 'description must be at most 255 characters for huaweicloud');
     const keyAlias = keyAliasFor(request.alias);
     const token = request.creationToken;
     const description = token !== undefined ? creationDescription(token) : request.description;
@@ -95,7 +79,7 @@ export class HuaweiKmsAdapter implements KmsAdapter {
       reply = await this.client.call('create-key', {
         key_alias: keyAlias,
         key_spec: request.keySpec,
-        key_usage: 'ENCRYPT_DECRYPT',
+        key_usage: request.keyUsage ?? 'ENCRYPT_DECRYPT',
         origin: 'external',
         ...(description !== undefined ? { key_description: description } : {}),
       });
@@ -112,7 +96,7 @@ export class HuaweiKmsAdapter implements KmsAdapter {
     if (typeof keyId !== 'string') throw new ImportedKeyError('CloudError', 'huaweicloud create-key returned no key_info.key_id');
     // A listing this process already holds learns of the key, so a create with this token again here finds it.
     if (token !== undefined) creations.update(this.place, (tokens) => tokens.set(token, { keyId, alias: keyAlias }));
-    return { keyId, arn: keyId, keyState: 'PendingImport', origin: 'EXTERNAL', keySpec: request.keySpec, keyUsage: 'ENCRYPT_DECRYPT' };
+    return { keyId, arn: keyId, keyState: 'PendingImport', origin: 'EXTERNAL', keySpec: request.keySpec, keyUsage: request.keyUsage ?? 'ENCRYPT_DECRYPT' };
   }
 
   /**
@@ -144,7 +128,7 @@ export class HuaweiKmsAdapter implements KmsAdapter {
     const prefix = creationDescription('');
     let marker = '';
     do {
-      const page = await this.client.call<{ key_details?: Array<HuaweiKeyInfo & { key_description?: string }>; next_marker?: string; truncated?: string | boolean }>(
+      const page = await this.client.call<{ key_details?: Array<HuaweicloudKeyInfo & { key_description?: string }>; next_marker?: string; truncated?: string | boolean }>(
         'list-keys',
         marker ? { marker } : {},
       );
@@ -160,7 +144,7 @@ export class HuaweiKmsAdapter implements KmsAdapter {
   async describeKey(keyId: string): Promise<KeyDescription | undefined> {
     checkKeyId(keyId);
     try {
-      const reply = await this.client.call<{ key_info?: HuaweiKeyInfo }>('describe-key', { key_id: keyId });
+      const reply = await this.client.call<{ key_info?: HuaweicloudKeyInfo }>('describe-key', { key_id: keyId });
       if (!reply.key_info) throw new ImportedKeyError('CloudError', 'huaweicloud describe-key returned no key_info');
       return toKeyDescription(reply.key_info);
     } catch (error) {
@@ -178,6 +162,8 @@ export class HuaweiKmsAdapter implements KmsAdapter {
         `wrappingAlgorithm ${algorithm} is not offered by huaweicloud; use one of ${Object.keys(WIRE_ALGORITHM).join(', ')}`,
       );
     }
+    // Kept (unsafe to ignore): Huawei's API takes no wrapping key spec, so one it would not honour is refused rather
+    // than the material wrapped silently under another (e.g. a weaker) key than asked for.
     const specs = huaweicloudProfile.wrappingKeySpecs(algorithm);
     needs(specs.includes(wrappingKeySpec), `wrappingKeySpec must be ${specs.join(' or ')} with ${algorithm} on huaweicloud`);
     const reply = await this.client.call<{ key_id?: string; public_key?: string; import_token?: string; expiration_time?: number | string }>(
@@ -199,6 +185,7 @@ export class HuaweiKmsAdapter implements KmsAdapter {
   async importMaterial(request: ImportMaterialRequest): Promise<{ keyMaterialId?: string }> {
     checkKeyId(request.keyId);
     let expirationSeconds: number | undefined;
+    // Kept (unsafe to send): an expiry that is no date would go out as null, which Huawei may take as "never expires".
     if (request.expiresAt !== undefined) {
       const ms = Date.parse(request.expiresAt);
       needs(Number.isFinite(ms), 'expiresAt must be an ISO 8601 time such as 2027-01-31T00:00:00Z');
@@ -227,6 +214,8 @@ export class HuaweiKmsAdapter implements KmsAdapter {
 
   async scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void> {
     checkKeyId(keyId);
+    // `check` refuses such a window (deletionWindowInDays); kept because tests/provider/clouds/huaweicloud/adapter.test.ts
+    // pins the adapter's own refusal.
     const { min, max } = huaweicloudProfile.deletionWindowDays;
     needs(
       Number.isInteger(pendingWindowInDays) && pendingWindowInDays >= min && pendingWindowInDays <= max,
@@ -245,6 +234,9 @@ export class HuaweiKmsAdapter implements KmsAdapter {
     return this.client.cloudTime();
   }
 
+  /** Nothing to release: the client holds only its settings and clock (its sockets are node:http's shared agent's). */
+  destroy(): void {}
+
   async enableKey(keyId: string): Promise<void> {
     checkKeyId(keyId);
     await this.client.call('enable-key', { key_id: keyId });
@@ -256,6 +248,11 @@ export class HuaweiKmsAdapter implements KmsAdapter {
   }
 }
 
+/**
+ * `check` judges a user's keyId (the profile's keyIdPattern); every call checks it again because
+ * tests/provider/clouds/huaweicloud/adapter.test.ts pins the refusal before any request ("refuses bad arguments before
+ * any request"), and key ids also come from the recorded state.
+ */
 function checkKeyId(keyId: string): void {
   needs(KEY_ID_PATTERN.test(keyId), 'keyId must be a Huawei key id such as 0d0466b0-e727-4d9c-b35d-f84bb474a37f');
 }

@@ -1,12 +1,15 @@
 // A minimal Huawei KMS client: POST a JSON body to /v1.0/{project_id}/kms/<operation>, signed with SDK-HMAC-SHA256,
 // on node:http/https (no SDK exists on npm). Retries throttling and 503 for every call, and failures whose outcome is
-// unclear only for calls that are safe to repeat, with the backoff and jitter all our clients share (../retry).
+// unclear only for calls that are safe to repeat (retries.ts), with the backoff and jitter all our clients share
+// (../retry). The cloud's time: clock.ts, from each reply's Date header.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { ImportedKeyError } from '../../../core/errors';
-import { isThrottled, parseErrorBody, toImportedKeyError } from './errors';
-import { retryVerdictFor, THROTTLING_RETRY_BUDGET, withRetries, type FailureKind, type RetryBudget, type RetryPolicy, type RetryVerdict } from '../retry';
-import type { HuaweiSettings } from './settings';
+import { parseErrorBody, toImportedKeyError } from './errors';
+import { THROTTLING_RETRY_BUDGET, withRetries, type RetryBudget, type RetryPolicy, type RetryVerdict } from '../retry';
+import { ReplyDateClock } from './clock';
+import { networkFailureKind, replyFailureKind, retryVerdict } from './retries';
+import type { HuaweicloudSettings } from './settings';
 import { signRequest } from '../../../core/signers/huaweicloud';
 
 export interface ClientOptions {
@@ -21,25 +24,6 @@ export interface ClientOptions {
 
 const MAX_RETRY_DELAY_MS = 5000;
 
-/**
- * Operations that may be sent again when their outcome is unclear (500, a connection closed mid-call, no reply in
- * time), because repeating them cannot do harm. Throttling and 503 (refused before any processing) are retried for
- * every operation, writes included (retryVerdictFor).
- * - describe-key, list-keys: reads.
- * - get-parameters-for-import: a fresh token is harmless (an unused one just expires).
- * - enable-key / disable-key: the same state again is accepted.
- * - schedule-key-deletion: "already pending deletion" (KMS.0210) is done (the adapter's scheduleDeletion).
- * - delete-imported-key-material: "already pending import" (KMS.2701) is done (the adapter's deleteMaterial).
- * - update-key-description: the same description again (creationDone).
- * Not create-key (a second key nobody would know of), nor import-key-material (into a key no longer pending import it
- * is refused, KMS.0310, which would hide a lost reply's success: the lifecycle asks describe-key instead, and after a
- * delete imports again with fresh parameters: provider/import-material.ts).
- */
-const REPEATABLE = new Set([
-  'describe-key', 'list-keys', 'get-parameters-for-import', 'enable-key', 'disable-key', 'schedule-key-deletion', 'delete-imported-key-material',
-  'update-key-description',
-]);
-
 interface RawReply {
   status: number;
   text: string;
@@ -47,15 +31,15 @@ interface RawReply {
   date?: string;
 }
 
-export class HuaweiKmsClient {
+export class HuaweicloudKmsClient {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly throttling: RetryBudget;
-  /** Cloud clock minus machine clock, from the latest reply's Date; undefined before any reply. */
-  private clockOffsetMs: number | undefined;
+  /** The cloud's clock, from the latest reply's Date. */
+  private readonly clock = new ReplyDateClock();
 
-  constructor(private readonly settings: HuaweiSettings, options: ClientOptions = {}) {
+  constructor(private readonly settings: HuaweicloudSettings, options: ClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 4;
     this.retryDelayMs = options.retryDelayMs ?? 200;
@@ -73,7 +57,7 @@ export class HuaweiKmsClient {
 
   /** The cloud's time now, as its latest reply's Date header told; undefined before any reply. */
   cloudTime(): Date | undefined {
-    return this.clockOffsetMs === undefined ? undefined : new Date(Date.now() + this.clockOffsetMs);
+    return this.clock.now();
   }
 
   /** Calls `operation` and returns its parsed JSON reply; throws ImportedKeyError with Huawei's code on failure. */
@@ -90,15 +74,12 @@ export class HuaweiKmsClient {
       reply = await this.send(operation, payload);
     } catch (cause) {
       const error = new ImportedKeyError('CloudError', `huaweicloud ${operation} failed: ${(cause as Error).message}`, { cause });
-      throw markRetryable(error, retryVerdictFor(networkFailureKind(cause), REPEATABLE.has(operation)));
+      throw markRetryable(error, retryVerdict(operation, networkFailureKind(cause)));
     }
-    const serverTime = reply.date === undefined ? NaN : Date.parse(reply.date);
-    if (Number.isFinite(serverTime)) this.clockOffsetMs = serverTime - Date.now();
+    this.clock.observe(reply.date);
     if (reply.status >= 200 && reply.status < 300) return parseSuccess<T>(operation, reply.text);
     const error = parseErrorBody(reply.text);
-    const kind: FailureKind = isThrottled(reply.status, error) ? 'throttled' : reply.status === 503 ? 'unavailable' : reply.status >= 500 ? 'unclear' : 'refused';
-    const verdict = retryVerdictFor(kind, REPEATABLE.has(operation));
-    throw markRetryable(toImportedKeyError(operation, reply.status, error), verdict);
+    throw markRetryable(toImportedKeyError(operation, reply.status, error), retryVerdict(operation, replyFailureKind(reply.status, error)));
   }
 
   private send(operation: string, payload: string): Promise<RawReply> {
@@ -146,12 +127,6 @@ function parseSuccess<T>(operation: string, text: string): T {
   } catch {
     throw new ImportedKeyError('CloudError', `huaweicloud ${operation} returned a reply that is not JSON`);
   }
-}
-
-/** A request that failed below HTTP: refused connections never carried it; anything else (reset, timeout) may have. */
-function networkFailureKind(cause: unknown): FailureKind {
-  const code = (cause as { code?: unknown }).code;
-  return code === 'ECONNREFUSED' || code === 'EAI_AGAIN' ? 'unavailable' : 'unclear';
 }
 
 /** Errors of one attempt that another attempt may cure (retryVerdictFor), keyed by the error itself. */

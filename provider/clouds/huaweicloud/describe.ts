@@ -2,7 +2,7 @@
 // as strings of milliseconds to ISO 8601.
 import type { KeyDescription, KeyState } from '../adapter';
 
-export interface HuaweiKeyInfo {
+export interface HuaweicloudKeyInfo {
   key_id: string;
   key_alias?: string;
   key_state?: string;
@@ -30,7 +30,7 @@ export function millisToIso(value: string | number | undefined): string | undefi
   return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
 }
 
-export function toKeyDescription(info: HuaweiKeyInfo): KeyDescription {
+export function toKeyDescription(info: HuaweicloudKeyInfo): KeyDescription {
   const keyState = STATES[info.key_state ?? ''] ?? 'Unknown';
   const external = (info.origin ?? '').toLowerCase() === 'external';
   const validTo = millisToIso(info.expiration_time);

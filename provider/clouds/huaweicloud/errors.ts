@@ -22,13 +22,13 @@ const CODE_MEANING: Record<string, ErrorCode> = {
   'KMS.2604': 'InvalidKeyMaterial', // material must be 32 bytes
 };
 
-export interface HuaweiErrorBody {
+export interface HuaweicloudErrorBody {
   errorCode?: string;
   errorMsg?: string;
 }
 
 /** Reads `{"error": {"error_code", "error_msg"}}` and the API gateway's flat `{"error_code", "error_msg"}`. */
-export function parseErrorBody(text: string): HuaweiErrorBody {
+export function parseErrorBody(text: string): HuaweicloudErrorBody {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -45,13 +45,8 @@ export function parseErrorBody(text: string): HuaweiErrorBody {
 }
 
 /** The error for a non-2xx reply to `operation`; the message carries Huawei's words, never our request body. */
-export function toImportedKeyError(operation: string, status: number, body: HuaweiErrorBody): ImportedKeyError {
+export function toImportedKeyError(operation: string, status: number, body: HuaweicloudErrorBody): ImportedKeyError {
   const code: ErrorCode = (body.errorCode && CODE_MEANING[body.errorCode]) || (status === 404 ? 'KeyNotFound' : 'CloudError');
   const what = body.errorCode ? `${body.errorCode} ${body.errorMsg ?? ''}`.trim() : `HTTP ${status}`;
   return new ImportedKeyError(code, `huaweicloud ${operation} failed: ${what}`, { cloudCode: body.errorCode });
-}
-
-/** Throttled by the API gateway (APIGW.0308) or KMS itself: safe to retry any operation, nothing was done. */
-export function isThrottled(status: number, body: HuaweiErrorBody): boolean {
-  return status === 429 || body.errorCode === 'APIGW.0308';
 }

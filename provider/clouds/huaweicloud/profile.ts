@@ -1,8 +1,9 @@
-// What `check` knows about Huawei Cloud KMS offline, and how to build its adapter.
+// What `check` knows about Huawei Cloud KMS offline: plain data, no adapter (the registry, ../index.ts, builds that
+// through ./index.ts).
 import { randomBytes } from 'node:crypto';
 import type { WrappingAlgorithm } from '../../../core/wrapping';
-import type { AdapterConfig, CloudProfile, KmsAdapter } from '../adapter';
-import { ENV } from './settings';
+import type { CloudProfile } from '../adapter';
+import { ENV, HUAWEICLOUD_REGION_PATTERN } from './settings';
 
 export const KEY_SPECS = ['AES_256', 'SM4'] as const;
 
@@ -10,9 +11,6 @@ export const KEY_SPECS = ['AES_256', 'SM4'] as const;
 const ALGORITHMS: readonly WrappingAlgorithm[] = ['RSAES_OAEP_SHA_256', 'SM2PKE', 'RSAES_PKCS1_V1_5', 'RSAES_OAEP_SHA_1'];
 
 export const KEY_ID_PATTERN = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/;
-
-/** Region names as settings.ts checks them: cn-north-4, ap-southeast-1, la-south-2. */
-export const HUAWEI_REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
 /**
  * project_id: "The value returned by the IAM API is used, which contains 32 characters" (Huawei Cloud DEW API
@@ -60,7 +58,7 @@ export const huaweicloudProfile: CloudProfile = {
   aliasPattern: KEY_ALIAS_PATTERN,
   deriveAlias: (resourceName: string) => deriveKeyAlias(resourceName),
   region: {
-    pattern: HUAWEI_REGION_PATTERN,
+    pattern: HUAWEICLOUD_REGION_PATTERN,
     example: 'cn-north-4',
     environment: ENV.region,
     // With an endpoint the signer needs no region (SDK-HMAC-SHA256 does not sign one).
@@ -71,10 +69,4 @@ export const huaweicloudProfile: CloudProfile = {
   // No tagLimits: the adapter cannot set tags on Huawei keys yet, so `check` refuses them.
   // A bare host gets https://; a path is kept as a prefix of /v1.0/{project_id}/kms/…; a query would be dropped.
   endpointForm: { bareHost: true, path: true },
-  createAdapter(config: AdapterConfig): KmsAdapter {
-    // Loaded on use so that `check` never reads credentials.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { HuaweiKmsAdapter } = require('./adapter') as typeof import('./adapter');
-    return HuaweiKmsAdapter.fromConfig(config);
-  },
 };

@@ -13,19 +13,20 @@ export const ENV = {
   region: ['HW_REGION_NAME', 'HUAWEICLOUD_REGION', 'HUAWEICLOUD_SDK_REGION'],
 } as const;
 
-export interface HuaweiSettings {
+export interface HuaweicloudSettings {
   endpoint: URL;
   projectId: string;
   region?: string;
   credentials: Credentials;
 }
 
-const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+/** Region names (cn-north-4, ap-southeast-1, la-south-2): they become the endpoint's host, so nothing else is let through. */
+export const HUAWEICLOUD_REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const PROJECT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function resolveSettings(config: AdapterConfig, env: NodeJS.ProcessEnv = process.env): HuaweiSettings {
+export function resolveSettings(config: AdapterConfig, env: NodeJS.ProcessEnv = process.env): HuaweicloudSettings {
   const region = config.region ?? firstOf(env, ENV.region);
-  if (region !== undefined && !REGION.test(region)) {
+  if (region !== undefined && !HUAWEICLOUD_REGION_PATTERN.test(region)) {
     throw invalid(`region must be a Huawei Cloud region name such as cn-north-4 or ap-southeast-1, not "${region}"`);
   }
   const endpoint = endpointFor(config.endpoint, region);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { toKeyDescription } from '../../../../provider/clouds/alicloud/adapter';
+import { toKeyDescription } from '../../../../provider/clouds/alicloud/describe';
 
 const base = { KeyId: 'k-1', Arn: 'acs:kms:cn-hangzhou:1:key/k-1', Origin: 'EXTERNAL', KeySpec: 'Aliyun_AES_256', KeyUsage: 'ENCRYPT/DECRYPT' };
 

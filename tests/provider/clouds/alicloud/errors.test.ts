@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { describeFailure, isRetryable, toImportedKeyError } from '../../../../provider/clouds/alicloud/errors';
+import { describeFailure, toImportedKeyError } from '../../../../provider/clouds/alicloud/errors';
 
 /** What @alicloud/tea-typescript's ResponseError looks like (code "<Code>Error", body in data, status in the message). */
 function responseError(status: number, code: string, message: string): Error {
@@ -61,28 +61,5 @@ describe('provider/clouds/alicloud/errors', () => {
     const mapped = toImportedKeyError('ImportKeyMaterial', 'k', e);
     assert.match(mapped.message, /Connect http:\/\/127\.0\.0\.1:1\/\?<query omitted> failed/);
     for (const secret of ['SECRET-TOKEN', 'WRAPPED', 'SIG']) assert.ok(!mapped.message.includes(secret));
-  });
-
-  it('retries throttling, 5xx, refused connections and (repeatable calls only) reset ones, nothing else', () => {
-    assert.equal(isRetryable(describeFailure(responseError(400, 'Throttling.User', 'x'))), true);
-    assert.equal(isRetryable(describeFailure(responseError(503, 'ServiceUnavailableTemporary', 'x'))), true);
-    assert.equal(isRetryable(describeFailure(responseError(500, 'InternalFailure', 'x'))), true);
-    assert.equal(isRetryable(describeFailure(responseError(502, 'SomethingElse', 'x'))), true);
-    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))), true);
-    // A connection closed mid-call: the outcome is unclear, so only a repeatable call is sent again (not CreateKey).
-    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNRESET' }))), true);
-    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNRESET' })), false), false);
-    assert.equal(isRetryable(describeFailure(responseError(500, 'InternalFailure', 'x')), false), false);
-    assert.equal(isRetryable(describeFailure(responseError(503, 'ServiceUnavailableTemporary', 'x')), false), true);
-    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ENOTFOUND' }))), false);
-    assert.equal(isRetryable(describeFailure(responseError(404, 'Forbidden.KeyNotFound', 'x'))), false);
-    assert.equal(isRetryable(describeFailure(responseError(400, 'InvalidParameter.ImportToken', 'x'))), false);
-  });
-
-  it('retries CreateKey only on refusals that did no work (a 500 may have made a key)', () => {
-    assert.equal(isRetryable(describeFailure(responseError(400, 'Throttling.User', 'x')), false), true);
-    assert.equal(isRetryable(describeFailure(responseError(503, 'ServiceUnavailableTemporary', 'x')), false), true);
-    assert.equal(isRetryable(describeFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })), false), true);
-    assert.equal(isRetryable(describeFailure(responseError(500, 'InternalFailure', 'x')), false), false);
   });
 });

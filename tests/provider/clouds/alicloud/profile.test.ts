@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { alicloudProfile, protectionLevelFor } from '../../../../provider/clouds/alicloud/profile';
-import { getCloudProfile } from '../../../../provider/clouds';
+import { createAdapter, getCloudProfile } from '../../../../provider/clouds';
 import { ImportedKeyError } from '../../../../core/errors';
 
 describe('provider/clouds/alicloud/profile', () => {
@@ -61,7 +61,7 @@ describe('provider/clouds/alicloud/profile', () => {
   });
 
   it('builds an in-place adapter named alicloud', () => {
-    const adapter = alicloudProfile.createAdapter({ endpoint: 'http://127.0.0.1:1' });
+    const adapter = createAdapter('alicloud', { endpoint: 'http://127.0.0.1:1' });
     assert.equal(adapter.cloud, 'alicloud');
     assert.equal(adapter.reimportMode, 'in-place');
   });

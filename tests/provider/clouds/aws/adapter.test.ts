@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { AwsKmsAdapter } from '../../../../provider/clouds/aws/adapter';
-import { resolveAwsRegion } from '../../../../provider/clouds/aws/client';
+import { resolveAwsRegion } from '../../../../provider/clouds/aws/settings';
 import { ImportedKeyError } from '../../../../core/errors';
 import { wrapKeyMaterial } from '../../../../core/wrapping';
 import { EMULATOR_CREDENTIALS, useEmulator } from '../../../support/emulator';

@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { randomBytes, createPublicKey } from 'node:crypto';
 import { startEmulator, type RunningEmulator } from '../../../../emulator';
 import { huaweicloudProtocol as huaweiProtocol } from '../../../../emulator/protocols/huaweicloud/protocol';
-import { forgetCreationListings, HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
-import { HuaweiKmsClient } from '../../../../provider/clouds/huaweicloud/client';
-import { huaweicloudProfile } from '../../../../provider/clouds/huaweicloud/profile';
+import { forgetCreationListings, HuaweicloudKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
+import { HuaweicloudKmsClient } from '../../../../provider/clouds/huaweicloud/client';
+import { createAdapter } from '../../../../provider/clouds';
 import { ImportedKeyError } from '../../../../core/errors';
 import { wrapKeyMaterial, type WrappingAlgorithm } from '../../../../core/wrapping';
 import { huaweiCall } from '../../../support/huaweicloud-client';
@@ -23,12 +23,12 @@ async function rejects(promise: Promise<unknown>): Promise<ImportedKeyError> {
 
 describe('huaweicloud adapter against the emulator', () => {
   let emulator: RunningEmulator;
-  let adapter: HuaweiKmsAdapter;
+  let adapter: HuaweicloudKmsAdapter;
 
   before(async () => {
     emulator = await startEmulator({ protocols: [huaweiProtocol] });
     const settings = { endpoint: new URL(emulator.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } };
-    adapter = new HuaweiKmsAdapter(new HuaweiKmsClient(settings, { retryDelayMs: 5, throttling: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 } }));
+    adapter = new HuaweicloudKmsAdapter(new HuaweicloudKmsClient(settings, { retryDelayMs: 5, throttling: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 } }));
   });
   after(async () => {
     await emulator.close();
@@ -267,12 +267,12 @@ describe('huaweicloud adapter against the emulator', () => {
       const key = await adapter.createKey({ keySpec: 'AES_256', creationToken: t });
       forgetCreationListings();
       const settings = { endpoint: new URL(emulator.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } };
-      const client = new HuaweiKmsClient(settings);
+      const client = new HuaweicloudKmsClient(settings);
       // A client whose listings come back one key a page, as a project with more keys than a page holds would.
       const call = client.call.bind(client);
       client.call = ((operation: string, body: Record<string, unknown>) => call(operation, operation === 'list-keys' ? { ...body, limit: '1' } : body)) as typeof client.call;
       const listed = counted('list-keys');
-      assert.equal((await new HuaweiKmsAdapter(client).findCreated(t))?.keyId, key.keyId);
+      assert.equal((await new HuaweicloudKmsAdapter(client).findCreated(t))?.keyId, key.keyId);
       assert.equal(counted('list-keys') - listed, keys().length);
     });
 
@@ -301,7 +301,7 @@ describe('huaweicloud adapter against the emulator', () => {
   it('gives up on a silent server after its timeout, naming the operation', async () => {
     const keyId = await importedKey(randomBytes(32));
     const settings = { endpoint: new URL(emulator.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } };
-    const impatient = new HuaweiKmsAdapter(new HuaweiKmsClient(settings, { timeoutMs: 100, maxAttempts: 1 }));
+    const impatient = new HuaweicloudKmsAdapter(new HuaweicloudKmsClient(settings, { timeoutMs: 100, maxAttempts: 1 }));
     emulator.faults.add({ target: 'huawei:describe-key', latencyMs: 1000 });
     const started = Date.now();
     const timedOut = await rejects(impatient.describeKey(keyId));
@@ -384,7 +384,7 @@ describe('huaweicloud adapter against the emulator', () => {
     const saved = { ...process.env };
     try {
       Object.assign(process.env, { HUAWEICLOUD_SDK_AK: 'test', HUAWEICLOUD_SDK_SK: 'test', HUAWEICLOUD_SDK_PROJECT_ID: 'envproject' });
-      const fromProfile = huaweicloudProfile.createAdapter({ endpoint: emulator.url });
+      const fromProfile = createAdapter('huaweicloud', { endpoint: emulator.url });
       const { keyId } = await fromProfile.createKey({ keySpec: 'AES_256', alias: 'from-env' });
       assert.ok(emulator.store.findKey('huawei', 'envproject', keyId));
       const seen = await huaweiCall(emulator.url, 'envproject', 'describe-key', { key_id: keyId });

@@ -4,8 +4,8 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, type RunningEmulator } from '../../../../emulator';
 import { huaweicloudProtocol as huaweiProtocol } from '../../../../emulator/protocols/huaweicloud/protocol';
-import { HuaweiKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
-import { HuaweiKmsClient, type ClientOptions } from '../../../../provider/clouds/huaweicloud/client';
+import { HuaweicloudKmsAdapter, keyAliasFor } from '../../../../provider/clouds/huaweicloud/adapter';
+import { HuaweicloudKmsClient, type ClientOptions } from '../../../../provider/clouds/huaweicloud/client';
 import { KEY_ALIAS_PATTERN } from '../../../../provider/clouds/huaweicloud/profile';
 import { ImportedKeyError } from '../../../../core/errors';
 
@@ -27,7 +27,7 @@ describe('huaweicloud client and adapter, many at once', () => {
     }
   });
   const adapterOn = (emulator: RunningEmulator, options: ClientOptions = {}) =>
-    new HuaweiKmsAdapter(new HuaweiKmsClient({ endpoint: new URL(emulator.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } }, options));
+    new HuaweicloudKmsAdapter(new HuaweicloudKmsClient({ endpoint: new URL(emulator.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } }, options));
   const created = (emulator: RunningEmulator) => emulator.requestCounts()['huawei:create-key'] ?? 0;
 
   it('retries throttling on its own budget, past maxAttempts (a quota shared by the whole run), and creates one key', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { isThrottled, parseErrorBody, toImportedKeyError } from '../../../../provider/clouds/huaweicloud/errors';
+import { parseErrorBody, toImportedKeyError } from '../../../../provider/clouds/huaweicloud/errors';
 
 describe('huaweicloud error mapping', () => {
   it("reads KMS's nested error body and the API gateway's flat one", () => {
@@ -31,11 +31,5 @@ describe('huaweicloud error mapping', () => {
     }
     assert.equal(toImportedKeyError('describe-key', 404, {}).code, 'KeyNotFound');
     assert.equal(toImportedKeyError('describe-key', 502, {}).message, 'huaweicloud describe-key failed: HTTP 502');
-  });
-
-  it('knows throttling when it sees it', () => {
-    assert.equal(isThrottled(429, {}), true);
-    assert.equal(isThrottled(400, { errorCode: 'APIGW.0308' }), true);
-    assert.equal(isThrottled(400, { errorCode: 'KMS.0310' }), false);
   });
 });

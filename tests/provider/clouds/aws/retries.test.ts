@@ -2,7 +2,8 @@
 // at once against one account quota), transient faults on the SDK's own 3 attempts (or AWS_MAX_ATTEMPTS).
 import { strict as assert } from 'node:assert';
 import { AwsKmsAdapter } from '../../../../provider/clouds/aws/adapter';
-import { AwsRetryStrategy, createKmsClient } from '../../../../provider/clouds/aws/client';
+import { createKmsClient } from '../../../../provider/clouds/aws/client';
+import { AwsRetryStrategy } from '../../../../provider/clouds/aws/retries';
 import { THROTTLING_RETRY_BUDGET } from '../../../../provider/clouds/retry';
 import { namespaceOf } from '../../../../emulator/protocols/aws/operations-keys';
 import { useEmulator } from '../../../support/emulator';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { resolveClientSettings } from '../../../../provider/clouds/alicloud/client';
+import { resolveClientSettings } from '../../../../provider/clouds/alicloud/settings';
 import { ImportedKeyError } from '../../../../core/errors';
 
 const isInvalid = (field: RegExp) => (e: unknown) => e instanceof ImportedKeyError && e.code === 'InvalidArgument' && field.test(e.message);
