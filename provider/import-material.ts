@@ -22,7 +22,7 @@ export interface ImportRequest {
 }
 
 /** Answers in which the cloud says what it refused: the work was not done, whatever DescribeKey shows. */
-const DEFINITE_REFUSALS = ['InvalidKeyMaterial', 'InvalidArgument'] as const;
+const DEFINITE_REFUSALS: readonly ErrorCode[] = ['InvalidKeyMaterial', 'InvalidArgument'];
 
 function errorCode(error: unknown): ErrorCode | undefined {
   return error instanceof ImportedKeyError ? error.code : undefined;
@@ -101,7 +101,7 @@ export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequ
  */
 async function importShows(adapter: KmsAdapter, keyId: string, expiresAt: string | undefined, error: unknown, clock: WaitClock, wait: boolean): Promise<boolean> {
   const code = errorCode(error);
-  if (DEFINITE_REFUSALS.includes(code as never)) return false;
+  if (code !== undefined && DEFINITE_REFUSALS.includes(code)) return false;
   const unclear = code === undefined || code === 'CloudError';
   const policy = wait && unclear ? NOT_FOUND_POLICY : { ...NOT_FOUND_POLICY, timeoutMs: 0 };
   const done = (live: KeyDescription | undefined) => live !== undefined && (materialInPlace(live, expiresAt) || live.keyState === 'PendingDeletion');

@@ -11,7 +11,7 @@ import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate }
 import { toOutputs } from './outputs';
 import type { KeyInputs, KeyOutputs } from './types';
 import { describeRecordedKey, waitForKey } from './waiter';
-import { validateKeyMaterial } from '../core/wrapping';
+import { isWrappingAlgorithm, validateKeyMaterial } from '../core/wrapping';
 
 export interface Cloud {
   profile: CloudProfile;
@@ -64,7 +64,7 @@ function wrappingFor(profile: CloudProfile, inputs: KeyInputs, live: KeyDescript
       `wrappingAlgorithm: ${profile.cloud} does not accept ${inputs.wrappingAlgorithm} for key ${live.keyId} (${live.keySpec}, protectionLevel ${level}); one of: ${offered.join(', ')}`,
     );
   }
-  const wrappingKeySpec = inputs.wrappingKeySpec ?? profile.wrappingKeySpecs(wrappingAlgorithm as never)[0];
+  const wrappingKeySpec = inputs.wrappingKeySpec ?? (isWrappingAlgorithm(wrappingAlgorithm) ? profile.wrappingKeySpecs(wrappingAlgorithm)[0] : undefined);
   if (!wrappingAlgorithm || !wrappingKeySpec) {
     throw new ImportedKeyError('InvalidArgument', `keySpec: ${profile.cloud} offers no wrapping algorithm for ${live.keySpec}`);
   }
