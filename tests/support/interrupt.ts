@@ -27,7 +27,8 @@ export async function interruptedUp(emulator: RunningEmulator, options: Interrup
   emulator.faults.add({ target: options.slowOp, latencyMs: 4000 });
   const dying = up();
   await waitFor(() => options.keyCount() === keysBefore + 1 && asked() > askedBefore);
-  for (const pattern of options.kills) killDescendants(pattern);
+  const missed = killDescendants(options.kills);
+  assert.deepEqual(missed, [], 'every process to kill was found');
   const killed = await failedRun(dying);
   emulator.faults.clear();
   return { keysBefore, killed };
@@ -99,8 +100,13 @@ export const PULUMI_CLI = /(^|\/)pulumi (up|preview)/;
 /** The provider host's command line (the dynamic-provider binary), on both engines. */
 export const PROVIDER_HOST = /cmd\/dynamic-provider/;
 
-/** Kills this test process's descendants whose command line matches (the provider host, the CLI), as a crash would. */
-export function killDescendants(pattern: RegExp): void {
+/**
+ * Kills this test process's descendants whose command line matches any pattern (the provider host, the CLI), as a
+ * crash would. All are found first, then killed: a host whose CLI died first is re-parented to init, is no longer
+ * seen as ours, and would go on to finish the create the test means to interrupt. Returns the patterns no process matched.
+ */
+export function killDescendants(patterns: RegExp | readonly RegExp[]): RegExp[] {
+  const wanted = Array.isArray(patterns) ? patterns : [patterns as RegExp];
   const parentOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
   const isOurs = (pid: number) => {
     for (let p = pid, hops = 0; p > 1 && hops < 20; hops++) {
@@ -113,6 +119,8 @@ export function killDescendants(pattern: RegExp): void {
     }
     return false;
   };
+  const doomed: number[] = [];
+  const matched = new Set<RegExp>();
   for (const entry of fs.readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
@@ -122,14 +130,20 @@ export function killDescendants(pattern: RegExp): void {
     } catch {
       continue;
     }
-    if (pattern.test(args) && isOurs(pid)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+    const hits = wanted.filter((pattern) => pattern.test(args));
+    if (hits.length > 0 && isOurs(pid)) {
+      doomed.push(pid);
+      for (const pattern of hits) matched.add(pattern);
     }
   }
+  for (const pid of doomed) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  return wanted.filter((pattern) => !matched.has(pattern));
 }
 
 export async function waitFor(probe: () => boolean, ms = 60_000): Promise<void> {
