@@ -188,7 +188,9 @@ async function runProbe(args: string[], io: CliIo, factory: AdapterFactory): Pro
   }
   if (adapter) {
     try {
-      report = await probe(adapter, { keyId, profile, ...(wrappingAlgorithm !== undefined ? { wrappingAlgorithm } : {}) });
+      // The region the adapter will use, for the profile's region limits: the argument, else the cloud's variables.
+      const region = config.region ?? profile.region?.environment.map((name) => process.env[name]).find((value) => value);
+      report = await probe(adapter, { keyId, profile, ...(region ? { region } : {}), ...(wrappingAlgorithm !== undefined ? { wrappingAlgorithm } : {}) });
     } finally {
       adapter.destroy();
     }

@@ -2,11 +2,12 @@
 // Read-only by construction: it calls only describeKey, getImportParameters (which hands out a wrapping key and a
 // token and changes no key), cloudTime and, where the adapter has it, probeAssumptions. It creates nothing and imports
 // nothing. The report never holds the import token, the wrapping public key's bytes nor any secret: only their size,
-// type and validity — the bytes are zeroed as soon as they are measured.
+// type and validity: the bytes are measured and let go (not zeroed: they are the adapter's buffers, and neither is
+// secret — the token is only kept out of sight, as the cloud's consoles do).
 
-import { createPublicKey } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { ImportedKeyError } from '../core/errors';
-import { isWrappingAlgorithm } from '../core/wrapping';
+import { decodePublicKey, isWrappingAlgorithm } from '../core/wrapping';
 import type { AssumptionVerdict, CloudProfile, KeyDescription, KmsAdapter } from './clouds/adapter';
 
 export type CheckStatus = 'ok' | 'warning' | 'failed' | 'skipped';
@@ -58,6 +59,8 @@ export interface ProbeOptions {
   profile: CloudProfile;
   /** Default: the profile's first algorithm for the key's spec (what the resource would use). */
   wrappingAlgorithm?: string;
+  /** The region the adapter uses (argument, else the cloud's environment), for the profile's region limits. */
+  region?: string;
   /** The machine's clock; passed in so tests can skew it. */
   now?: () => Date;
 }
@@ -232,6 +235,8 @@ async function judgeImportParameters(
   if (!offered.includes(algorithm)) {
     return { id, status: 'failed', summary: `${algorithm} is not offered by ${adapter.cloud} for key spec ${key.keySpec}; offered: ${offered.join(', ') || 'none'}` };
   }
+  const limit = options.profile.regionLimits?.(options.region, { keySpec: key.keySpec, wrappingAlgorithm: algorithm });
+  if (limit) return { id, status: 'failed', summary: `${algorithm}: ${limit.reason}` };
   const wrappingKeySpec = options.profile.wrappingKeySpecs(algorithm)[0];
   let params;
   try {
@@ -239,41 +244,40 @@ async function judgeImportParameters(
   } catch (error) {
     return { id, status: 'failed', summary: `GetParametersForImport (${algorithm}, ${wrappingKeySpec}) failed: ${messageOf(error)}` };
   }
+  // Read as the wrapping will read it (core/wrapping): RSA of 2048 bits or more, or SM2.
+  let type = 'unreadable';
+  let bits: number | undefined;
+  let unreadable = '';
   try {
-    let type = 'unreadable';
-    let bits: number | undefined;
-    try {
-      const publicKey = createPublicKey({ key: params.publicKey, format: 'der', type: 'spki' });
+    const publicKey = decodePublicKey(params.publicKey);
+    if (publicKey instanceof KeyObject) {
       type = publicKey.asymmetricKeyType ?? 'unknown';
       bits = publicKey.asymmetricKeyDetails?.modulusLength;
-      // Node names an SM2 key an EC key on the SM2 curve.
-      if (type === 'ec' && /sm2/i.test(publicKey.asymmetricKeyDetails?.namedCurve ?? '')) type = 'sm2';
-    } catch {
-      // Reported below as a contradiction: the adapters promise DER SubjectPublicKeyInfo.
+    } else {
+      type = publicKey.kind;
     }
-    const cloudNow = adapter.cloudTime?.() ?? now();
-    const validTo = Date.parse(params.parametersValidTo);
-    const validForSeconds = Number.isNaN(validTo) ? NaN : Math.round((validTo - cloudNow.getTime()) / 1000);
-    report.importParameters = {
-      wrappingAlgorithm: algorithm, wrappingKeySpec, publicKeyType: type, ...(bits !== undefined ? { publicKeyBits: bits } : {}),
-      tokenBytes: params.importToken.length, tokenValidTo: params.parametersValidTo, tokenValidForSeconds: validForSeconds,
-    };
-    const keyText = `wrapping key ${type.toUpperCase()}${bits !== undefined ? ` ${bits} bits` : ''}`;
-    const tokenText = `token of ${params.importToken.length} bytes valid until ${params.parametersValidTo}${Number.isNaN(validForSeconds) ? '' : ` (${validForSeconds} s)`}`;
-    const summary = `${algorithm} / ${wrappingKeySpec}: ${keyText}; ${tokenText}`;
-    const expected = expectedPublicKey(wrappingKeySpec);
-    if (type === 'unreadable') return { id, status: 'failed', summary: `${summary}: the public key is not a DER SubjectPublicKeyInfo` };
-    if (expected && (expected.type !== type || (expected.bits !== undefined && expected.bits !== bits))) {
-      return { id, status: 'failed', summary: `${summary}: ${wrappingKeySpec} was asked for` };
-    }
-    if (params.importToken.length === 0) return { id, status: 'failed', summary: `${summary}: the token is empty` };
-    if (Number.isNaN(validForSeconds) || validForSeconds <= 0) return { id, status: 'failed', summary: `${summary}: the token is not valid now` };
-    return { id, status: 'ok', summary };
-  } finally {
-    // Ours now, and never needed again: nothing of them is kept.
-    params.importToken.fill(0);
-    params.publicKey.fill(0);
+  } catch (error) {
+    // Its message names the field and what is wrong, never the key's bytes.
+    unreadable = messageOf(error);
   }
+  const cloudNow = adapter.cloudTime?.() ?? now();
+  const validTo = Date.parse(params.parametersValidTo);
+  const validForSeconds = Number.isNaN(validTo) ? NaN : Math.round((validTo - cloudNow.getTime()) / 1000);
+  report.importParameters = {
+    wrappingAlgorithm: algorithm, wrappingKeySpec, publicKeyType: type, ...(bits !== undefined ? { publicKeyBits: bits } : {}),
+    tokenBytes: params.importToken.length, tokenValidTo: params.parametersValidTo, tokenValidForSeconds: validForSeconds,
+  };
+  const keyText = `wrapping key ${type.toUpperCase()}${bits !== undefined ? ` ${bits} bits` : ''}`;
+  const tokenText = `token of ${params.importToken.length} bytes valid until ${params.parametersValidTo}${Number.isNaN(validForSeconds) ? '' : ` (${validForSeconds} s)`}`;
+  const summary = `${algorithm} / ${wrappingKeySpec}: ${keyText}; ${tokenText}`;
+  const expected = expectedPublicKey(wrappingKeySpec);
+  if (unreadable) return { id, status: 'failed', summary: `${summary}: the wrapping key cannot be used: ${unreadable}` };
+  if (expected && (expected.type !== type || (expected.bits !== undefined && expected.bits !== bits))) {
+    return { id, status: 'failed', summary: `${summary}: ${wrappingKeySpec} was asked for` };
+  }
+  if (params.importToken.length === 0) return { id, status: 'failed', summary: `${summary}: the token is empty` };
+  if (Number.isNaN(validForSeconds) || validForSeconds <= 0) return { id, status: 'failed', summary: `${summary}: the token is not valid now` };
+  return { id, status: 'ok', summary };
 }
 
 async function judgeAssumptions(adapter: KmsAdapter, keyId: string, report: ProbeReport): Promise<void> {
