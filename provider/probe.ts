@@ -140,7 +140,8 @@ export async function probe(adapter: KmsAdapter, options: ProbeOptions): Promise
     const skewSeconds = Math.round((machine.getTime() - cloud.getTime()) / 1000);
     report.clock = { cloudTime: cloud.toISOString(), machineTime: machine.toISOString(), skewSeconds };
     const far = Math.abs(skewSeconds) > CLOCK_SKEW_WARNING_SECONDS;
-    const where = skewSeconds === 0 ? 'in step with the cloud' : `${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} the cloud`;
+    // Within a second is all a reply's Date header can tell.
+    const where = Math.abs(skewSeconds) <= 1 ? 'in step with the cloud (to the second its replies tell)' : `${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} the cloud`;
     checks.push({
       id: 'clock',
       status: far ? 'warning' : 'ok',
