@@ -125,15 +125,21 @@ export async function probe(adapter: KmsAdapter, options: ProbeOptions): Promise
   if (describeError === undefined) {
     checks.push({ id: 'credentials', status: 'ok', summary: 'accepted: DescribeKey was answered' });
   } else if (refused) {
-    checks.push({ id: 'credentials', status: 'failed', summary: `refused by the cloud: ${messageOf(describeError)}` });
+    // With a cloud code the cloud said no; without one the request never left (no credentials found, none usable).
+    const refusedBy = (describeError as ImportedKeyError).cloudCode !== undefined ? 'refused by the cloud' : 'not usable';
+    checks.push({ id: 'credentials', status: 'failed', summary: `${refusedBy}: ${messageOf(describeError)}` });
   } else {
     checks.push({ id: 'credentials', status: 'skipped', summary: 'not judged: DescribeKey failed for another reason (see key)' });
   }
 
-  // 2. Clock: judged whenever the cloud's time is known — a refusal's reply carries it too, and explains most refusals.
+  // 2. Clock: judged whenever the cloud answered — a refusal's reply carries its time too, and a skew explains most
+  // refusals. A failure without the cloud's code had no reply: some adapters then give the machine's own time.
+  const answered = describeError === undefined || (describeError instanceof ImportedKeyError && describeError.cloudCode !== undefined);
   const machine = now();
-  const cloud = adapter.cloudTime?.();
-  if (cloud === undefined) {
+  const cloud = answered ? adapter.cloudTime?.() : undefined;
+  if (!answered) {
+    checks.push({ id: 'clock', status: 'skipped', summary: "not judged: the cloud did not answer, so its time is not known" });
+  } else if (cloud === undefined) {
     checks.push({ id: 'clock', status: 'skipped', summary: adapter.cloudTime ? 'the cloud sent no time (no reply was read)' : "this cloud's adapter does not report the cloud's time" });
   } else {
     // Positive: this machine is ahead of the cloud. Reply dates have whole seconds, so so has the skew.
@@ -151,10 +157,10 @@ export async function probe(adapter: KmsAdapter, options: ProbeOptions): Promise
 
   if (describeError !== undefined) {
     if (!refused) checks.push({ id: 'key', status: 'failed', summary: `DescribeKey failed: ${messageOf(describeError)}` });
-    else skip(['key'], 'not looked at: the credentials were refused');
+    else skip(['key'], 'not looked at: the credentials were not accepted');
     skip(['origin', 'import-parameters'], 'not looked at: DescribeKey failed');
     if (!refused) await judgeAssumptions(adapter, options.keyId, report);
-    else skip(['assumptions'], 'not looked at: the credentials were refused');
+    else skip(['assumptions'], 'not looked at: the credentials were not accepted');
     return finish(report);
   }
 

@@ -157,6 +157,17 @@ describe('probe', () => {
     assert.equal(probeExitStatus(report), 1);
   });
 
+  it('credentials that cannot be used (none found): "not usable", and the clock not judged even where the adapter gives a time', async () => {
+    const adapter = new ProbedAdapter();
+    adapter.clock = new Date(Date.now() - 3_600_000);
+    adapter.failNext('describeKey', () => new ImportedKeyError('CloudError', 'describing key k: CredentialsProviderError: Could not load credentials from any providers'));
+    const report = await probe(adapter, { keyId: 'k', profile: awsProfile });
+    assert.equal(statusOf(report, 'credentials'), 'failed');
+    assert.match(summaryOf(report, 'credentials'), /^not usable: CloudError: .*Could not load credentials/);
+    assert.equal(statusOf(report, 'clock'), 'skipped');
+    assert.equal(report.clock, undefined);
+  });
+
   it('a GetParametersForImport refusal fails that check', async () => {
     const adapter = new ProbedAdapter();
     const keyId = await externalKey(adapter);
