@@ -240,7 +240,16 @@ describe('probe', () => {
       assert.equal(statusOf(report, 'assumptions'), 'ok');
     });
 
-    it('are probed on a missing key too (its error reply is evidence), not after refused credentials', async () => {
+    it('are probed on a missing key, or after another error reply, too (evidence), not after refused credentials nor without a reply', async () => {
+      const throttled = withAssumptions(new ProbedAdapter(), [{ id: 'errorEnvelope', summary: 's', verdict: 'confirmed' }]);
+      throttled.failNext('describeKey', () => new ImportedKeyError('CloudError', 'Throttling', { cloudCode: 'Throttling' }));
+      await probe(throttled, { keyId: 'k', profile: awsProfile });
+      assert.deepEqual(throttled.calls, ['describeKey', 'probeAssumptions:k']);
+      const silent = withAssumptions(new ProbedAdapter(), [{ id: 'x', summary: 's', verdict: 'confirmed' }]);
+      silent.failNext('describeKey', () => new ImportedKeyError('CloudError', 'connect ECONNREFUSED'));
+      const unanswered = await probe(silent, { keyId: 'k', profile: awsProfile });
+      assert.deepEqual(silent.calls, ['describeKey']);
+      assert.equal(summaryOf(unanswered, 'assumptions'), 'not looked at: the cloud did not answer');
       const missing = withAssumptions(new ProbedAdapter(), [{ id: 'errorEnvelope', summary: 's', verdict: 'confirmed' }]);
       await probe(missing, { keyId: 'gone', profile: awsProfile });
       assert.deepEqual(missing.calls, ['describeKey', 'probeAssumptions:gone']);
