@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // `imported-key`: wraps key material by hand, for people who import through a console or a cloud CLI.
 // Replaces the vendor openssl recipes, including the several steps RSA_AES_KEY_WRAP needs.
+// `imported-key probe` checks, read-only, what an account and an EXTERNAL key look like before the resource is trusted.
 import * as fs from 'node:fs';
 import { ImportedKeyError } from '../core/errors';
-import { getWrappingAlgorithm, WRAPPING_ALGORITHMS } from '../core/wrapping/algorithms';
+import { getWrappingAlgorithm, isWrappingAlgorithm, WRAPPING_ALGORITHMS } from '../core/wrapping/algorithms';
+import type { AdapterConfig, KmsAdapter } from '../provider/clouds/adapter';
+import { CLOUD_NAMES, createAdapter, getCloudProfile } from '../provider/clouds';
+import { formatReport, probe, probeExitStatus, settingsFailure, type ProbeReport } from '../provider/probe';
 import { assertKnownKeySpec, validateKeyMaterial } from '../core/wrapping/key-material';
 import { wrapKeyMaterial } from '../core/wrapping/wrap';
 
 export const USAGE = `Usage:
   imported-key wrap --algorithm ALG --public-key FILE --in FILE --out FILE
                     [--key-spec SPEC] [--format binary|base64|hex] [--force]
+  imported-key probe --cloud CLOUD --key-id ID [--region REGION] [--endpoint URL]
+                     [--project-id ID] [--wrapping-algorithm ALG] [--json]
   imported-key algorithms
   imported-key help
 
@@ -19,16 +25,27 @@ wrap      encrypts raw key material (--in, or - for stdin) under a cloud's wrapp
           --key-spec checks the material against a key spec first (e.g. SYMMETRIC_DEFAULT, AES_256).
           --out never replaces an existing file unless --force is given, and never the --in or
           --public-key file (the material is the one thing that must not be lost).
+probe     checks, changing nothing, an account and an EXTERNAL key before you trust the resource with
+          them: credentials and clock (DescribeKey, the cloud's time against this machine's), the key
+          (state, origin EXTERNAL, key spec, expiry), import parameters (GetParametersForImport: the
+          wrapping key's type and size, the token's size and validity — never the token nor the key),
+          and the adapter's assumptions where it has some. Credentials come from the cloud's usual
+          environment variables. --json prints the report for machines.
+          Clouds: ${CLOUD_NAMES.join(', ')}.
 algorithms lists the wrapping algorithms.
 
 Algorithms: ${WRAPPING_ALGORITHMS.join(', ')} (SM2_ENCRYPT = SM2PKE)
-Exit status: 0 done, 1 bad input (key, material, algorithm), 2 usage error.`;
+Exit status: 0 done (probe: every check passed, warnings allowed), 1 bad input (key, material,
+algorithm; probe: a check failed or an assumption was contradicted), 2 usage error.`;
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => Buffer;
 }
+
+/** How `probe` builds its adapter: the registry by default; tests pass a stub. */
+export type AdapterFactory = (cloud: string, config: AdapterConfig) => KmsAdapter;
 
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
@@ -40,18 +57,20 @@ class UsageError extends Error {}
 
 const WRAP_OPTIONS = ['algorithm', 'public-key', 'in', 'out', 'key-spec', 'format', 'force'] as const;
 type WrapOption = (typeof WRAP_OPTIONS)[number];
+const PROBE_OPTIONS = ['cloud', 'region', 'key-id', 'endpoint', 'project-id', 'wrapping-algorithm', 'json'] as const;
+type ProbeOption = (typeof PROBE_OPTIONS)[number];
 /** Options that take no value. */
-const FLAGS: readonly WrapOption[] = ['force'];
+const FLAGS: readonly string[] = ['force', 'json'];
 const FORMATS = ['binary', 'base64', 'hex'] as const;
 
-function parseOptions(args: string[]): Partial<Record<WrapOption, string>> {
-  const options: Partial<Record<WrapOption, string>> = {};
+function parseOptions<O extends string>(args: string[], known: readonly O[]): Partial<Record<O, string>> {
+  const options: Partial<Record<O, string>> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
     const eq = arg.indexOf('=');
-    const name = (eq >= 0 ? arg.slice(2, eq) : arg.slice(2)) as WrapOption;
-    if (!WRAP_OPTIONS.includes(name)) throw new UsageError(`unknown option --${name}; options: ${WRAP_OPTIONS.map((o) => '--' + o).join(', ')}`);
+    const name = (eq >= 0 ? arg.slice(2, eq) : arg.slice(2)) as O;
+    if (!known.includes(name)) throw new UsageError(`unknown option --${name}; options: ${known.map((o) => '--' + o).join(', ')}`);
     if (FLAGS.includes(name)) {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       if (options[name] !== undefined) throw new UsageError(`--${name} is given twice`);
@@ -77,7 +96,7 @@ function readInput(path: string, what: string, io: CliIo): Buffer {
 }
 
 function runWrap(args: string[], io: CliIo): number {
-  const options = parseOptions(args);
+  const options = parseOptions(args, WRAP_OPTIONS);
   for (const required of ['algorithm', 'public-key', 'in', 'out'] as const) {
     if (!options[required]) throw new UsageError(`--${required} is required`);
   }
@@ -134,16 +153,77 @@ function writeOutput(path: string, data: Buffer, force: boolean): void {
   }
 }
 
+/** Parses and checks the probe's arguments (usage errors, exit 2) before anything reaches a cloud. */
+function parseProbe(args: string[]): { cloud: string; keyId: string; config: AdapterConfig; wrappingAlgorithm?: string; json: boolean } {
+  const options = parseOptions<ProbeOption>(args, PROBE_OPTIONS);
+  for (const required of ['cloud', 'key-id'] as const) {
+    if (!options[required]) throw new UsageError(`--${required} is required`);
+  }
+  const cloud = options.cloud!;
+  if (!CLOUD_NAMES.includes(cloud)) {
+    throw new UsageError(`--cloud ${JSON.stringify(cloud.slice(0, 40))} is not supported; supported clouds: ${CLOUD_NAMES.join(', ')}`);
+  }
+  const algorithm = options['wrapping-algorithm'];
+  if (algorithm !== undefined && !isWrappingAlgorithm(algorithm)) {
+    throw new UsageError(`--wrapping-algorithm must be one of ${WRAPPING_ALGORITHMS.join(', ')}`);
+  }
+  const config: AdapterConfig = {
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options['project-id'] !== undefined ? { projectId: options['project-id'] } : {}),
+  };
+  return { cloud, keyId: options['key-id']!, config, ...(algorithm !== undefined ? { wrappingAlgorithm: algorithm } : {}), json: options.json === 'true' };
+}
+
+async function runProbe(args: string[], io: CliIo, factory: AdapterFactory): Promise<number> {
+  const { cloud, keyId, config, wrappingAlgorithm, json } = parseProbe(args);
+  const profile = getCloudProfile(cloud);
+  let report: ProbeReport;
+  let adapter: KmsAdapter | undefined;
+  try {
+    // Settings (region, project, credentials from the environment) are read here: their failure is a failed check.
+    adapter = factory(cloud, config);
+  } catch (error) {
+    report = settingsFailure(cloud, keyId, error);
+  }
+  if (adapter) {
+    try {
+      // The region the adapter will use, for the profile's region limits: the argument, else the cloud's variables.
+      const region = config.region ?? profile.region?.environment.map((name) => process.env[name]).find((value) => value);
+      report = await probe(adapter, { keyId, profile, ...(region ? { region } : {}), ...(wrappingAlgorithm !== undefined ? { wrappingAlgorithm } : {}) });
+    } finally {
+      adapter.destroy();
+    }
+  }
+  io.stdout(json ? JSON.stringify(report!, null, 2) + '\n' : formatReport(report!));
+  return probeExitStatus(report!);
+}
+
 function listAlgorithms(io: CliIo): number {
   for (const name of WRAPPING_ALGORITHMS) io.stdout(`${name.padEnd(26)}${getWrappingAlgorithm(name).description}\n`);
   return 0;
 }
 
-/** Runs the command with `argv` (without node and script); returns the exit status. */
+/**
+ * Runs any command with `argv` (without node and script); resolves to the exit status. `probe` talks to a cloud, so
+ * it is asynchronous; the other commands run through `main`.
+ */
+export async function run(argv: string[], io: CliIo = defaultIo, factory: AdapterFactory = createAdapter): Promise<number> {
+  if (argv[0] !== 'probe') return main(argv, io);
+  try {
+    return await runProbe(argv.slice(1), io, factory);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** Runs a synchronous command with `argv` (without node and script); returns the exit status. `probe` needs `run`. */
 export function main(argv: string[], io: CliIo = defaultIo): number {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'probe':
+        throw new Error('imported-key probe is asynchronous: call run(), not main()');
       case 'wrap':
         return runWrap(rest, io);
       case 'algorithms':
@@ -157,18 +237,31 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
         throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`imported-key: ${error.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (error instanceof ImportedKeyError) {
-      io.stderr(`imported-key: ${error.code}: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    return reportError(error, io);
   }
 }
 
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof UsageError) {
+    io.stderr(`imported-key: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (error instanceof ImportedKeyError) {
+    io.stderr(`imported-key: ${error.code}: ${error.message}\n`);
+    return 1;
+  }
+  throw error;
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  run(process.argv.slice(2)).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      // Not an error of ours (a bug): its message, never a stack that could quote a request.
+      process.stderr.write(`imported-key: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

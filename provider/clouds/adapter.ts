@@ -124,12 +124,17 @@ export interface KmsAdapter {
    * when material expires); undefined before any reply. Without it the provider uses the machine's clock.
    */
   cloudTime?(): Date | undefined;
+  /** Optional, read-only: judges each of the cloud's documented-by-assumption points against live replies (Ping An). */
+  probeAssumptions?(keyId: string): Promise<AssumptionVerdict[]>;
   /**
    * Releases what the adapter holds (AWS: the clients' sockets; Alibaba: its reply clock's subscription). The provider
    * calls it after each step; nothing is called on the adapter after it. A no-op where there is nothing to release.
    */
   destroy(): void;
 }
+
+/** One point a cloud's adapter assumes (its documentation does not say), judged against what the cloud answered. */
+export interface AssumptionVerdict { id: string; summary: string; verdict: 'confirmed' | 'contradicted' | 'not exercised'; seen?: string }
 
 /** Where and how to reach a cloud; credentials never pass through here (each cloud's usual chain supplies them). */
 export interface AdapterConfig {
