@@ -40,11 +40,12 @@ export function authenticate(params: Params, credentials: Credentials, nonces: N
   if (Number(timestamp) < SECONDS_LIMIT) throw pinganErrors.badTimestamp('epoch milliseconds (this looks like seconds)');
   if (!signedWithinWindow(Number(timestamp), now)) throw pinganErrors.expiredTimestamp();
   if (params.accessKeyId !== credentials.accessKey) throw pinganErrors.unknownAccessKey(params.accessKeyId);
+  if (!params.signatureNonce) throw pinganErrors.missingParameter('signatureNonce');
   if (!params.signature) throw pinganErrors.missingParameter('signature');
   const expected = Buffer.from(computeSignature(params, credentials.secretKey, SIGNING_RULES[signatureKey]), 'utf8');
   const received = Buffer.from(params.signature, 'utf8');
   if (expected.length !== received.length || !timingSafeEqual(expected, received)) throw pinganErrors.signatureMismatch();
-  // After the signature, so that unsigned requests cannot use up someone's nonce; kept apart from other clouds' nonces.
-  if (!params.signatureNonce) throw pinganErrors.missingParameter('signatureNonce');
+  // Used only after the signature, so that unsigned requests cannot use up someone's nonce; kept apart from other
+  // clouds' nonces.
   if (!nonces.use(`pingan:${params.signatureNonce}`, now, NONCE_MEMORY_MS)) throw pinganErrors.nonceUsed();
 }

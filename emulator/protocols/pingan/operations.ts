@@ -50,8 +50,9 @@ function resolveKey(call: Call, described = false): StoredKey {
 }
 
 function encrypt(call: Call, key: StoredKey, plaintext: Buffer): string {
+  const context = encryptionContext(call.params); // a bad parameter is named before the key's state is
   const { material } = call.store.materialForUse(refOf(key));
-  return encryptWithMaterial(key.id, material, plaintext, encryptionContext(call.params)).toString('base64');
+  return encryptWithMaterial(key.id, material, plaintext, context).toString('base64');
 }
 
 export const OPERATIONS: Record<string, Handler> = {
