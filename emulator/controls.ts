@@ -104,7 +104,7 @@ function setClock(parts: ControlParts, value: unknown): ProtocolResponse {
 }
 
 /**
- * `{"cloud": "aws" | "alibaba" | "huawei" | "*", "delayMs": N}`: how long that cloud's describes lag behind changes. The
+ * `{"cloud": "aws" | "alibaba" | "huawei" | "pingan" | "*", "delayMs": N}`: how long that cloud's describes lag behind changes. The
  * delays are kept and listed under the store's names of the clouds (alibaba, huawei); `alicloud` and `huaweicloud` are
  * taken for them.
  */
