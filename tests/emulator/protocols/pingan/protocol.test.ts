@@ -3,6 +3,9 @@
 // recognition beside Alibaba's RPC requests, the error envelope, and no material or token in errors or the log.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../../emulator';
 import { alicloudProtocol } from '../../../../emulator/protocols/alicloud/protocol';
 import { pinganProtocol } from '../../../../emulator/protocols/pingan/protocol';
@@ -335,12 +338,12 @@ describe('emulator: Ping An KMS protocol', () => {
   });
 
   it('lets DescribeKey lag behind changes when the consistency switch says so (pingan), other actions see the truth', async () => {
-    emulator.consistency.setDelay('pingan', 300);
+    emulator.consistency.setDelay('pingan', 1000);
     try {
       const keyId = (await succeeds('CreateCmk', { origin: '1' })).keyMetadata.keyId;
       await refused('Forbidden.KeyNotFound', 'DescribeKey', { keyId });
       await parameters(keyId); // GetParametersForImport sees the key at once
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      await new Promise((resolve) => setTimeout(resolve, 1050));
       assert.equal((await describeKey(keyId)).keyState, 'PENDING_IMPORT');
     } finally {
       emulator.consistency.setDelay('pingan', 0);
@@ -395,6 +398,36 @@ describe('emulator: Ping An KMS protocol', () => {
     const response = await fetch(`${emulator.url}/?Action=DescribeKey&Version=2017-01-01`);
     assert.equal(response.status, 404);
     assert.match(((await response.json()) as { message: string }).message, /Ping An/);
+  });
+
+  it('keeps Ping An keys, their alias, expiry and material across a restart with a state file, the material sealed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-state-'));
+    const stateFile = path.join(dir, 'state.json');
+    const material = randomBytes(32);
+    let first: RunningEmulator | undefined;
+    let second: RunningEmulator | undefined;
+    try {
+      first = await startEmulator({ stateFile });
+      const keyId = (await pinganCall(first.url, 'CreateCmk', { origin: '1', alias: 'survives-restart' })).body.keyMetadata.keyId;
+      const params = (await pinganCall(first.url, 'GetParametersForImport', { keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' })).body;
+      const wrapped = wrapMaterial(params.publicKey, 'RSAES_OAEP_SHA_256', material).toString('hex');
+      const expireUnix = Math.floor(Date.now() / 1000) + 86_400;
+      const imported = await pinganCall(first.url, 'ImportKeyMaterial', { keyId, importToken: params.importToken, encryptedKeyMaterial: wrapped, keyMaterialExpireUnix: String(expireUnix) });
+      assert.equal(imported.body.code, 'SUCCESS', imported.text);
+      await first.close();
+      first = undefined;
+      assertNoMaterial([material], { files: [stateFile] });
+
+      second = await startEmulator({ stateFile });
+      const meta = (await pinganCall(second.url, 'DescribeKey', { keyId })).body.keyMetadata;
+      assert.deepEqual([meta.alias, meta.keyState, cst(meta.materialExpireTime)], ['survives-restart', 'ENABLED', expireUnix * 1000]);
+      const sealed = await pinganCall(second.url, 'Encrypt', { keyId, plainText: 'after restart' });
+      assert.equal(decryptLocally(sealed.body.cipherTextBlob, material), 'after restart');
+    } finally {
+      await first?.close();
+      await second?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('never puts key material or import tokens in a refusal or the request log', () => {
