@@ -13,7 +13,7 @@ export const USAGE = 'Usage: kms-emulator [--host 127.0.0.1] [--port 0] [--state
 /** What `--help` prints (on stdout, exit 0). */
 export const HELP = `${USAGE}
 
-A local KMS for AWS, Alibaba Cloud and Huawei Cloud on one loopback port. Prints one line when ready
+A local KMS for AWS, Alibaba Cloud, Huawei Cloud and Ping An Cloud on one loopback port. Prints one line when ready
 ("kms-emulator listening on http://HOST:PORT"), one log line per request on stderr; SIGINT / SIGTERM close it.
 
   --host HOST          address to listen on (default 127.0.0.1)

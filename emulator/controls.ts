@@ -1,7 +1,8 @@
-// The /_emulator/* control API (JSON over HTTP): clock, faults, eventual consistency, request counts, reset.
+// The /_emulator/* control API (JSON over HTTP): clock, faults, eventual consistency, dialects, request counts, reset.
 // Documented in the README; every bad input gets a 400 naming the field and what is allowed.
 
 import type { EmulatorClock } from './clock';
+import type { Dialects } from './dialects';
 import { parseFaultRule, type Faults } from './faults';
 import { jsonResponse } from './http';
 import type { KeyStore } from './store';
@@ -14,6 +15,8 @@ export interface ControlParts {
   faults: Faults;
   counts: Map<string, number>;
   protocols: readonly Protocol[];
+  /** The variants chosen for the clouds' undocumented points (dialects.ts): POST|GET|DELETE /_emulator/dialect. */
+  dialects: Dialects;
   /** Saves the clock and the store to the state file (a no-op without one): see persistence.ts. */
   persist: () => void;
 }
@@ -43,6 +46,14 @@ export function handleControl(parts: ControlParts, request: ProtocolRequest): Pr
       case 'DELETE /_emulator/consistency':
         parts.store.consistency.clear();
         return jsonResponse(200, { delays: {} });
+      case 'GET /_emulator/dialect':
+        return jsonResponse(200, { dialects: parts.dialects.list() });
+      case 'POST /_emulator/dialect':
+        parts.dialects.set(parseJson(request.body));
+        return jsonResponse(200, { dialects: parts.dialects.list() });
+      case 'DELETE /_emulator/dialect':
+        parts.dialects.clear();
+        return jsonResponse(200, { dialects: parts.dialects.list() });
       case 'GET /_emulator/requests':
         return jsonResponse(200, Object.fromEntries(Object.entries(requestCounts(parts.counts, parts.protocols)).sort(([a], [b]) => a.localeCompare(b))));
       case 'DELETE /_emulator/requests':
@@ -53,10 +64,11 @@ export function handleControl(parts: ControlParts, request: ProtocolRequest): Pr
         parts.counts.clear();
         parts.clock.reset();
         parts.store.reset();
+        parts.dialects.clear();
         return jsonResponse(200, { reset: true, now: parts.clock.nowIso() });
       default:
         return jsonResponse(404, {
-          message: `unknown control '${route}'; try GET|POST /_emulator/clock, GET|POST|DELETE /_emulator/faults, GET|POST|DELETE /_emulator/consistency, GET|DELETE /_emulator/requests, POST /_emulator/reset`,
+          message: `unknown control '${route}'; try GET|POST /_emulator/clock, GET|POST|DELETE /_emulator/faults, GET|POST|DELETE /_emulator/consistency, GET|POST|DELETE /_emulator/dialect, GET|DELETE /_emulator/requests, POST /_emulator/reset`,
         });
     }
   } catch (error) {
@@ -92,7 +104,7 @@ function setClock(parts: ControlParts, value: unknown): ProtocolResponse {
 }
 
 /**
- * `{"cloud": "aws" | "alibaba" | "huawei" | "*", "delayMs": N}`: how long that cloud's describes lag behind changes. The
+ * `{"cloud": "aws" | "alibaba" | "huawei" | "pingan" | "*", "delayMs": N}`: how long that cloud's describes lag behind changes. The
  * delays are kept and listed under the store's names of the clouds (alibaba, huawei); `alicloud` and `huaweicloud` are
  * taken for them.
  */

@@ -4,10 +4,11 @@
 import type { AddressInfo } from 'node:net';
 import { EmulatorClock } from './clock';
 import type { Consistency } from './consistency';
+import { Dialects } from './dialects';
 import { Faults } from './faults';
 import { statePersistence } from './persistence';
 import { protocols as defaultProtocols } from './protocols';
-import { cloudNames, type Protocol } from './protocols/types';
+import { cloudNames, namesOf, type Protocol } from './protocols/types';
 import { requestCounts } from './controls';
 import { createEmulatorServer, DEFAULT_MAX_BODY_BYTES } from './server';
 import { KeyStore } from './store';
@@ -41,7 +42,9 @@ export interface RunningEmulator {
   faults: Faults;
   /** How long each cloud's describes lag behind changes (`consistency.setDelay('aws', 2000)`); off by default. */
   consistency: Consistency;
-  /** Request counts by `<cloud>:<Operation>` (`aws`, `alicloud`, `huaweicloud`), also under the earlier names `alibaba`, `huawei`. */
+  /** The variants chosen for the clouds' undocumented points (`dialects.set({cloud: 'pingan', keyState: 'digits'})`). */
+  dialects: Dialects;
+  /** Request counts by `<cloud>:<Operation>` (`aws`, `alicloud`, `huaweicloud`, `pingan`), also under the earlier names `alibaba`, `huawei`. */
   requestCounts(): Record<string, number>;
   close(): Promise<void>;
 }
@@ -54,6 +57,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const protocols = options.protocols ?? defaultProtocols;
   const faults = new Faults((cloud) => cloudNames(protocols, cloud));
   const counts = new Map<string, number>();
+  // Only clouds whose protocol names dialect points can be switched (POST /_emulator/dialect).
+  const dialects = new Dialects(protocols.flatMap((p) => (p.dialect ? [{ cloud: p.cloud, names: namesOf(p), points: p.dialect }] : [])));
   let closed = false;
 
   // One save for the clock and the store (persistence.ts): after every change to the store, and when the clock is set
@@ -75,6 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults,
     counts,
     protocols,
+    dialects,
     credentials,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log: options.log ?? (() => undefined),
@@ -102,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock,
     faults,
     consistency: store.consistency,
+    dialects,
     requestCounts: () => requestCounts(counts, protocols),
     close() {
       // A stopped emulator does no more work and writes no more state: a successor may own the state file already.
@@ -119,4 +126,5 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 export type { Protocol, ProtocolRequest, ProtocolResponse, ProtocolContext, ServerErrorKind } from './protocols/types';
 export { KeyStore } from './store';
 export { Consistency } from './consistency';
+export { Dialects } from './dialects';
 export { StoreError } from './store-errors';

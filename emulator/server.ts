@@ -21,7 +21,9 @@ export interface ServerParts extends ControlParts {
 
 export function createEmulatorServer(parts: ServerParts): Server {
   // One context per emulator: what protocols keep between requests (used nonces) belongs to this emulator only.
-  const context: ProtocolContext = { store: parts.store, clock: parts.clock, credentials: parts.credentials, nonces: new NonceCache() };
+  const context: ProtocolContext = {
+    store: parts.store, clock: parts.clock, credentials: parts.credentials, nonces: new NonceCache(), dialects: parts.dialects,
+  };
   return createServer((req, res) => {
     serve(parts, context, req, res).catch((error: unknown) => {
       // Only the error's name: messages from deep inside could quote inputs.
@@ -54,7 +56,7 @@ async function serve(parts: ServerParts, context: ProtocolContext, req: Incoming
 
   const protocol = parts.protocols.find((p) => safeMatches(p, request));
   if (!protocol) {
-    send(res, jsonResponse(404, { message: 'no cloud protocol matches this request (see the README: AWS X-Amz-Target, Alibaba Action+Version, Huawei /v1.0/{project}/kms/...)' }));
+    send(res, jsonResponse(404, { message: 'no cloud protocol matches this request (see the README: AWS X-Amz-Target, Alibaba Action+Version, Huawei /v1.0/{project}/kms/..., Ping An / with action+version=2017-01-01)' }));
     parts.log(`- - 404 ${elapsedMs(started)}ms`);
     return;
   }
@@ -69,7 +71,7 @@ async function serve(parts: ServerParts, context: ProtocolContext, req: Incoming
   let response: ProtocolResponse;
   let drop = false;
   if (tooLarge) {
-    response = protocol.errorResponse('tooLarge', request);
+    response = protocol.errorResponse('tooLarge', request, context);
   } else {
     const decision = parts.faults.decide(logName, operation);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
@@ -79,15 +81,15 @@ async function serve(parts: ServerParts, context: ProtocolContext, req: Incoming
       req.socket.destroy();
       return;
     }
-    if (decision.throttle) response = protocol.errorResponse('throttling', request);
-    else if (decision.failStatus === 500) response = protocol.errorResponse('internal', request);
-    else if (decision.failStatus === 503) response = protocol.errorResponse('unavailable', request);
+    if (decision.throttle) response = protocol.errorResponse('throttling', request, context);
+    else if (decision.failStatus === 500) response = protocol.errorResponse('internal', request, context);
+    else if (decision.failStatus === 503) response = protocol.errorResponse('unavailable', request, context);
     else {
       try {
         response = await protocol.handle(request, context);
       } catch (error) {
         parts.log(`${logName} ${operation} handler error ${error instanceof Error ? error.name : typeof error}`);
-        response = protocol.errorResponse('internal', request);
+        response = protocol.errorResponse('internal', request, context);
       }
       drop = decision.drop;
     }

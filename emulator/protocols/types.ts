@@ -17,6 +17,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatorClock } from '../clock';
+import type { DialectPoints, Dialects } from '../dialects';
 import type { KeyStore } from '../store';
 import type { NonceCache } from './nonces';
 
@@ -54,6 +55,8 @@ export interface ProtocolContext {
   readonly credentials: Credentials;
   /** Signature nonces already used at this emulator (Alibaba refuses a SignatureNonce twice). */
   readonly nonces: NonceCache;
+  /** The variants chosen through POST /_emulator/dialect, per cloud (see dialects.ts); defaults when none was. */
+  readonly dialects: Dialects;
 }
 
 /**
@@ -82,13 +85,19 @@ export interface Protocol {
    * written before and scripts reading the log keep working.
    */
   readonly storeCloud?: string;
+  /**
+   * Where this cloud's API is not documented and tests need the emulator to answer in more than one way: point →
+   * variants, the first the assumed default. Chosen through POST /_emulator/dialect; read from `context.dialects`.
+   */
+  readonly dialect?: DialectPoints;
   /** True when this request belongs to this cloud (headers, path, query; `body` may be used when present). */
   matches(request: ProtocolRequest): boolean;
   /** The operation name for counters and faults, e.g. `CreateKey`; an unknown name is returned as sent. Must not throw. */
   operation(request: ProtocolRequest): string;
   /** Serves the request. Thrown errors become `errorResponse('internal')` (the server never crashes). */
   handle(request: ProtocolRequest, context: ProtocolContext): Promise<ProtocolResponse> | ProtocolResponse;
-  errorResponse(kind: ServerErrorKind, request: ProtocolRequest): ProtocolResponse;
+  /** `context` is given by the server (a protocol whose error shape has dialect variants reads them there). */
+  errorResponse(kind: ServerErrorKind, request: ProtocolRequest, context?: ProtocolContext): ProtocolResponse;
 }
 
 /** Every name a protocol answers to: its cloud name first, then its earlier names. */

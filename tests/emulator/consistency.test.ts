@@ -152,9 +152,9 @@ describe('emulator: eventual consistency, through each cloud\'s client', () => {
   it('the control API: GET, POST per cloud or "*", DELETE; bad bodies name the field; reset turns it off', async () => {
     assert.deepEqual(await control(emu.url, 'GET', '/_emulator/consistency'), { delays: {} });
     assert.deepEqual(await control(emu.url, 'POST', '/_emulator/consistency', { cloud: 'aws', delayMs: 2000 }), { delays: { aws: 2000 } });
-    assert.deepEqual(await control(emu.url, 'POST', '/_emulator/consistency', { cloud: '*', delayMs: 500 }), { delays: { alibaba: 500, aws: 500, huawei: 500 } });
-    assert.deepEqual(await control(emu.url, 'POST', '/_emulator/consistency', { cloud: 'alibaba', delayMs: 0 }), { delays: { aws: 500, huawei: 500 } });
-    await assert.rejects(control(emu.url, 'POST', '/_emulator/consistency', { cloud: 'gcp', delayMs: 1 }), /400: .*'cloud' must be one of alibaba, aws, huawei, \*/);
+    assert.deepEqual(await control(emu.url, 'POST', '/_emulator/consistency', { cloud: '*', delayMs: 500 }), { delays: { alibaba: 500, aws: 500, huawei: 500, pingan: 500 } });
+    assert.deepEqual(await control(emu.url, 'POST', '/_emulator/consistency', { cloud: 'alibaba', delayMs: 0 }), { delays: { aws: 500, huawei: 500, pingan: 500 } });
+    await assert.rejects(control(emu.url, 'POST', '/_emulator/consistency', { cloud: 'gcp', delayMs: 1 }), /400: .*'cloud' must be one of alibaba, aws, huawei, pingan, \*/);
     await assert.rejects(control(emu.url, 'POST', '/_emulator/consistency', { cloud: 'aws', delayMs: -5 }), /400: .*'delayMs' must be an integer from 0 to 600000/);
     await assert.rejects(control(emu.url, 'POST', '/_emulator/consistency', { cloud: 'aws', delayMs: 5, jitter: 1 }), /400: .*unknown field 'jitter'/);
     assert.equal(emu.running.consistency.delayOf('aws'), 500, 'the same switch in process');
