@@ -34,7 +34,7 @@ forEachEngine((kind) => describe(`pingan ImportedKey (${kind})`, function () {
   });
   const { engine, countsSince, inFuture } = scene;
   const call = async (action: string, params: Record<string, string>) => {
-    const reply = await pinganCall(scene.emulator.url, action, params, { accessKeyId: AK, accessKeySecret: SK });
+    const reply = await pinganCall(scene.emulator.url, action, params, { accessKeyId: AK, secret: SK });
     return reply;
   };
   const describe_ = async (keyId: string) => {
