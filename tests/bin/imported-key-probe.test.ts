@@ -11,7 +11,7 @@ import type { AssumptionVerdict } from '../../provider/clouds/adapter';
 import { CLOUD_NAMES } from '../../provider/clouds';
 import { kmsClient } from '../support/aws-client';
 import { sdkClient } from '../support/alicloud-client';
-import { threeCloudEnvironment, useEmulator } from '../support/emulator';
+import { everyCloudEnvironment, useEmulator } from '../support/emulator';
 import { huaweiCall } from '../support/huaweicloud-client';
 import { StubAdapter } from '../support/stub-adapter';
 
@@ -34,7 +34,7 @@ function cleanEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs the CLI as a child process (asynchronously: the emulator answers from this process). */
-function probeCli(args: string[], env: Record<string, string> = threeCloudEnvironment(ACCESS_KEY, SECRET_KEY)): Promise<Outcome> {
+function probeCli(args: string[], env: Record<string, string> = everyCloudEnvironment(ACCESS_KEY, SECRET_KEY)): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'bin/imported-key.ts'), 'probe', ...args], {
       cwd: REPO, env: cleanEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'],
@@ -154,7 +154,7 @@ describe('imported-key probe (against the emulator)', function () {
 
     it(`${cloud}: a wrong secret is reported as refused credentials (exit 1)`, async () => {
       const keyId = await setup.create();
-      const wrong = threeCloudEnvironment(ACCESS_KEY, 'not-the-secret');
+      const wrong = everyCloudEnvironment(ACCESS_KEY, 'not-the-secret');
       const outcome = await probeCli([...setup.args(), '--key-id', keyId], wrong);
       assert.equal(outcome.status, 1, outcome.stdout + outcome.stderr);
       const credentials = row(outcome.stdout, 'credentials');

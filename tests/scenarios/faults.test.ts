@@ -18,7 +18,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator';
 import type { KeyStore } from '../../emulator/store';
 import { DeploymentFailed, transcript, type RunResult } from '../../harness';
 import { forEachEngine, storedFiles, type EngineKind, type StackEngine } from '../support/engines';
-import { threeCloudEnvironment } from '../support/emulator';
+import { everyCloudEnvironment } from '../support/emulator';
 import { assertNoMaterial } from '../support/leaks';
 import { reliability } from '../support/reliability';
 import { useScenario } from '../support/scenario';
@@ -65,7 +65,7 @@ forEachEngine((kind) => describe(`faults: the state tells the truth through clou
     tmpPrefix: 'imported-key-faults-',
     emulator: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY },
     projectDir: path.join(__dirname, 'faults', 'program'),
-    env: threeCloudEnvironment(ACCESS_KEY, SECRET_KEY),
+    env: everyCloudEnvironment(ACCESS_KEY, SECRET_KEY),
     config: (settings, endpoint, seed) => ({
       'faultstest:endpoint': String(settings.endpoint ?? endpoint),
       'faultstest:projectId': PROJECT,

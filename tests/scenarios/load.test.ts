@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { transcript, type RunResult } from '../../harness';
 import { findPulumiCli } from '../../scripts/pulumi-cli/locate';
 import { forEachEngine, storedFiles, type EngineKind } from '../support/engines';
-import { threeCloudEnvironment } from '../support/emulator';
+import { everyCloudEnvironment } from '../support/emulator';
 import { assertNoMaterial } from '../support/leaks';
 import { useScenario } from '../support/scenario';
 import { EMULATOR_CLOUD, keyNames, LOAD_CLOUDS, materialFor, type LoadCloud } from './load/material';
@@ -54,7 +54,7 @@ forEachEngine((kind) => describe(`load: ${keysPerCloud(kind)} ImportedKeys per c
     tmpPrefix: 'imported-key-load-',
     emulator: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY },
     projectDir: path.join(__dirname, 'load', 'program'),
-    env: threeCloudEnvironment(ACCESS_KEY, SECRET_KEY),
+    env: everyCloudEnvironment(ACCESS_KEY, SECRET_KEY),
     config: (settings, endpoint, seed) => {
       const values: Record<string, string | { secret: string }> = { 'loadtest:endpoint': endpoint, 'loadtest:projectId': PROJECT, 'loadtest:seed': { secret: seed } };
       for (const [k, v] of Object.entries(settings)) if (v !== undefined) values[`loadtest:${k}`] = typeof v === 'string' ? v : JSON.stringify(v);

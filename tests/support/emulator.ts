@@ -26,14 +26,15 @@ export interface EmulatorHandle {
 }
 
 /**
- * A program's environment for the emulator on all three clouds at once, with the emulator's one access key pair:
- * AWS (and its region, us-east-1), Alibaba and Huawei, each under the variable names its client reads.
+ * A program's environment for the emulator on every cloud at once, with the emulator's one access key pair:
+ * AWS (and its region, us-east-1), Alibaba, Huawei and Ping An, each under the variable names its client reads.
  */
-export function threeCloudEnvironment(accessKey: string, secretKey: string): Record<string, string> {
+export function everyCloudEnvironment(accessKey: string, secretKey: string): Record<string, string> {
   return {
     AWS_ACCESS_KEY_ID: accessKey, AWS_SECRET_ACCESS_KEY: secretKey, AWS_REGION: 'us-east-1',
     ALIBABA_CLOUD_ACCESS_KEY_ID: accessKey, ALIBABA_CLOUD_ACCESS_KEY_SECRET: secretKey,
     HUAWEICLOUD_SDK_AK: accessKey, HUAWEICLOUD_SDK_SK: secretKey,
+    PINGAN_ACCESS_KEY_ID: accessKey, PINGAN_ACCESS_KEY_SECRET: secretKey,
   };
 }
 
