@@ -339,6 +339,8 @@ export const ERROR_CODE_PATTERNS = {
   tokenRejected: /token/i,
   materialMismatch: /mismatch|different|notmatch/i,
   unwrapFailed: /encryptedkeymaterial|unwrap|decrypt/i,
+  /** Before keyState: a parameter named after a state (pendingWindowInDays) is still a parameter. */
+  parameter: /^(invalid|missing|illegal)\.?parameter/i,
   keyState: /state|status|disabled|pending/i,
   credentials: /signature|accesskey|access_key|unauthori[sz]ed|forbidden|permission|denied/i,
   clock: /timestamp|expired.?request|requestexpired|nonce/i,

@@ -9,10 +9,12 @@ import { ENV } from './settings';
 export function errorCodeFor(code: string | undefined, status: number): ErrorCode {
   if (code !== undefined) {
     if (P.notFound.test(code)) return 'KeyNotFound';
+    // Before the rest: "SignatureDoesNotMatch" is no material mismatch, "IllegalTimestamp" no invalid argument.
+    if (P.credentials.test(code) || P.clock.test(code) || P.throttled.test(code) || P.internal.test(code) || P.unavailable.test(code)) return 'CloudError';
     if (P.tokenRejected.test(code)) return 'ImportTokenRejected';
     if (P.materialMismatch.test(code)) return 'InvalidKeyMaterial';
     if (P.unwrapFailed.test(code)) return 'ImportFailed';
-    if (P.credentials.test(code) || P.clock.test(code) || P.throttled.test(code) || P.internal.test(code) || P.unavailable.test(code)) return 'CloudError';
+    if (P.parameter.test(code)) return 'InvalidArgument';
     if (P.keyState.test(code)) return 'InvalidKeyState';
     if (P.invalid.test(code)) return 'InvalidArgument';
   }

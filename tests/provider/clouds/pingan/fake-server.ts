@@ -82,6 +82,8 @@ export class FakePinganKms {
   dialect: Dialect = { ...DEFAULT_DIALECT };
   /** Added to the server's clock (Date header, token expiry, timestamp check). */
   skewMs = 0;
+  /** How far a request's timestamp may be from the server's clock. */
+  windowMs = 15 * 60_000;
   private readonly nonces = new Set<string>();
   private readonly tokens = new Map<string, { keyId: string; algorithm: string; expires: number }>();
   private readonly wrapping: { privateKey: KeyObject; spki: Buffer; pkcs1: Buffer };
@@ -118,6 +120,7 @@ export class FakePinganKms {
     this.faults.length = 0;
     this.dialect = { ...DEFAULT_DIALECT };
     this.skewMs = 0;
+    this.windowMs = 15 * 60_000;
   }
 
   actions(): string[] {
@@ -158,7 +161,7 @@ export class FakePinganKms {
     if (params.accessKeyId !== this.accessKeyId) return fail(403, 'InvalidAccessKeyId', 'unknown accessKeyId');
     const suffix = this.dialect.signatureKey === 'secretAmpersand' ? '&' : '';
     if (params.signature !== expectedSignature(params, this.accessKeySecret, suffix)) return fail(403, 'SignatureDoesNotMatch', 'the signature does not match');
-    if (Math.abs(Number(params.timestamp) - this.now()) > 15 * 60_000) return fail(400, 'IllegalTimestamp', 'timestamp out of the window');
+    if (Math.abs(Number(params.timestamp) - this.now()) > this.windowMs) return fail(400, 'IllegalTimestamp', 'timestamp out of the window');
     if (this.nonces.has(params.signatureNonce)) return fail(400, 'SignatureNonceUsed', 'signatureNonce used before');
     this.nonces.add(params.signatureNonce);
 
