@@ -51,6 +51,7 @@ export function endpointFor(endpoint: string | undefined, region: string | undef
       throw invalid(`endpoint must be a URL such as https://kms-cn-shanghai.yun.pingan.com, not ${JSON.stringify(endpoint.slice(0, 80))}`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid('endpoint must use http or https');
+    if (url.username || url.password) throw invalid('endpoint must not carry a user or password (credentials come from PINGAN_ACCESS_KEY_ID / PINGAN_ACCESS_KEY_SECRET)');
     if (url.search || url.hash) throw invalid('endpoint must have no query or fragment (parameters are the request\'s own)');
     return url;
   }

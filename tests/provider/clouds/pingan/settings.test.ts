@@ -43,6 +43,9 @@ describe('pingan settings', () => {
     assert.match(failure(() => resolveSettings({ region: 'cn-beijing' }, ENV)).message, /region must be one of cn-shanghai, cn-hongkong for pingan, not "cn-beijing"/);
     assert.match(failure(() => resolveSettings({ endpoint: 'ftp://x' }, ENV)).message, /endpoint must use http or https/);
     assert.match(failure(() => resolveSettings({ endpoint: 'http://x/?a=b' }, ENV)).message, /endpoint must have no query/);
+    const withUser = failure(() => resolveSettings({ endpoint: 'http://me:hunter2@x' }, ENV)).message;
+    assert.match(withUser, /endpoint must not carry a user or password/);
+    assert.doesNotMatch(withUser, /hunter2/);
     assert.match(failure(() => resolveSettings({ endpoint: 'http://[x' }, ENV)).message, /endpoint must be a URL/);
   });
 });
