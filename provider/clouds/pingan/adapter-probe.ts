@@ -157,9 +157,9 @@ export async function probeAssumptions(client: PinganKmsClient, keyId: string): 
   }
 
   // What no read-only call can show.
-  const importSide = 'not exercised: only an import shows it (the probe is read-only)';
+  const importSide = 'only an import shows it (the probe is read-only)';
   for (const id of ['importMaterialFields', 'wrappedMaterialEncoding', 'expiryUnit', 'reimportInPlace']) judge(id, 'not exercised', importSide);
-  for (const id of ['deletionWindowField', 'enableKeyShape', 'cancelKeyDeletionShape']) judge(id, 'not exercised', 'not exercised: the probe changes no key');
+  for (const id of ['deletionWindowField', 'enableKeyShape', 'cancelKeyDeletionShape']) judge(id, 'not exercised', 'only a change to a key shows it (the probe changes none)');
 
   return ASSUMPTIONS.map((a) => {
     const found = verdicts.get(a.id) ?? { id: a.id, verdict: 'not exercised' as const, seen: keyFound ? undefined : 'the key was not described' };
