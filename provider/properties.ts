@@ -85,7 +85,7 @@ function output<const S extends Omit<Row, 'change' | 'default' | 'argument'> & {
 const ROWS = [
   row({
     name: 'cloud', type: 'string', default: '— (required)', change: 'replace', place: true, output: { from: 'argument', declared: false },
-    doc: 'Which cloud holds the key: aws, alicloud or huaweicloud.',
+    doc: 'Which cloud holds the key: aws, alicloud, huaweicloud or pingan.',
   }),
   row({
     name: 'region', type: 'string', default: 'stack config `<cloud>:region`, then the cloud\'s environment variables', change: 'replace', place: true,
@@ -116,7 +116,7 @@ const ROWS = [
     doc: 'The created key\'s tags.',
   }),
   row({
-    name: 'keySpec', type: 'string', default: 'AWS `SYMMETRIC_DEFAULT`, Alibaba `Aliyun_AES_256`, Huawei `AES_256`', change: 'replace', cloudDefault: true,
+    name: 'keySpec', type: 'string', default: 'AWS `SYMMETRIC_DEFAULT`, Alibaba `Aliyun_AES_256`, Huawei `AES_256`, Ping An `AES_256`', change: 'replace', cloudDefault: true,
     output: { from: 'cloud', declared: true }, doc: 'The key spec; an adopted key\'s must match it.',
   }),
   row({
@@ -156,7 +156,7 @@ const ROWS = [
     output: { from: 'provider', declared: false }, doc: 'What destroy does: scheduleKeyDeletion, deleteMaterial or retain.',
   }),
   row({
-    name: 'deletionWindowInDays', type: 'number', default: 'AWS 30, Alibaba 30, Huawei 7', change: 'local', output: { from: 'argument', declared: false },
+    name: 'deletionWindowInDays', type: 'number', default: 'AWS 30, Alibaba 30, Huawei 7, Ping An 30', change: 'local', output: { from: 'argument', declared: false },
     doc: 'The waiting period of a scheduled deletion.',
   }),
   row({

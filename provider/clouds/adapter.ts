@@ -124,7 +124,13 @@ export interface KmsAdapter {
    * when material expires); undefined before any reply. Without it the provider uses the machine's clock.
    */
   cloudTime?(): Date | undefined;
-  /** Optional, read-only: judges each of the cloud's documented-by-assumption points against live replies (Ping An). */
+  /**
+   * Optional, for clouds whose API the provider had to partly assume (Ping An: provider/clouds/pingan/assumptions.ts):
+   * checks each assumption against the real cloud with `keyId` (an EXTERNAL key) and says, per assumption, whether
+   * what the cloud answered confirms it, contradicts it, or was not exercised. READ-ONLY: it only describes keys and
+   * asks for import parameters (a fresh token just expires); it never creates, imports, enables, disables or deletes.
+   * `seen` names field names and forms, never a secret, a token, key material or a public key.
+   */
   probeAssumptions?(keyId: string): Promise<AssumptionVerdict[]>;
   /**
    * Releases what the adapter holds (AWS: the clients' sockets; Alibaba: its reply clock's subscription). The provider
@@ -133,8 +139,16 @@ export interface KmsAdapter {
   destroy(): void;
 }
 
-/** One point a cloud's adapter assumes (its documentation does not say), judged against what the cloud answered. */
-export interface AssumptionVerdict { id: string; summary: string; verdict: 'confirmed' | 'contradicted' | 'not exercised'; seen?: string }
+/** One assumption judged by probeAssumptions against a real cloud. */
+export interface AssumptionVerdict {
+  /** The assumption's id (Ping An: ASSUMPTIONS in provider/clouds/pingan/assumptions.ts). */
+  id: string;
+  /** The assumption, in one line. */
+  summary: string;
+  verdict: 'confirmed' | 'contradicted' | 'not exercised';
+  /** What was seen: field names and forms only, never values of secrets, tokens or keys. */
+  seen?: string;
+}
 
 /** Where and how to reach a cloud; credentials never pass through here (each cloud's usual chain supplies them). */
 export interface AdapterConfig {

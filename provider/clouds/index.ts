@@ -8,11 +8,13 @@ import type { AdapterConfig, CloudProfile, KmsAdapter } from './adapter';
 import { awsProfile } from './aws/profile';
 import { alicloudProfile } from './alicloud/profile';
 import { huaweicloudProfile } from './huaweicloud/profile';
+import { pinganProfile } from './pingan/profile';
 
 const PROFILES: Record<string, CloudProfile> = {
   aws: awsProfile,
   alicloud: alicloudProfile,
   huaweicloud: huaweicloudProfile,
+  pingan: pinganProfile,
 };
 
 /** What every provider/clouds/<cloud>/index.ts exports: the one factory shape. */
@@ -26,6 +28,7 @@ const MODULES: Record<string, () => CloudModule> = {
   aws: () => require('./aws') as CloudModule,
   alicloud: () => require('./alicloud') as CloudModule,
   huaweicloud: () => require('./huaweicloud') as CloudModule,
+  pingan: () => require('./pingan') as CloudModule,
   /* eslint-enable @typescript-eslint/no-var-requires */
 };
 

@@ -399,9 +399,9 @@ describe('check: everything knowable offline, refused naming the argument and wh
   });
 
   it('cloud, wrong types and unknown arguments: the reason names the argument and lists what is allowed, once', () => {
-    assert.deepEqual(failures('aws', { cloud: 5 }), { cloud: 'cloud must be a string, one of: aws, alicloud, huaweicloud; got number 5' });
-    assert.match(failures('aws', { cloud: 'AWS' }).cloud, /^cloud "AWS" is not supported; one of: aws, alicloud, huaweicloud$/);
-    assert.match(failures('aws', { cloud: undefined }).cloud, /^cloud is required; one of: aws, alicloud, huaweicloud$/);
+    assert.deepEqual(failures('aws', { cloud: 5 }), { cloud: 'cloud must be a string, one of: aws, alicloud, huaweicloud, pingan; got number 5' });
+    assert.match(failures('aws', { cloud: 'AWS' }).cloud, /^cloud "AWS" is not supported; one of: aws, alicloud, huaweicloud, pingan$/);
+    assert.match(failures('aws', { cloud: undefined }).cloud, /^cloud is required; one of: aws, alicloud, huaweicloud, pingan$/);
     assert.equal(failures('aws', { onDelete: 1 }).onDelete, 'onDelete must be a string: one of: scheduleKeyDeletion, deleteMaterial, retain; got number 1');
     assert.equal(failures('aws', { wrappingKeySpec: 2048 }).wrappingKeySpec, 'wrappingKeySpec must be a string: a wrapping key spec such as RSA_2048; got number 2048');
     assert.match(failures('aws', { keySpec: true }).keySpec, /^keySpec must be a string: one of: SYMMETRIC_DEFAULT, .*; got boolean true$/);
