@@ -183,9 +183,9 @@ forEachEngine((kind) => describe(`pingan ImportedKey (${kind})`, function () {
   });
 
   it('replaces a created key when the material changes, and schedules the old one for deletion with the chosen window', async () => {
-    const oldId = (await engine({ deletionWindowInDays: 9 }).up()).steps[0].id!;
+    const oldId = (await engine({ deletionWindowInDays: '9' }).up()).steps[0].id!;
     const next = randomBytes(32);
-    const r = await engine({ deletionWindowInDays: 9 }, next).up();
+    const r = await engine({ deletionWindowInDays: '9' }, next).up();
     assert.deepEqual(ops(r), ['replace']);
     const newId = r.steps[0].id!;
     assert.notEqual(newId, oldId);
