@@ -159,9 +159,10 @@ export async function probe(adapter: KmsAdapter, options: ProbeOptions): Promise
     if (!refused) checks.push({ id: 'key', status: 'failed', summary: `DescribeKey failed: ${messageOf(describeError)}` });
     else skip(['key'], 'not looked at: the credentials were not accepted');
     skip(['origin', 'import-parameters'], 'not looked at: DescribeKey failed');
-    // An error reply (a throttle, a refusal of ours) is evidence for the assumptions; no reply at all is none.
-    if (refused) skip(['assumptions'], 'not looked at: the credentials were not accepted');
-    else if (!answered) skip(['assumptions'], 'not looked at: the cloud did not answer');
+    // An error reply (a throttle, a refusal of ours) is evidence for the assumptions; no reply at all is none. A refused
+    // signature is judged too: where the way of signing is itself assumed (Ping An), the adapter tries the likely other
+    // readings and says which one the cloud accepts.
+    if (!answered) skip(['assumptions'], 'not looked at: the cloud did not answer');
     else await judgeAssumptions(adapter, options.keyId, report);
     return finish(report);
   }

@@ -240,7 +240,7 @@ describe('probe', () => {
       assert.equal(statusOf(report, 'assumptions'), 'ok');
     });
 
-    it('are probed on a missing key, or after another error reply, too (evidence), not after refused credentials nor without a reply', async () => {
+    it('are probed on a missing key, after another error reply, and after a refused signature too (evidence: the adapter tries the other readings of how to sign), not without a reply', async () => {
       const throttled = withAssumptions(new ProbedAdapter(), [{ id: 'errorEnvelope', summary: 's', verdict: 'confirmed' }]);
       throttled.failNext('describeKey', () => new ImportedKeyError('CloudError', 'Throttling', { cloudCode: 'Throttling' }));
       await probe(throttled, { keyId: 'k', profile: awsProfile });
@@ -255,8 +255,9 @@ describe('probe', () => {
       assert.deepEqual(missing.calls, ['describeKey', 'probeAssumptions:gone']);
       const refused = withAssumptions(new ProbedAdapter(), [{ id: 'x', summary: 's', verdict: 'confirmed' }]);
       refused.failNext('describeKey', () => new ImportedKeyError('CloudError', 'x', { cloudCode: 'SignatureDoesNotMatch' }));
-      await probe(refused, { keyId: 'k', profile: awsProfile });
-      assert.deepEqual(refused.calls, ['describeKey']);
+      const refusedReport = await probe(refused, { keyId: 'k', profile: awsProfile });
+      assert.deepEqual(refused.calls, ['describeKey', 'probeAssumptions:k']);
+      assert.equal(statusOf(refusedReport, 'credentials'), 'failed');
     });
 
     it('a probe that throws fails the assumptions check, with its message made printable', async () => {
