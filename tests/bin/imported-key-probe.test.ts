@@ -13,6 +13,7 @@ import { kmsClient } from '../support/aws-client';
 import { sdkClient } from '../support/alicloud-client';
 import { everyCloudEnvironment, useEmulator } from '../support/emulator';
 import { huaweiCall } from '../support/huaweicloud-client';
+import { pinganCall } from '../support/pingan-client';
 import { StubAdapter } from '../support/stub-adapter';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -102,6 +103,15 @@ describe('imported-key probe (against the emulator)', function () {
       },
       missing: () => randomUUID(),
     },
+    pingan: {
+      args: () => ['--cloud', 'pingan', '--region', 'cn-shanghai', '--endpoint', emu.url],
+      create: async (origin: '1' | '0' = '1') => {
+        const reply = await pinganCall(emu.url, 'CreateCmk', { origin, keyUsage: '0', description: 'probe' }, { accessKeyId: ACCESS_KEY, secret: SECRET_KEY });
+        assert.equal(reply.body.code, 'SUCCESS', reply.text);
+        return reply.body.keyMetadata.keyId as string;
+      },
+      missing: () => randomUUID(),
+    },
   } as const;
 
   /** The emulator's counters that moved during `work`. */
@@ -131,7 +141,9 @@ describe('imported-key probe (against the emulator)', function () {
       const params = row(outcome!.stdout, 'import parameters');
       assert.equal(params.status, 'ok');
       assert.match(params.details, /wrapping key RSA 2048 bits; token of \d+ bytes valid until \S+ \(\d+ s\)/);
-      assert.match(row(outcome!.stdout, 'assumptions').details, /makes no assumption to probe/);
+      // Ping An's API is partly assumed: its adapter judges each assumption; the others make none.
+      if (cloud === 'pingan') assert.match(row(outcome!.stdout, 'assumptions').details, /^\d+ confirmed, 0 contradicted, \d+ not exercised$/);
+      else assert.match(row(outcome!.stdout, 'assumptions').details, /makes no assumption to probe/);
       assert.match(outcome!.stdout, /Result: fine/);
       assertNothingSecret(outcome!);
       // Read-only: one description and one set of import parameters, and not one write.
@@ -166,6 +178,33 @@ describe('imported-key probe (against the emulator)', function () {
     });
   }
 
+  it('pingan: the emulator switched to answer otherwise than assumed (digit states, PKCS#1 key, UTC dates, then Alibaba\'s signing key): the probe names each contradiction (exit 1)', async () => {
+    const keyId = await clouds.pingan.create();
+    const dialect = (body: Record<string, string>) => fetch(`${emu.url}/_emulator/dialect`, { method: 'POST', body: JSON.stringify({ cloud: 'pingan', ...body }) });
+    assert.equal((await dialect({ keyState: 'digits', publicKey: 'pkcs1', timeZone: 'UTC' })).status, 200);
+    const outcome = await probeCli([...clouds.pingan.args(), '--key-id', keyId]);
+    assert.equal(outcome.status, 1, outcome.stdout + outcome.stderr);
+    assert.equal(row(outcome.stdout, 'credentials').status, 'ok');
+    assert.match(row(outcome.stdout, 'assumptions').details, /^\d+ confirmed, 3 contradicted, \d+ not exercised$/);
+    const verdict = (id: string) => new RegExp(`^${id}\\s+(confirmed|contradicted|not exercised)\\s`, 'm').exec(outcome.stdout)?.[1];
+    assert.deepEqual(['keyState', 'publicKey', 'timeZone', 'signatureKey', 'importParameterFields'].map(verdict), ['contradicted', 'contradicted', 'contradicted', 'confirmed', 'confirmed']);
+    assert.match(outcome.stdout, /seen: keyState as digits/);
+    assert.match(outcome.stdout, /PKCS#1 RSAPublicKey/);
+    assertNothingSecret(outcome);
+
+    assert.equal((await fetch(`${emu.url}/_emulator/dialect`, { method: 'DELETE' })).status, 200);
+    assert.equal((await dialect({ signatureKey: 'secretAmpersand' })).status, 200);
+    let signed: Outcome | undefined;
+    const calls = await callsDuring(async () => {
+      signed = await probeCli([...clouds.pingan.args(), '--key-id', keyId]);
+    });
+    assert.equal(signed!.status, 1);
+    assert.match(row(signed!.stdout, 'credentials').details, /^refused by the cloud: .*SignatureDoesNotMatch/);
+    assert.match(signed!.stdout, /^signatureKey\s+contradicted\s.*accepted with rule secretAmpersand/m);
+    for (const name of Object.keys(calls)) assert.match(name, READ_ONLY, `the probe called ${name}`);
+    assertNothingSecret(signed!);
+  });
+
   it('no credentials at all: "not usable", and the clock not judged (no reply came) (exit 1)', async () => {
     const outcome = await probeCli([...clouds.aws.args(), '--key-id', randomUUID()], {});
     assert.equal(outcome.status, 1, outcome.stdout + outcome.stderr);
@@ -176,7 +215,7 @@ describe('imported-key probe (against the emulator)', function () {
   });
 
   it('reports a key that is not EXTERNAL, and asks for no import parameters (exit 1)', async () => {
-    for (const [cloud, origin] of [['aws', 'AWS_KMS'], ['alicloud', 'Aliyun_KMS'], ['huaweicloud', 'kms']] as const) {
+    for (const [cloud, origin] of [['aws', 'AWS_KMS'], ['alicloud', 'Aliyun_KMS'], ['huaweicloud', 'kms'], ['pingan', '0']] as const) {
       const setup = clouds[cloud];
       const keyId = await (setup.create as (o: string) => Promise<string>)(origin);
       let outcome: Outcome | undefined;

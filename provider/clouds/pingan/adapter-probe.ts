@@ -83,6 +83,8 @@ export async function probeAssumptions(client: PinganKmsClient, keyId: string): 
   const keyFound = isSuccess(envelope);
 
   // 2. What DescribeKey answered: the metadata's shape, the key state's form, the material's expiry.
+  /** Only an EXTERNAL key is asked for import parameters (another key's refusal would show nothing of ours). */
+  let external = false;
   if (keyFound && described.body) {
     const metadata = keyMetadataOf(described.body);
     if (!metadata) {
@@ -95,7 +97,7 @@ export async function probeAssumptions(client: PinganKmsClient, keyId: string): 
       // A state's value is no secret: it is shown, so an unknown form can be added to the readers.
       judge('keyState', form === 'names' ? 'confirmed' : 'contradicted', `keyState as ${form}${form === 'unknown' ? ` (${JSON.stringify(String(stateValue ?? '')).slice(0, 40)})` : ''}`);
       const state = readKeyState(stateValue);
-      const external = readOrigin(readField(metadata, KEY_FIELDS.origin)?.value) === 'EXTERNAL';
+      external = readOrigin(readField(metadata, KEY_FIELDS.origin)?.value) === 'EXTERNAL';
       const expiry = materialExpireOf(described.body, metadata);
       if (!external) {
         judge('materialExpireTime', 'not exercised', 'the key is not EXTERNAL: probe an EXTERNAL key');
@@ -143,7 +145,9 @@ export async function probeAssumptions(client: PinganKmsClient, keyId: string): 
   }
 
   // 5. Import parameters (harmless: the token expires unused).
-  if (keyFound) {
+  if (keyFound && !external) {
+    for (const id of ['importParameterFields', 'publicKey', 'importTokenEncoding', 'tokenExpireTime', 'timeZone']) judge(id, 'not exercised', 'the key is not EXTERNAL: probe an EXTERNAL key');
+  } else if (keyFound) {
     const before = client.cloudTime() ?? new Date();
     const params = await client.exchange('GetParametersForImport', { keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' }, options);
     const paramsEnvelope = readEnvelope(params.body);
