@@ -130,4 +130,14 @@ describe('pingan assumptions', () => {
     assert.equal(isSuccess(readEnvelope({ requestId: 'r' })), false, 'no code is no success');
     assert.equal(isSuccess(readEnvelope({ code: 'FAIL' })), false);
   });
+
+  it('the README\'s "Ping An: what is assumed" has one row per assumption, in this order, with its summary and confidence', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../../../README.md'), 'utf8');
+    const start = readme.indexOf('### Ping An: what is assumed');
+    assert.ok(start >= 0, 'the README has the section');
+    const section = readme.slice(start, readme.indexOf('\n## ', start));
+    const rows = section.split('\n').filter((line) => /^\| `[A-Za-z]+` \|/.test(line)).map((line) => line.split(' | ').map((cell) => cell.replace(/^\| /, '')));
+    assert.deepEqual(rows.map((cells) => cells[0]), ASSUMPTIONS.map((a) => `\`${a.id}\``));
+    for (const [i, a] of ASSUMPTIONS.entries()) assert.deepEqual([rows[i][1], rows[i][2]], [a.summary, a.confidence], a.id);
+  });
 });
