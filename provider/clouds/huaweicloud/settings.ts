@@ -2,6 +2,7 @@
 // (the SDKs read HUAWEICLOUD_SDK_*, the Terraform provider reads HW_*), so existing set-ups work unchanged.
 import { ImportedKeyError } from '../../../core/errors';
 import type { AdapterConfig } from '../adapter';
+import { firstOf } from '../environment';
 import type { Credentials } from '../../../core/signers/huaweicloud';
 
 /** Environment variable names, in the order they are tried. */
@@ -65,13 +66,6 @@ export function endpointFor(endpoint: string | undefined, region: string | undef
   return new URL(`https://kms.${region}.myhuaweicloud.com`);
 }
 
-function firstOf(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = env[name];
-    if (value !== undefined && value !== '') return value;
-  }
-  return undefined;
-}
 
 function invalid(message: string): ImportedKeyError {
   return new ImportedKeyError('InvalidArgument', message);

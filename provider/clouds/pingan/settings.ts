@@ -3,6 +3,7 @@
 import { ImportedKeyError } from '../../../core/errors';
 import type { PinganCredentials } from '../../../core/signers/pingan';
 import type { AdapterConfig } from '../adapter';
+import { firstOf } from '../environment';
 
 /** Environment variable names, in the order they are tried. */
 export const ENV = {
@@ -63,13 +64,6 @@ export function endpointFor(endpoint: string | undefined, region: string | undef
   return new URL(`https://${host}`);
 }
 
-function firstOf(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = env[name];
-    if (value !== undefined && value !== '') return value;
-  }
-  return undefined;
-}
 
 function invalid(message: string): ImportedKeyError {
   return new ImportedKeyError('InvalidArgument', message);

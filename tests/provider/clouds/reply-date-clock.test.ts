@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { ReplyDateClock } from '../../../../provider/clouds/pingan/clock';
+import { ReplyDateClock } from '../../../provider/clouds/reply-date-clock';
 
-describe('provider/clouds/pingan reply clock', () => {
+describe('provider/clouds/reply-date-clock (the clock of the Huawei and Ping An clients)', () => {
   it('knows no time before a reply, then the latest reply\'s Date; an unreadable Date teaches nothing', () => {
     const clock = new ReplyDateClock();
     assert.equal(clock.now(), undefined);
