@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test] [--quiet] [--help]
+// kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test]
+//   [--quotas published[:SCALE]] [--quiet] [--help]
 // Prints exactly one line on stdout when ready; one log line per request on stderr; SIGINT and
 // SIGTERM close it cleanly. --help prints the usage on stdout and exits 0; a bad flag or a --state that cannot be the
 // state file (a folder, a missing folder) exits 2 at once, before listening.
@@ -7,8 +8,9 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { startEmulator, type EmulatorOptions } from '../emulator';
+import { parseQuotaSetting, type QuotaSetting } from '../emulator/quotas';
 
-export const USAGE = 'Usage: kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test] [--quiet]';
+export const USAGE = 'Usage: kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test] [--quotas published[:SCALE]] [--quiet]';
 
 /** What `--help` prints (on stdout, exit 0). */
 export const HELP = `${USAGE}
@@ -21,6 +23,8 @@ A local KMS for AWS, Alibaba Cloud, Huawei Cloud and Ping An Cloud on one loopba
   --state FILE         keep keys, aliases and the clock in FILE across restarts (a file, not a folder)
   --access-key ID      the one access key the emulator accepts (default test)
   --secret-key SECRET  its secret; also seals the material in --state (default test)
+  --quotas PRESET[:SCALE]  throttle as the clouds' published request quotas, each times SCALE (default 1), e.g.
+                       published:10 (default off; POST /_emulator/quotas switches it at run time)
   --quiet              no request log
   --help, -h           this text
 `;
@@ -85,12 +89,25 @@ export function parseArgs(argv: string[]): EmulatorOptions & { quiet: boolean } 
       case '--state': options.stateFile = value(); break;
       case '--access-key': options.accessKey = value(); break;
       case '--secret-key': options.secretKey = value(); break;
+      case '--quotas': options.quotas = parseQuotasFlag(value()); break;
       case '--quiet': options.quiet = true; break;
       case '--help': case '-h': throw new HelpRequested();
       default: throw new Error(`unknown argument '${flag}'\n${USAGE}`);
     }
   }
   return options;
+}
+
+/** `published` or `published:10` → the quota setting; the message names --quotas and what is allowed. */
+export function parseQuotasFlag(raw: string): QuotaSetting {
+  const [preset, scale, extra] = raw.split(':');
+  const scaleNumber = scale === undefined ? undefined : Number(scale);
+  try {
+    if (extra !== undefined || (scale !== undefined && (scale.trim() === '' || !Number.isFinite(scaleNumber)))) throw new Error('a number must follow the colon');
+    return parseQuotaSetting(scaleNumber === undefined ? { preset } : { preset, scale: scaleNumber });
+  } catch (error) {
+    throw new Error(`--quotas must be PRESET or PRESET:SCALE (e.g. published or published:10), not '${raw}': ${(error as Error).message}`);
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {

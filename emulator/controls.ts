@@ -1,10 +1,11 @@
-// The /_emulator/* control API (JSON over HTTP): clock, faults, eventual consistency, dialects, request counts, reset.
+// The /_emulator/* control API (JSON over HTTP): clock, faults, quotas, eventual consistency, dialects, request counts, reset.
 // Documented in the README; every bad input gets a 400 naming the field and what is allowed.
 
 import type { EmulatorClock } from './clock';
 import type { Dialects } from './dialects';
 import { parseFaultRule, type Faults } from './faults';
 import { jsonResponse } from './http';
+import { parseQuotaSetting, type Quotas } from './quotas';
 import type { KeyStore } from './store';
 import { namesOf, storeCloudOf, type Protocol, type ProtocolRequest, type ProtocolResponse } from './protocols/types';
 
@@ -13,6 +14,8 @@ export interface ControlParts {
   store: KeyStore;
   clock: EmulatorClock;
   faults: Faults;
+  /** The clouds' request quotas (quotas.ts): POST|GET|DELETE /_emulator/quotas. */
+  quotas: Quotas;
   counts: Map<string, number>;
   protocols: readonly Protocol[];
   /** The variants chosen for the clouds' undocumented points (dialects.ts): POST|GET|DELETE /_emulator/dialect. */
@@ -39,6 +42,14 @@ export function handleControl(parts: ControlParts, request: ProtocolRequest): Pr
       case 'DELETE /_emulator/faults':
         parts.faults.clear();
         return jsonResponse(200, { faults: [] });
+      case 'GET /_emulator/quotas':
+        return jsonResponse(200, parts.quotas.list());
+      case 'POST /_emulator/quotas':
+        parts.quotas.set(parseQuotaSetting(parseJson(request.body)));
+        return jsonResponse(200, parts.quotas.list());
+      case 'DELETE /_emulator/quotas':
+        parts.quotas.clear();
+        return jsonResponse(200, parts.quotas.list());
       case 'GET /_emulator/consistency':
         return jsonResponse(200, { delays: parts.store.consistency.list() });
       case 'POST /_emulator/consistency':
@@ -61,6 +72,7 @@ export function handleControl(parts: ControlParts, request: ProtocolRequest): Pr
         return jsonResponse(200, {});
       case 'POST /_emulator/reset':
         parts.faults.clear();
+        parts.quotas.clear();
         parts.counts.clear();
         parts.clock.reset();
         parts.store.reset();
@@ -68,7 +80,7 @@ export function handleControl(parts: ControlParts, request: ProtocolRequest): Pr
         return jsonResponse(200, { reset: true, now: parts.clock.nowIso() });
       default:
         return jsonResponse(404, {
-          message: `unknown control '${route}'; try GET|POST /_emulator/clock, GET|POST|DELETE /_emulator/faults, GET|POST|DELETE /_emulator/consistency, GET|POST|DELETE /_emulator/dialect, GET|DELETE /_emulator/requests, POST /_emulator/reset`,
+          message: `unknown control '${route}'; try GET|POST /_emulator/clock, GET|POST|DELETE /_emulator/faults, GET|POST|DELETE /_emulator/quotas, GET|POST|DELETE /_emulator/consistency, GET|POST|DELETE /_emulator/dialect, GET|DELETE /_emulator/requests, POST /_emulator/reset`,
         });
     }
   } catch (error) {

@@ -1,9 +1,11 @@
 // Fault switches set through POST /_emulator/faults. A rule targets `<cloud>:<Operation>`,
 // `<cloud>:*` or `*`, and may add latency, throttle a fraction of requests (deterministically:
-// rate 0.5 throttles every second request) or everything above N requests per second (as a real
-// quota does), fail the next N requests with 500 or 503, close the connection of the next N requests before doing
+// rate 0.5 throttles every second request) or everything above a rate (as a real quota does; fractional rates such as
+// AWS's 0.25 per second are allowed, rate-window.ts says exactly what a rate means), fail the next N requests with 500 or 503, close the connection of the next N requests before doing
 // anything (the request is lost on its way: no work, no reply), or do the work and then drop the connection for the
 // next N requests (the reply is lost).
+
+import { MAX_PER_SECOND, MIN_PER_SECOND, RateWindow } from './rate-window';
 
 export interface FaultRuleInput {
   target: string;
@@ -22,8 +24,8 @@ export interface FaultRule extends FaultRuleInput {
   id: number;
   /** Requests this rule has seen (drives the deterministic throttle rate). */
   seen: number;
-  /** Real times (ms) of the requests it let through in the last second, for maxPerSecond. */
-  recent: number[];
+  /** The requests maxPerSecond let through lately (rate-window.ts); absent without maxPerSecond. */
+  window?: RateWindow;
 }
 
 export interface FaultDecision {
@@ -52,7 +54,12 @@ export function parseFaultRule(value: unknown): FaultRuleInput {
     if (typeof v.throttleRate !== 'number' || !(v.throttleRate > 0 && v.throttleRate <= 1)) throw new Error("'throttleRate' must be a number in (0, 1]");
     rule.throttleRate = v.throttleRate;
   }
-  if (v.maxPerSecond !== undefined) rule.maxPerSecond = integer(v.maxPerSecond, 'maxPerSecond', 1, 1_000_000);
+  if (v.maxPerSecond !== undefined) {
+    if (typeof v.maxPerSecond !== 'number' || !(v.maxPerSecond >= MIN_PER_SECOND && v.maxPerSecond <= MAX_PER_SECOND)) {
+      throw new Error(`'maxPerSecond' must be a number of requests per second from ${MIN_PER_SECOND} to ${MAX_PER_SECOND} (fractions allowed: 0.25 = one request in each 4-second interval)`);
+    }
+    rule.maxPerSecond = v.maxPerSecond;
+  }
   if (v.failNext !== undefined) rule.failNext = integer(v.failNext, 'failNext', 1, 1_000_000);
   if (v.failStatus !== undefined) {
     if (v.failStatus !== 500 && v.failStatus !== 503) throw new Error("'failStatus' must be 500 or 503");
@@ -85,17 +92,22 @@ export class Faults {
    * `namesOf`: every name of the cloud a request is decided for (the emulator passes its protocols' names: `alibaba`,
    * `alicloud`), so a target may use any of them. Default: the name alone.
    */
-  constructor(private readonly namesOf: (cloud: string) => readonly string[] = (cloud) => [cloud]) {}
+  constructor(
+    private readonly namesOf: (cloud: string) => readonly string[] = (cloud) => [cloud],
+    /** The time maxPerSecond counts in (ms): real time, as the clouds' quotas; tests pass a clock they move. */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   add(input: FaultRuleInput): FaultRule {
-    const rule: FaultRule = { ...input, id: this.nextId++, seen: 0, recent: [] };
+    const rule: FaultRule = { ...input, id: this.nextId++, seen: 0 };
+    if (input.maxPerSecond !== undefined) rule.window = new RateWindow(input.maxPerSecond);
     this.rules.push(rule);
     return rule;
   }
 
   /** The armed rules as the control API shows them (with `seen`, the count of matching requests). */
-  list(): Array<Omit<FaultRule, 'recent'>> {
-    return this.rules.map(({ recent: _window, ...shown }) => shown);
+  list(): Array<Omit<FaultRule, 'window'>> {
+    return this.rules.map(({ window: _window, ...shown }) => shown);
   }
 
   clear(): void {
@@ -120,12 +132,7 @@ export class Faults {
       if (rule.throttleRate !== undefined && Math.floor(rule.seen * rule.throttleRate) > Math.floor((rule.seen - 1) * rule.throttleRate)) {
         decision.throttle = true;
       }
-      if (rule.maxPerSecond !== undefined) {
-        const now = Date.now();
-        rule.recent = rule.recent.filter((t) => now - t < 1000);
-        if (rule.recent.length >= rule.maxPerSecond) decision.throttle = true;
-        else rule.recent.push(now);
-      }
+      if (rule.window && !rule.window.admit(this.now())) decision.throttle = true;
       // One request meets at most one one-shot outcome (fail, reset, drop): rules armed on the same target fire on
       // consecutive requests, in the order they were added.
       const spent = decision.failStatus !== undefined || decision.reset || decision.drop;

@@ -6,6 +6,8 @@ import { EmulatorClock } from './clock';
 import type { Consistency } from './consistency';
 import { Dialects } from './dialects';
 import { Faults } from './faults';
+import { parseQuotaSetting, Quotas, type QuotaSetting } from './quotas';
+import { WrappingKeyPool, type WrappingKeyPoolOptions } from './wrapping-key-pool';
 import { statePersistence } from './persistence';
 import { protocols as defaultProtocols } from './protocols';
 import { cloudNames, namesOf, type Protocol } from './protocols/types';
@@ -30,6 +32,10 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Override the protocol list (tests). */
   protocols?: readonly Protocol[];
+  /** Throttle as the clouds' published request quotas, scaled (`{preset: 'published', scale: 10}`): see quotas.ts. Default off. */
+  quotas?: QuotaSetting;
+  /** Wrapping key pairs made ahead for GetParametersForImport (wrapping-key-pool.ts): `{size, warm}`; `{size: 0}` turns it off. */
+  wrappingKeyPool?: WrappingKeyPoolOptions;
 }
 
 export interface RunningEmulator {
@@ -40,6 +46,10 @@ export interface RunningEmulator {
   store: KeyStore;
   clock: EmulatorClock;
   faults: Faults;
+  /** The request quotas in force (`quotas.set({preset: 'published', scale: 10})`); off by default. */
+  quotas: Quotas;
+  /** The pre-generated wrapping key pairs (`wrappingKeys.stats()`). */
+  wrappingKeys: WrappingKeyPool;
   /** How long each cloud's describes lag behind changes (`consistency.setDelay('aws', 2000)`); off by default. */
   consistency: Consistency;
   /** The variants chosen for the clouds' undocumented points (`dialects.set({cloud: 'pingan', keyState: 'digits'})`). */
@@ -53,9 +63,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   const credentials = { accessKey: options.accessKey ?? 'test', secretKey: options.secretKey ?? 'test' };
   const clock = new EmulatorClock();
-  const store = new KeyStore(clock);
+  // Validated before anything starts (a bad setting must not leave a pool generating).
+  const quotaSetting = options.quotas === undefined ? undefined : parseQuotaSetting(options.quotas);
+  const wrappingKeys = new WrappingKeyPool(options.wrappingKeyPool);
+  const store = new KeyStore(clock, wrappingKeys);
   const protocols = options.protocols ?? defaultProtocols;
   const faults = new Faults((cloud) => cloudNames(protocols, cloud));
+  const quotas = new Quotas();
+  if (quotaSetting) quotas.set(quotaSetting);
   const counts = new Map<string, number>();
   // Only clouds whose protocol names dialect points can be switched (POST /_emulator/dialect).
   const dialects = new Dialects(protocols.flatMap((p) => (p.dialect ? [{ cloud: p.cloud, names: namesOf(p), points: p.dialect }] : [])));
@@ -78,6 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     clock,
     faults,
+    quotas,
     counts,
     protocols,
     dialects,
@@ -89,13 +105,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   server.keepAliveTimeout = 5_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await wrappingKeys.close(); // a warm pool may be generating already
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
@@ -107,6 +128,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     clock,
     faults,
+    quotas,
+    wrappingKeys,
     consistency: store.consistency,
     dialects,
     requestCounts: () => requestCounts(counts, protocols),
@@ -114,10 +137,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       // A stopped emulator does no more work and writes no more state: a successor may own the state file already.
       closed = true;
       store.onChange = () => undefined;
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      closing ??= Promise.all([
+        new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        }),
+        // Pairs still being generated are waited for, so nothing of this emulator runs after close().
+        wrappingKeys.close(),
+      ]).then(() => undefined);
       return closing;
     },
   };

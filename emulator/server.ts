@@ -81,7 +81,10 @@ async function serve(parts: ServerParts, context: ProtocolContext, req: Incoming
       req.socket.destroy();
       return;
     }
-    if (decision.throttle) response = protocol.errorResponse('throttling', request, context);
+    // A request the faults let reach the cloud meets the cloud's quota (quotas.ts; off unless switched on), answered,
+    // when over it, with the cloud's own throttling error.
+    const throttled = decision.throttle || !parts.quotas.admit(protocol.cloud, operation);
+    if (throttled) response = protocol.errorResponse('throttling', request, context);
     else if (decision.failStatus === 500) response = protocol.errorResponse('internal', request, context);
     else if (decision.failStatus === 503) response = protocol.errorResponse('unavailable', request, context);
     else {

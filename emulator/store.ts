@@ -12,6 +12,7 @@ import { Consistency } from './consistency';
 import { IMPORT_TOKEN_LIFETIME_MS, ImportTokens, type ImportTokenRecord } from './import-tokens';
 import { StoreError, type StoreErrorSubject } from './store-errors';
 import { generateWrappingKeyPair, unwrapKeyMaterial, validateKeyMaterial } from '../core/wrapping';
+import type { WrappingKeySource } from './wrapping-key-pool';
 import type { WrappingAlgorithm } from '../core/wrapping';
 
 export type { StoredAlias } from './aliases';
@@ -38,7 +39,14 @@ export class KeyStore {
   /** Called after every change (persistence hooks in here). */
   onChange: () => void = () => undefined;
 
-  constructor(readonly clock: EmulatorClock) {}
+  /**
+   * `wrappingKeys`: where GetParametersForImport's fresh pairs come from — the emulator passes its pool
+   * (wrapping-key-pool.ts); by default each pair is generated when asked for.
+   */
+  constructor(
+    readonly clock: EmulatorClock,
+    private readonly wrappingKeys: WrappingKeySource = { take: generateWrappingKeyPair },
+  ) {}
 
   // ---- keys ----------------------------------------------------------------------------------
 
@@ -166,7 +174,7 @@ export class KeyStore {
     const key = this.getKey(ref);
     this.requireExternal(key);
     if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`, subjectOf(key));
-    const pair = generateWrappingKeyPair(wrappingKeySpec);
+    const pair = this.wrappingKeys.take(wrappingKeySpec);
     const validTo = this.clock.now() + IMPORT_TOKEN_LIFETIME_MS;
     const importToken = this.tokens.issue(
       { cloud: key.cloud, namespace: key.namespace, keyId: key.id, algorithm, wrappingKeySpec, privateKeyPem: pair.privateKeyPem, validTo },

@@ -1,11 +1,13 @@
 // Each fault switch of /_emulator/faults, seen through the unmodified AWS SDK: latency,
 // throttling with AWS's own ThrottlingException (and the SDK's retry getting through), fail next N
-// with 500 / 503, and a dropped reply after the work was done. Plus request counts and reset.
+// with 500 / 503, and a dropped reply after the work was done. Plus request counts and reset, and fractional
+// maxPerSecond (AWS's 0.25 per second) on a clock the test moves.
 
 import assert from 'node:assert/strict';
 import { CreateKeyCommand, DescribeKeyCommand, ListKeysCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { useEmulator, control } from '../support/emulator';
 import { expectAwsError, kmsClient } from '../support/aws-client';
+import { Faults } from '../../emulator/faults';
 
 describe('emulator: fault switches, request counts and reset', () => {
   const emu = useEmulator();
@@ -103,5 +105,43 @@ describe('emulator: fault switches, request counts and reset', () => {
     await assert.rejects(control(emu.url, 'POST', '/_emulator/faults', { target: 'aws:*' }), /at least one/);
     await assert.rejects(control(emu.url, 'POST', '/_emulator/faults', { target: 'aws:*', latency: 5 }), /unknown field 'latency'/);
     await assert.rejects(control(emu.url, 'GET', '/_emulator/nothing'), /404/);
+  });
+});
+
+describe('emulator: fractional maxPerSecond', () => {
+  const emu = useEmulator();
+  afterEach(() => emu.reset());
+
+  it('0.25 lets one matching request through in each 4-second interval (on a clock the test moves)', () => {
+    let now = 1_000_000;
+    const faults = new Faults(undefined, () => now);
+    faults.add({ target: 'aws:GetParametersForImport', maxPerSecond: 0.25 });
+    const throttled = (): boolean => faults.decide('aws', 'GetParametersForImport').throttle;
+    assert.equal(throttled(), false);
+    now += 1_000;
+    assert.equal(throttled(), true);
+    now += 2_999;
+    assert.equal(throttled(), true, '3.999 s after the first: still inside its interval');
+    now += 1;
+    assert.equal(throttled(), false, '4 s after the first');
+    assert.equal(faults.decide('aws', 'DescribeKey').throttle, false, 'other operations are not limited');
+  });
+
+  it('through the control API: 0.25 is accepted and shown as given; the second request in the interval is throttled', async () => {
+    const kms = kmsClient(emu.url, { maxAttempts: 1 });
+    const { added } = (await control(emu.url, 'POST', '/_emulator/faults', { target: 'aws:ListKeys', maxPerSecond: 0.25 })) as { added: Record<string, unknown> };
+    assert.equal(added.maxPerSecond, 0.25);
+    assert.equal(added.window, undefined, 'the window is internal');
+    await kms.send(new ListKeysCommand({}));
+    await expectAwsError(kms.send(new ListKeysCommand({})), 'ThrottlingException', 400);
+  });
+
+  it('refuses a maxPerSecond that is not a number from 0.001 to 1000000, naming the field and the range', async () => {
+    for (const bad of [0, -1, 0.0005, 2_000_000, '5', null]) {
+      await assert.rejects(
+        control(emu.url, 'POST', '/_emulator/faults', { target: 'aws:*', maxPerSecond: bad }),
+        /'maxPerSecond' must be a number of requests per second from 0\.001 to 1000000/,
+      );
+    }
   });
 });
