@@ -34,6 +34,7 @@ const AWS: readonly QuotaGroup[] = [
   { name: 'CreateKey request rate', perSecond: 5, operations: ['CreateKey'], source: AWS_SOURCE },
   // DescribeKey has its own quota (2000; 100 in the page's older revisions), not the shared cryptographic one.
   { name: 'DescribeKey request rate', perSecond: 2000, operations: ['DescribeKey'], source: AWS_SOURCE },
+  // 5 in the revision that has GetParametersForImport at 0.25; 15 in the newest.
   { name: 'DeleteImportedKeyMaterial request rate', perSecond: 5, operations: ['DeleteImportedKeyMaterial'], source: AWS_SOURCE },
   { name: 'EnableKey request rate', perSecond: 5, operations: ['EnableKey'], source: AWS_SOURCE },
   { name: 'DisableKey request rate', perSecond: 5, operations: ['DisableKey'], source: AWS_SOURCE },

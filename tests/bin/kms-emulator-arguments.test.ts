@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HELP, stateFileProblem, USAGE } from '../../bin/kms-emulator';
+import { HELP, parseArgs, stateFileProblem, USAGE } from '../../bin/kms-emulator';
 
 const CLI = join(__dirname, '..', '..', 'bin', 'kms-emulator.ts');
 
@@ -75,5 +75,19 @@ describe('kms-emulator arguments', function () {
     assert.equal(stateFileProblem(join(dir, 'state.json')), undefined);
     assert.match(stateFileProblem(dir) ?? '', /is a directory/);
     assert.match(stateFileProblem(join(dir, 'state.json', 'x')) ?? '', /is not a folder/);
+  });
+
+  it('--quotas published[:SCALE] sets the quota preset; a bad value fails at once, exit 2, naming --quotas', async () => {
+    assert.deepEqual(parseArgs(['--quotas', 'published']).quotas, { preset: 'published' });
+    assert.deepEqual(parseArgs(['--quotas', 'published:10']).quotas, { preset: 'published', scale: 10 });
+    assert.deepEqual(parseArgs(['--quotas', 'published:0.5']).quotas, { preset: 'published', scale: 0.5 });
+    for (const bad of ['aws', 'published:', 'published:x', 'published:0', 'published:1:2']) {
+      assert.throws(() => parseArgs(['--quotas', bad]), /--quotas must be PRESET or PRESET:SCALE/, bad);
+    }
+    const { code, stdout, stderr } = await run(['--quotas', 'published:fast']);
+    assert.equal(code, 2);
+    assert.equal(stdout, '', 'never listened');
+    assert.match(stderr, /--quotas must be PRESET or PRESET:SCALE \(e\.g\. published or published:10\), not 'published:fast'/);
+    assert.match(HELP, /--quotas PRESET\[:SCALE\]/);
   });
 });
