@@ -63,9 +63,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   const credentials = { accessKey: options.accessKey ?? 'test', secretKey: options.secretKey ?? 'test' };
   const clock = new EmulatorClock();
-  // Validated before anything starts (a bad setting must not leave a pool generating).
+  // Validated before anything starts.
   const quotaSetting = options.quotas === undefined ? undefined : parseQuotaSetting(options.quotas);
-  const wrappingKeys = new WrappingKeyPool(options.wrappingKeyPool);
+  // Warmed only once listening: a start that fails (a state file sealed with another secret, a port taken) must leave
+  // no generation running.
+  const wrappingKeys = new WrappingKeyPool({ size: options.wrappingKeyPool?.size });
   const store = new KeyStore(clock, wrappingKeys);
   const protocols = options.protocols ?? defaultProtocols;
   const faults = new Faults((cloud) => cloudNames(protocols, cloud));
@@ -105,18 +107,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   server.keepAliveTimeout = 5_000;
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
     });
-  } catch (error) {
-    await wrappingKeys.close(); // a warm pool may be generating already
-    throw error;
-  }
+  });
+  for (const spec of options.wrappingKeyPool?.warm ?? []) wrappingKeys.warm(spec);
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 

@@ -53,7 +53,12 @@ export class WrappingKeyPool implements WrappingKeySource {
   constructor(options: WrappingKeyPoolOptions = {}, private readonly generate: AsyncPairGenerator = generateWrappingKeyPairAsync) {
     this.size = options.size ?? DEFAULT_POOL_SIZE;
     if (!Number.isInteger(this.size) || this.size < 0 || this.size > 64) throw new RangeError('the wrapping key pool size must be an integer from 0 to 64');
-    for (const spec of options.warm ?? []) this.refill(spec);
+    for (const spec of options.warm ?? []) this.warm(spec);
+  }
+
+  /** Starts filling the pool of `spec` now rather than at its first use. */
+  warm(spec: WrappingKeySpec): void {
+    this.refill(spec);
   }
 
   take(spec: WrappingKeySpec): WrappingKeyPair {
