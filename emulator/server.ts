@@ -1,6 +1,6 @@
 // The one HTTP server: reads the body (capped), serves /_emulator/* controls, hands everything else
 // to the first protocol whose `matches` accepts it, counts requests as `<cloud>:<Operation>`,
-// applies faults and writes one log line per request (cloud, operation, status, latency — never
+// applies faults and the quotas, and writes one log line per request (cloud, operation, status, latency — never
 // bodies, material or tokens).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
