@@ -245,6 +245,34 @@ forEachEngine((kind) => describe(`pingan ImportedKey (${kind})`, function () {
     await provesMaterial(r.steps[0].id!, scene.material);
   });
 
+  it('works as well when Ping An answers in the other forms its readers accept (digit states, a PKCS#1 key, epoch-ms token expiry, Alibaba field names, `msg` errors)', async () => {
+    scene.emulator.dialects.set({
+      cloud: 'pingan', keyState: 'digits', publicKey: 'pkcs1', tokenExpireTime: 'epochMillis', importParameterFields: 'alibaba', errorEnvelope: 'msg',
+    });
+    try {
+      const expiresAt = inFuture(1);
+      const r = await engine({ expiresAt }).up();
+      assert.deepEqual(ops(r), ['create']);
+      const keyId = r.steps[0].id!;
+      assert.equal((await describe_(keyId)).keyState, '0', 'the emulator answers digits');
+      assert.equal(r.outputs.keyState, 'Enabled');
+      await provesMaterial(keyId, scene.material);
+      assert.ok((await engine({ expiresAt }).preview({ refresh: true, expectNoChanges: true })).ok);
+      scene.emulator.clock.advance(2 * 86_400);
+      await engine({ expiresAt }).refresh();
+      assert.equal(engine().resource('payments-key')!.outputs.keyState, 'PendingImport');
+      const newExpiry = inFuture(30);
+      assert.deepEqual(ops(await engine({ expiresAt: newExpiry }).up()), ['update']);
+      assert.equal((await describe_(keyId)).keyState, '0');
+      await provesMaterial(keyId, scene.material);
+      // An error in the other envelope still names what went wrong (the message read from `msg`).
+      const refused = await failedRun(engine({ keyId: '0a0a0a0a-0000-4000-8000-000000000000' }).up());
+      assert.match(`${refused.error ?? ''}${JSON.stringify(refused.diagnostics)}`, /KeyNotFound|not found|does not exist/i);
+    } finally {
+      scene.emulator.dialects.clear();
+    }
+  });
+
   it('runs examples/pingan against the emulator: up creates the key with its alias, destroy schedules its deletion', async () => {
     const example = scene.engineFor(path.join(__dirname, '..', '..', '..', 'examples', 'pingan'), CREDENTIALS);
     for (const [key, value] of Object.entries({
