@@ -350,7 +350,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
       { arg: 'keyId', allowed: 'is not a pingan key id; it must match', what: 'a malformed Ping An key id' },
       { arg: 'alias', allowed: 'only applies to a key the resource creates', what: 'alias with keyId on Ping An' },
       { arg: 'description', allowed: 'only applies to a key the resource creates', what: 'description with keyId on Ping An' },
-      { arg: 'region', allowed: 'region is required for pingan (or an endpoint): set the region argument, the stack config pingan:region, or PINGAN_REGION', what: 'no Ping An region and no endpoint' },
+      { arg: 'region', allowed: 'is required for pingan (or an endpoint): set the region argument, the stack config pingan:region, or PINGAN_REGION', what: 'no Ping An region and no endpoint' },
     ],
   },
   {
