@@ -53,6 +53,13 @@ const CLOUDS: CloudSetup[] = [
     env: { HUAWEICLOUD_SDK_AK: 'test', HUAWEICLOUD_SDK_SK: 'test' },
     config: (endpoint, material, expiresAt) => namespaced('hwtest', { endpoint, projectId: HW_PROJECT, expiresAt }, material),
   },
+  {
+    cloud: 'pingan',
+    prefix: 'pingan:',
+    program: path.join(ROOT, 'tests/scenarios/pingan/program'),
+    env: { PINGAN_ACCESS_KEY_ID: 'test', PINGAN_ACCESS_KEY_SECRET: 'test' },
+    config: (endpoint, material, expiresAt) => namespaced('patest', { endpoint, expiresAt }, material),
+  },
 ];
 
 type AnyEngine = Engine | CliEngine;

@@ -1,5 +1,5 @@
 // Bad inputs, on the real Pulumi CLI and on the harness: every argument of ImportedKey given wrong in the ways a user
-// gets it wrong, on all three clouds (tests/scenarios/bad-inputs/cases.ts), each refused by `pulumi preview` with a
+// gets it wrong, on all four clouds (tests/scenarios/bad-inputs/cases.ts), each refused by `pulumi preview` with a
 // message that names the argument and says what is allowed — and the emulator counts no call for the whole batch.
 //
 // A failing Check stops a deployment at that resource (both engines; see cases.ts), so each group is one ImportedKey
@@ -27,11 +27,13 @@ const CONCURRENCY = Number(process.env.BAD_INPUTS_CONCURRENCY ?? 3);
 const BASE_ENV: Record<string, string> = {
   AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
   ALIBABA_CLOUD_ACCESS_KEY_ID: 'test', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'test', HUAWEICLOUD_SDK_AK: 'test', HUAWEICLOUD_SDK_SK: 'test',
+  PINGAN_ACCESS_KEY_ID: 'test', PINGAN_ACCESS_KEY_SECRET: 'test',
   AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_PROFILE: '',
   AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/aws-config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
   ALIBABA_CLOUD_REGION_ID: '', ALICLOUD_REGION: '', ALIBABACLOUD_REGION_ID: '',
   HW_REGION_NAME: '', HUAWEICLOUD_REGION: '', HUAWEICLOUD_SDK_REGION: '',
   HUAWEICLOUD_SDK_PROJECT_ID: '', HW_PROJECT_ID: '', HUAWEICLOUD_PROJECT_ID: '',
+  PINGAN_REGION: '',
 };
 
 interface Tally {

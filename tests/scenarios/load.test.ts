@@ -1,4 +1,4 @@
-// Load: one stack of many ImportedKeys on AWS, Alibaba and Huawei (tests/scenarios/load/program) against one emulator
+// Load: one stack of many ImportedKeys on AWS, Alibaba, Huawei and Ping An (tests/scenarios/load/program) against one emulator
 // that throttles each cloud as a real account quota does (at most LOAD_RPS requests a second per cloud, default 5).
 // Through the real Pulumi CLI at its default parallelism, the steps of one `pulumi up` run at the same time in one
 // dynamic-provider host: every key must end Enabled with its own material, none lost, none created twice, its rolling
@@ -16,7 +16,7 @@ import { forEachEngine, storedFiles, type EngineKind } from '../support/engines'
 import { everyCloudEnvironment } from '../support/emulator';
 import { assertNoMaterial } from '../support/leaks';
 import { useScenario } from '../support/scenario';
-import { EMULATOR_CLOUD, keyNames, LOAD_CLOUDS, materialFor, type LoadCloud } from './load/material';
+import { aliasFor, EMULATOR_CLOUD, keyNames, LOAD_CLOUDS, materialFor, type LoadCloud } from './load/material';
 import { reliability } from '../support/reliability';
 
 const ACCESS_KEY = 'load-ak';
@@ -31,6 +31,8 @@ const EXPIRES_IN = 'P30D';
 const RATE_PER_SECOND = Number(process.env.LOAD_RPS ?? 5);
 /** One quota per cloud and account, over all its operations (as Alibaba's per-user flow control and Huawei's API gateway count). */
 const QUOTA_TARGETS = LOAD_CLOUDS.map((cloud) => `${EMULATOR_CLOUD[cloud]}:*`);
+/** Each cloud's name for the call that makes a key. */
+const CREATE_OP: Record<LoadCloud, string> = { aws: 'CreateKey', alicloud: 'CreateKey', huaweicloud: 'create-key', pingan: 'CreateCmk' };
 
 function keysPerCloud(kind: EngineKind): number {
   return Number(kind === 'pulumi CLI' ? process.env.LOAD_KEYS ?? 40 : process.env.LOAD_HARNESS_KEYS ?? 10);
@@ -47,7 +49,7 @@ function cliDefaultParallel(): string {
 forEachEngine((kind) => describe(`load: ${keysPerCloud(kind)} ImportedKeys per cloud in one stack, throttled emulator (${kind})`, function () {
   this.timeout(600_000);
   const perCloud = keysPerCloud(kind);
-  const counts: Record<LoadCloud, number> = { aws: perCloud, alicloud: perCloud, huaweicloud: perCloud };
+  const counts: Record<LoadCloud, number> = { aws: perCloud, alicloud: perCloud, huaweicloud: perCloud, pingan: perCloud };
   const scene = useScenario({
     cloud: 'aws',
     kind,
@@ -167,7 +169,7 @@ forEachEngine((kind) => describe(`load: ${keysPerCloud(kind)} ImportedKeys per c
       const ours = names.filter((n) => n.cloud === cloud);
       const keys = stored.filter((k) => k.cloud === emuCloud);
       assert.equal(keys.length, ours.length, `${cloud}: ${keys.length} keys in the emulator, expected ${ours.length}`);
-      assert.equal(sum(upCalls, emuCloud, cloud === 'huaweicloud' ? 'create-key' : 'CreateKey') - sum(upThrottled, emuCloud, cloud === 'huaweicloud' ? 'create-key' : 'CreateKey'),
+      assert.equal(sum(upCalls, emuCloud, CREATE_OP[cloud]) - sum(upThrottled, emuCloud, CREATE_OP[cloud]),
         ours.length, `${cloud}: one accepted CreateKey per key`);
       for (const { name } of ours) {
         const resource = state.find((r) => r.name === name);
@@ -175,9 +177,15 @@ forEachEngine((kind) => describe(`load: ${keysPerCloud(kind)} ImportedKeys per c
         const key = keys.find((k) => k.id === resource!.id);
         assert.ok(key, `${name}: its key ${resource!.id} is in the emulator`);
         assert.equal(key!.state, 'Enabled', `${name} is Enabled`);
-        const alias = cloud === 'huaweicloud' ? String(key!.attributes.key_alias) : scene.emulator.store.findAlias(emuCloud, key!.namespace, `alias/${name}`)?.keyId;
-        if (cloud === 'huaweicloud') assert.ok(alias?.startsWith(`${name}-`), `${name}: its alias ${alias} is derived from its name`);
-        else assert.equal(alias, key!.id, `${name}: alias/${name} names its key`);
+        if (cloud === 'huaweicloud') {
+          const alias = String(key!.attributes.key_alias);
+          assert.ok(alias.startsWith(`${name}-`), `${name}: its alias ${alias} is derived from its name`);
+        } else if (cloud === 'pingan') {
+          // Ping An keeps the alias CreateCmk set on the key itself.
+          assert.equal(key!.attributes.alias, aliasFor(cloud, name), `${name}: the key has its alias ${aliasFor(cloud, name)}`);
+        } else {
+          assert.equal(scene.emulator.store.findAlias(emuCloud, key!.namespace, aliasFor(cloud, name)!)?.keyId, key!.id, `${name}: ${aliasFor(cloud, name)} names its key`);
+        }
         const { material } = scene.emulator.store.materialForUse({ cloud: emuCloud, namespace: key!.namespace, keyId: key!.id });
         assert.ok(material.equals(materialFor(seed, name)), `${name}: the key holds its own material`);
         assert.ok(key!.materialExpiresAt !== undefined, `${name}: the material expires`);

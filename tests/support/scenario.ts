@@ -19,7 +19,7 @@ import { makeEngine, storedText, type EngineKind, type StackEngine } from './eng
 import { materialForms } from './leaks';
 
 export interface ScenarioOptions {
-  /** The prefix of this cloud's request counts in the emulator: `aws`, `alibaba`, `huawei`. */
+  /** The prefix of this cloud's request counts in the emulator: `aws`, `alibaba`, `huawei`, `pingan`. */
   cloud: string;
   /** The start of each test's temp dir name. */
   tmpPrefix: string;

@@ -312,11 +312,53 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
     ],
   },
   {
+    name: 'pingan-sm4-beijing',
+    args: {
+      cloud: 'pingan', region: 'cn-beijing', keySpec: 'SM4', deletionWindowInDays: 31, tags: { team: 'payments' }, projectId: PROJECT,
+      protectionLevel: 'HSM',
+    },
+    material: b64(32),
+    expect: [
+      // The documented regions are cn-shanghai and cn-hongkong only.
+      { arg: 'region', allowed: 'is not a pingan region name such as cn-shanghai', what: 'a region Ping An does not have (cn-beijing)' },
+      { arg: 'keySpec', allowed: 'is not a pingan key spec; one of: AES_256', what: 'SM4 on Ping An' },
+      { arg: 'deletionWindowInDays', allowed: 'pingan accepts a whole number of days from 7 to 30', what: 'a Ping An deletion window of 31 days' },
+      { arg: 'tags', allowed: 'not supported for pingan keys yet; remove them (tags work on aws, alicloud)', what: 'tags on Ping An (CreateCmk takes none)' },
+      { arg: 'projectId', allowed: 'only applies to cloud huaweicloud; pingan keys have no project', what: 'projectId on Ping An' },
+      { arg: 'protectionLevel', allowed: 'only applies to cloud alicloud', what: 'protectionLevel on Ping An' },
+    ],
+  },
+  {
+    name: 'pingan-wrap-short',
+    args: { cloud: 'pingan', endpoint: '$EMULATOR', wrappingAlgorithm: 'SM2PKE', keyUsage: 'SIGN_VERIFY', deletionWindowInDays: 6 },
+    material: b64(16),
+    env: { PINGAN_REGION: 'CN-SHANGHAI' },
+    expect: [
+      { arg: 'wrappingAlgorithm', allowed: 'pingan does not accept SM2PKE for AES_256 keys; one of: RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5', what: 'SM2PKE on Ping An' },
+      { arg: 'keyUsage', allowed: 'AES_256 keys take keyUsage ENCRYPT_DECRYPT', what: 'SIGN_VERIFY on a Ping An key' },
+      { arg: 'keyMaterial', allowed: 'AES_256 takes exactly 32 bytes', what: '16 bytes for a Ping An AES_256 key' },
+      { arg: 'deletionWindowInDays', allowed: 'from 7 to 30', what: 'a Ping An deletion window of 6 days' },
+      // Judged even with an endpoint: a malformed variable is a mistake to show, not to ignore.
+      { arg: 'region', allowed: 'PINGAN_REGION is "CN-SHANGHAI", which is not a pingan region name', what: 'a malformed PINGAN_REGION in the environment' },
+    ],
+  },
+  {
+    name: 'pingan-adopt-nowhere',
+    args: { cloud: 'pingan', keyId: 'not a key id!', alias: 'payments', description: 'adopted' },
+    material: b64(32),
+    expect: [
+      { arg: 'keyId', allowed: 'is not a pingan key id; it must match', what: 'a malformed Ping An key id' },
+      { arg: 'alias', allowed: 'only applies to a key the resource creates', what: 'alias with keyId on Ping An' },
+      { arg: 'description', allowed: 'only applies to a key the resource creates', what: 'description with keyId on Ping An' },
+      { arg: 'region', allowed: 'is required for pingan (or an endpoint): set the region argument, the stack config pingan:region, or PINGAN_REGION', what: 'no Ping An region and no endpoint' },
+    ],
+  },
+  {
     name: 'cloud-a-number',
     args: { cloud: 5, region: 5, expiresAt: daysFromNow(30), expiresIn: 'P90D', onDelete: 'destroy', Region: 'us-east-1' },
     material: undefined,
     expect: [
-      { arg: 'cloud', allowed: 'one of: aws, alicloud, huaweicloud', what: 'cloud given as a number' },
+      { arg: 'cloud', allowed: 'one of: aws, alicloud, huaweicloud, pingan', what: 'cloud given as a number' },
       { arg: 'region', allowed: 'must be a string: a region name', what: 'region given as a number' },
       { arg: 'keyMaterial', allowed: 'the key material as a base64 string', what: 'no keyMaterial' },
       { arg: 'expiresIn', allowed: 'choose a fixed date (expiresAt) or a rolling period (expiresIn)', what: 'expiresIn together with expiresAt' },
@@ -329,7 +371,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
     args: { cloud: 'AWS', renewBefore: 'P1D', expiresAt: '2027-01-01T00:00:00+24:00', keyId: KEY_ID, description: 'x' },
     material: '@@@@',
     expect: [
-      { arg: 'cloud', allowed: 'one of: aws, alicloud, huaweicloud', what: 'cloud AWS in upper case' },
+      { arg: 'cloud', allowed: 'one of: aws, alicloud, huaweicloud, pingan', what: 'cloud AWS in upper case' },
       { arg: 'keyMaterial', allowed: 'must be base64', what: 'material @@@@' },
       { arg: 'renewBefore', allowed: 'only applies with expiresIn', what: 'renewBefore alone' },
       { arg: 'expiresAt', allowed: 'real ISO 8601 date and time with a zone', what: 'an expiry at offset +24:00' },

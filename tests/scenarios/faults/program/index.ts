@@ -1,4 +1,5 @@
-// TEST ONLY: ImportedKeys on every cloud against the emulator, for the fault scenarios (tests/scenarios/faults.test.ts).
+// TEST ONLY: ImportedKeys on every cloud (AWS, Alibaba, Huawei, Ping An) against the emulator, for the fault scenarios
+// (tests/scenarios/faults.test.ts).
 // Everything comes from the stack config `faultstest:*`:
 //   keys        JSON, [{"name": "aws", "cloud": "aws"}, ...]
 //   seed        secret, base64: each key's material is HMAC-SHA256(seed, key name) (../material.ts)
