@@ -366,7 +366,8 @@ function checkWrappingKeySpec(
   const specs = profile.wrappingKeySpecs(algorithm);
   if (news.wrappingKeySpec === undefined) {
     if (specs[0]) inputs.wrappingKeySpec = specs[0];
-  } else if (known(news.wrappingKeySpec) && !mistyped.has('wrappingKeySpec') && !specs.includes(String(news.wrappingKeySpec))) {
+  } else if (specs.length > 0 && known(news.wrappingKeySpec) && !mistyped.has('wrappingKeySpec') && !specs.includes(String(news.wrappingKeySpec))) {
+    // (No spec at all: the algorithm itself is not offered, and wrappingAlgorithm's failure says so.)
     fail('wrappingKeySpec', `${JSON.stringify(String(news.wrappingKeySpec).slice(0, 40))} is not offered with ${algorithm}: ${profile.cloud} offers ${algorithm} with wrapping key spec ${specs.join(', ')}`);
   }
 }
@@ -452,7 +453,8 @@ function checkRegion(
   const rule = profile?.region;
   if (!profile || !rule || isUnknown(news.region) || (news.region !== undefined && given === undefined)) return given;
   const cloud = profile.cloud;
-  const example = `${article(cloud)} region name such as ${rule.example}`;
+  // A cloud with a closed list of regions names them all; the others give an example of the form.
+  const example = rule.names ? `one of ${cloud}'s regions (${rule.names.join(', ')})` : `${article(cloud)} region name such as ${rule.example}`;
   const setIt = `set the region argument, the stack config ${cloud}:region, or ${rule.environment.join(' / ')}`;
   if (given === '') {
     fail('region', `is empty; give ${example}, or leave it out to use the stack config ${cloud}:region or ${rule.environment.join(' / ')}`);
@@ -460,7 +462,7 @@ function checkRegion(
   }
   if (given !== undefined) {
     if (rule.pattern.test(given)) return given;
-    fail('region', `${JSON.stringify(given.slice(0, 40))} is not ${example} (lower case, no spaces)`);
+    fail('region', `${JSON.stringify(given.slice(0, 40))} is not ${example}${rule.names ? '' : ' (lower case, no spaces)'}`);
     return undefined;
   }
   const variable = rule.environment.find((name) => env[name]);

@@ -220,6 +220,8 @@ export interface RegionRule {
   /** What a region name looks like, and one for messages. */
   readonly pattern: RegExp;
   readonly example: string;
+  /** Optional: every region there is, where the cloud has a short closed list (Ping An); messages name them all. */
+  readonly names?: readonly string[];
   /** The environment variables the adapter reads when the argument is left out, in its order. */
   readonly environment: readonly string[];
   /** Whether an `endpoint` makes the region unnecessary (Alibaba, Huawei); false: needed anyway (AWS signs with it). */

@@ -3,7 +3,7 @@
 import type { WrappingAlgorithm } from '../../../core/wrapping';
 import type { CloudProfile } from '../adapter';
 import { ASSUMED_KEY_SPEC } from './assumptions';
-import { ENV, PINGAN_REGION_PATTERN } from './settings';
+import { ENV, PINGAN_REGION_PATTERN, REGION_HOSTS } from './settings';
 
 /** One spec: imported material is 256 bits only (Ping An's import pages). */
 export const KEY_SPECS = [ASSUMED_KEY_SPEC] as const;
@@ -46,6 +46,7 @@ export const pinganProfile: CloudProfile = {
   region: {
     pattern: PINGAN_REGION_PATTERN,
     example: 'cn-shanghai',
+    names: Object.keys(REGION_HOSTS),
     environment: ENV.region,
     // With an endpoint the region is not needed (the signature names none).
     endpointSuffices: true,

@@ -320,7 +320,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
     material: b64(32),
     expect: [
       // The documented regions are cn-shanghai and cn-hongkong only.
-      { arg: 'region', allowed: 'is not a pingan region name such as cn-shanghai', what: 'a region Ping An does not have (cn-beijing)' },
+      { arg: 'region', allowed: 'is not one of pingan\'s regions (cn-shanghai, cn-hongkong)', what: 'a region Ping An does not have (cn-beijing)' },
       { arg: 'keySpec', allowed: 'is not a pingan key spec; one of: AES_256', what: 'SM4 on Ping An' },
       { arg: 'deletionWindowInDays', allowed: 'pingan accepts a whole number of days from 7 to 30', what: 'a Ping An deletion window of 31 days' },
       { arg: 'tags', allowed: 'not supported for pingan keys yet; remove them (tags work on aws, alicloud)', what: 'tags on Ping An (CreateCmk takes none)' },
@@ -339,7 +339,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
       { arg: 'keyMaterial', allowed: 'AES_256 takes exactly 32 bytes', what: '16 bytes for a Ping An AES_256 key' },
       { arg: 'deletionWindowInDays', allowed: 'from 7 to 30', what: 'a Ping An deletion window of 6 days' },
       // Judged even with an endpoint: a malformed variable is a mistake to show, not to ignore.
-      { arg: 'region', allowed: 'PINGAN_REGION is "CN-SHANGHAI", which is not a pingan region name', what: 'a malformed PINGAN_REGION in the environment' },
+      { arg: 'region', allowed: 'PINGAN_REGION is "CN-SHANGHAI", which is not one of pingan\'s regions (cn-shanghai, cn-hongkong)', what: 'a malformed PINGAN_REGION in the environment' },
     ],
   },
   {

@@ -41,7 +41,7 @@ describe('pingan profile, as check uses it', () => {
 
   it('knows the documented regions, from the argument or PINGAN_REGION; an endpoint suffices', () => {
     assert.deepEqual(failures({ region: 'cn-hongkong' }), {});
-    assert.match(failures({ region: 'cn-beijing' }).region, /is not a pingan region name such as cn-shanghai/);
+    assert.match(failures({ region: 'cn-beijing' }).region, /"cn-beijing" is not one of pingan's regions \(cn-shanghai, cn-hongkong\)/);
     assert.match(failures({ region: undefined }).region, /is required for pingan \(or an endpoint\): .*PINGAN_REGION/);
     assert.deepEqual(failures({ region: undefined }, { PINGAN_REGION: 'cn-shanghai' }), {});
     assert.deepEqual(failures({ region: undefined, endpoint: 'http://127.0.0.1:9' }), {});
