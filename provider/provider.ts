@@ -6,6 +6,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { checkInputs, decodeKeyMaterial } from './check';
 import { createAdapter, findCloudProfile, getCloudProfile } from './clouds';
+import type { CloudProfile } from './clouds/adapter';
 import { digestMaterial } from './digest';
 import { ImportedKeyError } from '../core/errors';
 import { finishDiff, isUnknown, needsLiveLook, offlineDiff } from './lifecycle';
@@ -75,7 +76,23 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
     }))
     : { live: 'unchecked' as const, now: new Date() };
   const plan = finishDiff(offline, live, now);
+  if (plan.replaces.length > 0) refuseAliasThatCannotMove(recordedCloud, outputs, inputs, plan.replaces);
   return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * Where a key keeps its alias until it is deleted (CloudProfile.aliasStaysWithKey), a replacement in the same cloud and
+ * region asking for the same alias would create its key and then fail on the alias: refused at preview instead.
+ */
+function refuseAliasThatCannotMove(recordedCloud: CloudProfile | undefined, olds: KeyOutputs, news: KeyInputs, replaces: readonly string[]): void {
+  if (!recordedCloud?.aliasStaysWithKey || olds.adopted || news.cloud !== olds.cloud) return;
+  if (news.alias === undefined || isUnknown(news.alias) || news.alias !== olds.alias || (news.region ?? olds.region) !== olds.region) return;
+  throw new ImportedKeyError(
+    'InvalidArgument',
+    `alias: ${JSON.stringify(String(news.alias).slice(0, 60))} stays with key ${olds.keyId} until that key is deleted ` +
+      `(${recordedCloud.cloud} can neither move an alias nor free it), so the new key this change makes ` +
+      `(it replaces the key: ${replaces.join(', ')}) cannot have it; give the new key another alias, or leave alias out`,
+  );
 }
 
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {

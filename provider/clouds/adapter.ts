@@ -189,6 +189,12 @@ export interface CloudProfile {
    * for `check`; `region` is the argument, else what the adapter would fall back to (environment), else undefined.
    */
   regionLimits?(region: string | undefined, use: { keySpec?: string; wrappingAlgorithm?: string }): { property: string; reason: string } | undefined;
+  /**
+   * Optional, true where a key keeps its alias until it is deleted and no alias can be moved (Ping An: aliases are
+   * unique and there is no alias operation): a replacement cannot give its new key the old key's alias, so `diff`
+   * refuses one that would try, before anything is created.
+   */
+  readonly aliasStaysWithKey?: boolean;
   /** Optional: what a user-given alias must look like, for `check` (the cloud's own pattern). */
   readonly aliasPattern?: RegExp;
   /** Optional: what a key id (or name the cloud accepts in its place, e.g. an ARN) looks like, for `check`. */

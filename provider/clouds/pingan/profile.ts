@@ -54,4 +54,6 @@ export const pinganProfile: CloudProfile = {
   // No tagLimits (CreateCmk takes no tags), no project, no descriptionMaxLength (none documented).
   // A bare host gets https://; a path is kept as the prefix of "/".
   endpointForm: { bareHost: true, path: true },
+  // CreateCmk's alias is unique (documented) and Ping An has no alias operation: the old key keeps it until deleted.
+  aliasStaysWithKey: true,
 };

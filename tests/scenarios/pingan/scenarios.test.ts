@@ -199,6 +199,22 @@ forEachEngine((kind) => describe(`pingan ImportedKey (${kind})`, function () {
     }
   });
 
+  it('refuses at preview, before any call, a replacement that would ask for the old key\'s alias (Ping An cannot move one); another alias replaces', async () => {
+    const oldId = (await engine({ alias: 'payments' }).up()).steps[0].id!;
+    const next = randomBytes(32);
+    const before = scene.emulator.requestCounts();
+    const refused = await failedRun(engine({ alias: 'payments' }, next).preview());
+    const text = `${refused.error ?? ''}${JSON.stringify(refused.diagnostics)}`;
+    assert.match(text, /alias: \\?"payments\\?" stays with key/);
+    assert.match(text, /give the new key another alias, or leave alias out/);
+    assert.deepEqual(countsSince(before), {}, 'no call: the replacement is certain offline');
+    assert.equal(materialSeenIn(text, next) || materialSeenIn(text, scene.material), false);
+    const r = await engine({ alias: 'payments-2' }, next).up();
+    assert.deepEqual(ops(r), ['replace']);
+    assert.equal((await describe_(r.steps[0].id!)).alias, 'payments-2');
+    assert.equal((await describe_(oldId)).keyState, 'PENDING_DELETE');
+  });
+
   it('adopts an existing EXTERNAL key by id, and on destroy deletes only its material', async () => {
     const created = await call('CreateCmk', { origin: '1', keyUsage: '0', description: 'adopt me' });
     assert.equal(created.body.code, 'SUCCESS', created.text);
