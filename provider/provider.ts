@@ -76,13 +76,15 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
     }))
     : { live: 'unchecked' as const, now: new Date() };
   const plan = finishDiff(offline, live, now);
-  if (plan.replaces.length > 0) refuseAliasThatCannotMove(recordedCloud, outputs, inputs, plan.replaces);
+  // A key found gone frees its alias; one not looked at (a certain replacement) or still there keeps it.
+  if (plan.replaces.length > 0 && live !== undefined) refuseAliasThatCannotMove(recordedCloud, outputs, inputs, plan.replaces);
   return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
 }
 
 /**
  * Where a key keeps its alias until it is deleted (CloudProfile.aliasStaysWithKey), a replacement in the same cloud and
- * region asking for the same alias would create its key and then fail on the alias: refused at preview instead.
+ * region asking for the same alias of a key that still exists would create its key and then fail on the alias: refused
+ * at preview instead.
  */
 function refuseAliasThatCannotMove(recordedCloud: CloudProfile | undefined, olds: KeyOutputs, news: KeyInputs, replaces: readonly string[]): void {
   if (!recordedCloud?.aliasStaysWithKey || olds.adopted || news.cloud !== olds.cloud) return;
