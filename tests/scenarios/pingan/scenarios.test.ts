@@ -200,18 +200,19 @@ forEachEngine((kind) => describe(`pingan ImportedKey (${kind})`, function () {
   });
 
   it('refuses at preview, before any call, a replacement that would ask for the old key\'s alias (Ping An cannot move one); another alias replaces', async () => {
-    const oldId = (await engine({ alias: 'payments' }).up()).steps[0].id!;
+    // An alias no other test uses: the emulator lives for the whole describe, and keys keep their aliases.
+    const oldId = (await engine({ alias: 'moving' }).up()).steps[0].id!;
     const next = randomBytes(32);
     const before = scene.emulator.requestCounts();
-    const refused = await failedRun(engine({ alias: 'payments' }, next).preview());
+    const refused = await failedRun(engine({ alias: 'moving' }, next).preview());
     const text = `${refused.error ?? ''}${JSON.stringify(refused.diagnostics)}`;
-    assert.match(text, /alias: \\?"payments\\?" stays with key/);
+    assert.match(text, /alias: \\?"moving\\?" stays with key/);
     assert.match(text, /give the new key another alias, or leave alias out/);
     assert.deepEqual(countsSince(before), {}, 'no call: the replacement is certain offline');
     assert.equal(materialSeenIn(text, next) || materialSeenIn(text, scene.material), false);
-    const r = await engine({ alias: 'payments-2' }, next).up();
+    const r = await engine({ alias: 'moving-2' }, next).up();
     assert.deepEqual(ops(r), ['replace']);
-    assert.equal((await describe_(r.steps[0].id!)).alias, 'payments-2');
+    assert.equal((await describe_(r.steps[0].id!)).alias, 'moving-2');
     assert.equal((await describe_(oldId)).keyState, 'PENDING_DELETE');
   });
 
