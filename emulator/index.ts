@@ -15,6 +15,9 @@ import { requestCounts } from './controls';
 import { createEmulatorServer, DEFAULT_MAX_BODY_BYTES } from './server';
 import { KeyStore } from './store';
 
+/** How long an idle keep-alive connection stays open: a minute, as load balancers in front of cloud APIs commonly keep theirs. */
+const KEEP_ALIVE_TIMEOUT_MS = 60_000;
+
 export interface EmulatorOptions {
   /** Default 127.0.0.1 (loopback only). */
   host?: string;
@@ -105,7 +108,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     closed: () => closed,
     persist: () => persist(),
   });
-  server.keepAliveTimeout = 5_000;
+  // Idle keep-alive connections live longer than any client keeps them unused: a server that closes a socket at the
+  // moment a client reuses it makes that request fail ("socket hang up"). Node's global agent drops idle sockets after
+  // 5 s, the Alibaba SDK's agent never does; 5 s here (Node's default) raced both, and failed a test's read in CI.
+  // close() ends every connection, idle or not (closeAllConnections), so nothing outlives the emulator.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,6 +3,7 @@
 // bodies, requests no protocol claims, and loopback-only listening by default.
 
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import type { Protocol } from '../../emulator/protocols/types';
 
@@ -58,6 +59,34 @@ describe('emulator / server: dispatch, counting, robustness', () => {
     const response = await fetch(`${emu.url}/somewhere`);
     assert.equal(response.status, 404);
     assert.match(String(((await response.json()) as { message: string }).message), /no cloud protocol matches/);
+  });
+
+  it('[real time] keeps an idle keep-alive connection past 6 s, so a client reusing it is not cut off; close() ends it', async function () {
+    this.timeout(15_000);
+    // The Alibaba SDK's agent keeps idle sockets forever; a server closing them at 5 s raced its reuse ("socket hang up").
+    const other = await startEmulator({ protocols: [echo] });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = () => new Promise<number>((resolve, reject) => {
+      const request = http.request(`${other.url}/echo/Ping/`, { method: 'POST', agent }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(request.socket!.localPort!));
+      });
+      request.on('error', reject);
+      request.end('x');
+    });
+    try {
+      const first = await post();
+      await new Promise((resolve) => setTimeout(resolve, 7_000)); // Node closed idle sockets of a 5 s server at about 6 s
+      assert.equal(await post(), first, 'the same connection served the second request');
+      let closedByServer = false;
+      for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.once('close', () => { closedByServer = true; });
+      await other.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(closedByServer, 'close() ended the idle connection');
+    } finally {
+      agent.destroy();
+      await other.close();
+    }
   });
 
   it('close() resolves and is idempotent', async () => {
