@@ -132,7 +132,11 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
   }
 
   const alias = text('alias');
-  if (profile?.aliasPattern && !adopting && alias !== undefined && !profile.aliasPattern.test(alias)) {
+  if (profile && !adopting && alias !== undefined && alias.trim() === '') {
+    // A cloud without a published alias pattern (Ping An) would otherwise get a blank alias it can never be found by.
+    const wanted = profile.aliasPattern ? `it must match ${profile.aliasPattern.source}` : `give ${profile.cloud} a non-blank alias`;
+    fail('alias', `is empty; ${wanted}, or leave alias out for a key without one`);
+  } else if (profile?.aliasPattern && !adopting && alias !== undefined && !profile.aliasPattern.test(alias)) {
     fail('alias', `${JSON.stringify(alias.slice(0, 60))} is not a valid ${profile.cloud} alias; it must match ${profile.aliasPattern.source}`);
   }
 

@@ -185,7 +185,7 @@ describe('check: arguments validated offline', () => {
     const hw = (alias: unknown) => failuresOf({ cloud: 'huaweicloud', keyMaterial: MATERIAL_B64, alias }).alias;
     assert.equal(hw('prod/payments:key_1'), undefined);
     assert.equal(hw('x'.repeat(255)), undefined);
-    for (const bad of ['payments key', 'clé', 'x'.repeat(256), '']) {
+    for (const bad of ['payments key', 'clé', 'x'.repeat(256)]) {
       assert.ok(hw(bad)?.endsWith('is not a valid huaweicloud alias; it must match ^[a-zA-Z0-9:/_-]{1,255}$'), `${bad}: ${hw(bad)}`);
     }
     assert.equal(hw(UNKNOWN), undefined);
@@ -235,6 +235,15 @@ describe('check: what would strand a new key is refused at preview', () => {
     assert.deepEqual(failures, []);
     assert.equal(inputs.wrappingAlgorithm, 'SM2PKE');
     assert.equal(inputs.wrappingKeySpec, 'SM2');
+  });
+
+  it('refuses a blank alias on every cloud, Ping An (no published pattern) included, naming alias', () => {
+    for (const cloud of ['aws', 'alicloud', 'huaweicloud', 'pingan']) {
+      for (const alias of ['', '   ']) {
+        assert.match(failuresOf({ cloud, region: cloud === 'aws' ? 'us-east-1' : undefined, keyMaterial: MATERIAL_B64, alias }).alias ?? '', cloud === 'pingan' ? /^alias is empty; give pingan a non-blank alias, or leave alias out/ : /^alias is empty; it must match \^.*, or leave alias out/, `${cloud} ${JSON.stringify(alias)}`);
+      }
+    }
+    assert.equal(failuresOf({ cloud: 'pingan', keyMaterial: MATERIAL_B64, alias: 'payments' }).alias, undefined);
   });
 
   it('AWS aliases follow AWS: alias/ + letters, digits, / _ -, at most 256 characters, never alias/aws/', () => {
