@@ -264,6 +264,7 @@ describe('check: everything knowable offline, refused naming the argument and wh
     aws: { cloud: 'aws', region: 'us-east-1', keyMaterial: MATERIAL_B64 },
     alicloud: { cloud: 'alicloud', region: 'cn-hangzhou', keyMaterial: MATERIAL_B64 },
     huaweicloud: { cloud: 'huaweicloud', region: 'cn-north-4', projectId: PROJECT, keyMaterial: MATERIAL_B64 },
+    pingan: { cloud: 'pingan', region: 'cn-shanghai', keyMaterial: MATERIAL_B64 },
   };
   /** The failures of `cloud`'s valid base with `over` applied (undefined removes an argument), by property. */
   function failures(cloud: string, over: Record<string, unknown>, env: NodeJS.ProcessEnv = BARE_ENV): Record<string, string> {
@@ -289,6 +290,12 @@ describe('check: everything knowable offline, refused naming the argument and wh
     for (const region of ['cn-shanghai-finance-1', 'ap-southeast-1', 'eu-central-1']) assert.deepEqual(failures('alicloud', { region }), {}, region);
     for (const region of ['la-south-2', 'ap-southeast-3', 'af-south-1']) assert.deepEqual(failures('huaweicloud', { region }), {}, region);
     assert.match(failures('aws', { region: '' }).region, /^region is empty; give an aws region name such as us-east-1/);
+    // Ping An publishes two regions: anything else, well formed or not, is refused naming both.
+    for (const bad of ['CN_SHANGHAI', 'cn shanghai', 'cn-beijing']) {
+      assert.equal(failures('pingan', { region: bad }).region, `region ${JSON.stringify(bad)} is not one of pingan's regions (cn-shanghai, cn-hongkong)`, bad);
+    }
+    assert.deepEqual(failures('pingan', { region: 'cn-hongkong' }), {});
+    assert.match(failures('pingan', { region: '' }).region, /^region is empty; give one of pingan's regions \(cn-shanghai, cn-hongkong\)/);
   });
 
   it('region: a malformed one from the environment is refused naming the variable', () => {
@@ -296,10 +303,12 @@ describe('check: everything knowable offline, refused naming the argument and wh
     assert.match(failures('alicloud', { region: undefined }, { ALICLOUD_REGION: 'Hangzhou' }).region, /ALICLOUD_REGION is "Hangzhou"/);
     assert.match(failures('huaweicloud', { region: undefined }, { HW_REGION_NAME: 'cn north 4' }).region, /HW_REGION_NAME is "cn north 4"/);
     assert.deepEqual(failures('huaweicloud', { region: undefined }, { HUAWEICLOUD_SDK_REGION: 'cn-north-4' }), {});
+    assert.match(failures('pingan', { region: undefined }, { PINGAN_REGION: 'Shanghai' }).region, /PINGAN_REGION is "Shanghai", which is not one of pingan's regions/);
+    assert.deepEqual(failures('pingan', { region: undefined }, { PINGAN_REGION: 'cn-hongkong' }), {});
   });
 
   it('region: missing where the cloud needs one and nothing supplies it — an endpoint does on Alibaba and Huawei, not on AWS', () => {
-    for (const cloud of ['alicloud', 'huaweicloud']) {
+    for (const cloud of ['alicloud', 'huaweicloud', 'pingan']) {
       assert.match(failures(cloud, { region: undefined }).region, new RegExp(`^region is required for ${cloud} \\(or an endpoint\\): set the region argument, the stack config ${cloud}:region, or `));
       assert.deepEqual(failures(cloud, { region: undefined, endpoint: 'http://127.0.0.1:4566' }), {}, cloud);
       assert.deepEqual(failures(cloud, { region: undefined, endpoint: UNKNOWN }), {}, cloud);
@@ -381,7 +390,7 @@ describe('check: everything knowable offline, refused naming the argument and wh
 
   it('endpoint: only what the cloud\'s client sends — Alibaba no path, no cloud a query, fragment or user; a bare host where the client takes one', () => {
     assert.match(failures('alicloud', { endpoint: 'https://kms.example.com/path' }).endpoint, /^endpoint "https:\/\/kms.example.com\/path" must not have a path: alicloud calls always go to "\/"; give https:\/\/host, http:\/\/host:port or a bare host/);
-    for (const cloud of ['aws', 'alicloud', 'huaweicloud']) {
+    for (const cloud of ['aws', 'alicloud', 'huaweicloud', 'pingan']) {
       assert.match(failures(cloud, { endpoint: 'https://kms.example.com?x=1' }).endpoint, /must not have a query or fragment/, cloud);
       assert.match(failures(cloud, { endpoint: 'https://kms.example.com/#top' }).endpoint, /must not have a query or fragment/, cloud);
       assert.match(failures(cloud, { endpoint: 'https://user:pw@kms.example.com' }).endpoint, /must not carry a user or password/, cloud);
