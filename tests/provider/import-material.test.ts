@@ -9,6 +9,8 @@ import { AlicloudKmsAdapter } from '../../provider/clouds/alicloud/adapter';
 import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
 import { HuaweicloudKmsAdapter } from '../../provider/clouds/huaweicloud/adapter';
 import { HuaweicloudKmsClient } from '../../provider/clouds/huaweicloud/client';
+import { PinganKmsAdapter } from '../../provider/clouds/pingan/adapter';
+import { PinganKmsClient } from '../../provider/clouds/pingan/client';
 import { ImportedKeyError } from '../../core/errors';
 import { importKeyMaterial } from '../../provider/import-material';
 import { useEmulator } from '../support/emulator';
@@ -47,6 +49,11 @@ describe('importKeyMaterial: a failed import names its key once', () => {
       cloud: 'huaweicloud',
       keySpec: 'AES_256',
       adapter: () => new HuaweicloudKmsAdapter(new HuaweicloudKmsClient({ endpoint: new URL(emu.url), projectId: PROJECT, credentials: { accessKey: 'test', secretKey: 'test' } })),
+    },
+    {
+      cloud: 'pingan',
+      keySpec: 'AES_256',
+      adapter: () => new PinganKmsAdapter(new PinganKmsClient({ endpoint: new URL(emu.url), credentials: { accessKeyId: 'test', accessKeySecret: 'test' } })),
     },
   ];
 
