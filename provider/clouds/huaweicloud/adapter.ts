@@ -13,6 +13,7 @@ import type {
   ReimportMode,
 } from '../adapter';
 import { CreationListings } from '../creation-listings';
+import { requireDeletionWindow } from '../deletion-window';
 import type { HuaweicloudKmsClient } from './client';
 import { toKeyDescription, type HuaweicloudKeyInfo } from './describe';
 import { huaweicloudProfile, KEY_ALIAS_PATTERN, KEY_ID_PATTERN } from './profile';
@@ -214,13 +215,7 @@ export class HuaweicloudKmsAdapter implements KmsAdapter {
 
   async scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void> {
     checkKeyId(keyId);
-    // `check` refuses such a window (deletionWindowInDays); kept because tests/provider/clouds/huaweicloud/adapter.test.ts
-    // pins the adapter's own refusal.
-    const { min, max } = huaweicloudProfile.deletionWindowDays;
-    needs(
-      Number.isInteger(pendingWindowInDays) && pendingWindowInDays >= min && pendingWindowInDays <= max,
-      `deletionWindowInDays must be a whole number from ${min} to ${max} for huaweicloud`,
-    );
+    requireDeletionWindow(huaweicloudProfile, pendingWindowInDays);
     try {
       await this.client.call('schedule-key-deletion', { key_id: keyId, pending_days: String(pendingWindowInDays) });
     } catch (error) {

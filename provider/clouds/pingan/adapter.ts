@@ -16,6 +16,7 @@ import type {
   KmsAdapter,
   ReimportMode,
 } from '../adapter';
+import { requireDeletionWindow } from '../deletion-window';
 import { probeAssumptions } from './adapter-probe';
 import {
   DELETION_WINDOW_FIELD,
@@ -139,12 +140,7 @@ export class PinganKmsAdapter implements KmsAdapter {
 
   async scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void> {
     checkKeyId(keyId);
-    // `check` refuses such a window (deletionWindowInDays); kept because an out-of-range number must never go out.
-    const { min, max } = pinganProfile.deletionWindowDays;
-    needs(
-      Number.isInteger(pendingWindowInDays) && pendingWindowInDays >= min && pendingWindowInDays <= max,
-      `deletionWindowInDays must be a whole number from ${min} to ${max} for pingan`,
-    );
+    requireDeletionWindow(pinganProfile, pendingWindowInDays);
     try {
       await this.client.call('ScheduleKeyDeletion', { keyId, [DELETION_WINDOW_FIELD]: String(pendingWindowInDays) });
     } catch (error) {
