@@ -1,0 +1,153 @@
+// The pacer (provider/clouds/pacer.ts) on a fake clock: each attempt's turn keeps the quota as the cloud counts it
+// (core/quota-rate.ts, the emulator's meaning too), turns are shared by concurrent callers in call order, operations
+// of one shared quota share one pacer, and the settings (quota-settings.ts) take overrides and refuse bad values.
+import { strict as assert } from 'node:assert';
+import { Pacer, pacerFor, resetPacers, safetyMarginMs, type PacerClock } from '../../../provider/clouds/pacer';
+import { quotaFor, quotaSettings } from '../../../provider/clouds/quota-settings';
+import { RateWindow } from '../../../emulator/rate-window';
+
+/** A clock that only moves when a sleeper is due: `sleep` resolves when `run` reaches its time. */
+function fakeClock() {
+  let now = 0;
+  const sleepers: Array<{ at: number; wake: () => void }> = [];
+  const clock: PacerClock = {
+    now: () => now,
+    sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: now + ms, wake })),
+  };
+  /** Moves time to each sleeper in turn until none is left. */
+  const run = async () => {
+    for (;;) {
+      await new Promise((r) => setImmediate(r));
+      if (sleepers.length === 0) return;
+      sleepers.sort((a, b) => a.at - b.at);
+      const next = sleepers.shift()!;
+      now = Math.max(now, next.at);
+      next.wake();
+    }
+  };
+  return { clock, run, now: () => now };
+}
+
+const noMargin = () => 0;
+
+describe('provider/clouds/pacer', () => {
+  afterEach(() => resetPacers());
+
+  it("spaces AWS's GetParametersForImport at 0.25 per second one turn every 4 s (plus the margin)", () => {
+    const pacer = new Pacer(0.25, undefined, noMargin);
+    assert.deepEqual([0, 0, 0, 0].map(() => pacer.reserve(0)), [0, 4000, 8000, 12000]);
+    const padded = new Pacer(0.25);
+    assert.deepEqual([padded.reserve(0), padded.reserve(0)], [0, 4000 + safetyMarginMs(4000)]);
+    assert.equal(safetyMarginMs(4000), 80, '2 % of a 4 s window');
+    assert.equal(safetyMarginMs(200), 25, 'at least 25 ms');
+  });
+
+  it('lets a burst of ceil(r) through at once, then one burst per window (5 per second: 5 in any 1 s)', () => {
+    const pacer = new Pacer(5, undefined, noMargin);
+    const turns = Array.from({ length: 12 }, () => pacer.reserve(0));
+    assert.deepEqual(turns, [0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000, 2000, 2000]);
+  });
+
+  it('never lets more through than the emulator\'s window admits, whatever the rate and the arrival times', () => {
+    for (const rate of [0.25, 1, 2.5, 5, 20]) {
+      const pacer = new Pacer(rate);
+      const window = new RateWindow(rate);
+      let arrival = 0;
+      for (let i = 0; i < 200; i++) {
+        arrival += (i * 7919) % 13 === 0 ? 3000 : (i * 104729) % 97; // uneven arrivals, some gaps
+        assert.ok(window.admit(pacer.reserve(arrival)), `rate ${rate}: turn ${i} throttled`);
+      }
+    }
+  });
+
+  it('does not hold back a call when the quota has room, and the time waited is what acquire resolves with', async () => {
+    const { clock, run } = fakeClock();
+    const pacer = new Pacer(1, clock, noMargin);
+    const waits = Promise.all([pacer.acquire(), pacer.acquire(), pacer.acquire()]);
+    await run();
+    assert.deepEqual(await waits, [0, 1000, 2000]);
+  });
+
+  it('is shared by concurrent callers, first come first served, and leaves no timer behind', async () => {
+    const { clock, run, now } = fakeClock();
+    const pacer = new Pacer(0.25, clock, noMargin);
+    const order: number[] = [];
+    const callers = Array.from({ length: 5 }, (_, i) => pacer.acquire().then(() => order.push(i)));
+    await run();
+    await Promise.all(callers);
+    assert.deepEqual(order, [0, 1, 2, 3, 4]);
+    assert.equal(now(), 16_000, '5 turns: the last one 16 s after the first');
+  });
+
+  it('real waits: only callers that must wait hold a timer, each ending with its turn (nothing keeps the process alive after)', async () => {
+    let live = 0;
+    let started = 0;
+    const clock: PacerClock = {
+      now: () => Date.now(),
+      sleep: (ms) => new Promise<void>((resolve) => {
+        live++;
+        started++;
+        setTimeout(() => { live--; resolve(); }, ms);
+      }),
+    };
+    const pacer = new Pacer(20, clock, noMargin);
+    const began = Date.now();
+    await Promise.all(Array.from({ length: 40 }, () => pacer.acquire()));
+    assert.ok(Date.now() - began >= 990, 'the second burst waited a window');
+    assert.equal(started, 20, 'the first burst of 20 went at once, without a timer');
+    assert.equal(live, 0, 'no timer left');
+  });
+
+  describe('the registry: one pacer per cloud, region and quota, shared by every step of the process', () => {
+    const env = {};
+
+    it('gives every operation of a shared quota one pacer (Alibaba\'s "read" group, Huawei\'s one TPS), and separate ones otherwise', () => {
+      assert.equal(pacerFor('alicloud', 'cn-hangzhou', 'DescribeKey', env), pacerFor('alicloud', 'cn-hangzhou', 'GetParametersForImport', env));
+      assert.notEqual(pacerFor('alicloud', 'cn-hangzhou', 'DescribeKey', env), pacerFor('alicloud', 'cn-hangzhou', 'CreateKey', env));
+      assert.equal(pacerFor('huaweicloud', 'cn-north-4', 'create-key', env), pacerFor('huaweicloud', 'cn-north-4', 'describe-key', env));
+      assert.notEqual(pacerFor('aws', 'us-east-1', 'CreateKey', env), pacerFor('aws', 'us-east-1', 'ImportKeyMaterial', env), 'AWS counts each operation apart');
+      assert.notEqual(pacerFor('aws', 'us-east-1', 'CreateKey', env), pacerFor('aws', 'eu-west-1', 'CreateKey', env), 'each region has its own quotas');
+      assert.equal(pacerFor('pingan', 'cn-shanghai', 'ListKeys', env), undefined, 'an operation under no quota is not paced');
+    });
+
+    it('sets each pacer to the published figure (AWS GetParametersForImport 0.25, Huawei 20, Alibaba read 50)', () => {
+      assert.equal(pacerFor('aws', 'us-east-1', 'GetParametersForImport', env)?.perSecond, 0.25);
+      assert.equal(pacerFor('huaweicloud', 'x', 'import-key-material', env)?.perSecond, 20);
+      assert.equal(pacerFor('alicloud', 'x', 'ListAliases', env)?.perSecond, 50);
+    });
+
+    it('scales every quota by IMPORTED_KEY_QUOTA_SCALE, and a new scale makes a new pacer', () => {
+      const scaled = pacerFor('aws', 'us-east-1', 'GetParametersForImport', { IMPORTED_KEY_QUOTA_SCALE: '20' });
+      assert.equal(scaled?.perSecond, 5);
+      assert.equal(pacerFor('aws', 'us-east-1', 'GetParametersForImport', { IMPORTED_KEY_QUOTA_SCALE: '20' }), scaled);
+      assert.equal(pacerFor('aws', 'us-east-1', 'GetParametersForImport', env)?.perSecond, 0.25);
+    });
+  });
+
+  describe('settings', () => {
+    it('IMPORTED_KEY_QUOTAS replaces the figure of the quota that counts the operation (a shared quota as a whole), then the scale applies', () => {
+      const settings = quotaSettings({ IMPORTED_KEY_QUOTAS: '{"aws:GetParametersForImport": 1, "alicloud:DescribeKey": 100, "pingan:ListKeys": 3}', IMPORTED_KEY_QUOTA_SCALE: '2' });
+      assert.equal(quotaFor('aws', 'GetParametersForImport', settings)?.perSecond, 2);
+      assert.equal(quotaFor('aws', 'CreateKey', settings)?.perSecond, 10, 'the others keep the published figure, scaled');
+      assert.equal(quotaFor('alicloud', 'ListKeys', settings)?.perSecond, 200, 'ListKeys shares the read quota DescribeKey names');
+      assert.equal(quotaFor('pingan', 'ListKeys', settings)?.perSecond, 6, 'an operation under no published quota gets its own');
+    });
+
+    it('refuses bad values, naming the variable and what is allowed', () => {
+      const bad: Array<[Record<string, string>, RegExp]> = [
+        [{ IMPORTED_KEY_QUOTA_SCALE: 'fast' }, /IMPORTED_KEY_QUOTA_SCALE must be a number from 0\.001 to 100000/],
+        [{ IMPORTED_KEY_QUOTA_SCALE: '0' }, /IMPORTED_KEY_QUOTA_SCALE must be a number/],
+        [{ IMPORTED_KEY_QUOTAS: '{aws' }, /IMPORTED_KEY_QUOTAS is not JSON; it must be a JSON object of "<cloud>:<Operation>": requests per second/],
+        [{ IMPORTED_KEY_QUOTAS: '[1]' }, /IMPORTED_KEY_QUOTAS must be a JSON object/],
+        [{ IMPORTED_KEY_QUOTAS: '{"gcp:CreateKey": 1}' }, /IMPORTED_KEY_QUOTAS: "gcp:CreateKey" is not "<cloud>:<Operation>"; .*aws, alicloud, huaweicloud, pingan/],
+        [{ IMPORTED_KEY_QUOTAS: '{"aws:CreateKey": "5"}' }, /IMPORTED_KEY_QUOTAS: "aws:CreateKey" must be a number of requests per second from 0\.001/],
+        [{ IMPORTED_KEY_QUOTAS: '{"aws:CreateKey": 0}' }, /must be a number of requests per second/],
+        [{ IMPORTED_KEY_QUOTAS: '{"alicloud:DescribeKey": 10, "alicloud:ListKeys": 20}' }, /share one quota .*different figures/],
+      ];
+      for (const [env, message] of bad) {
+        assert.throws(() => quotaSettings(env), (e: Error & { code?: string }) => message.test(e.message) && e.code === 'InvalidArgument', JSON.stringify(env));
+        assert.throws(() => pacerFor('aws', 'us-east-1', 'CreateKey', env), message, 'a call meets the same refusal');
+      }
+    });
+  });
+});
