@@ -81,6 +81,10 @@ export interface BulkRunResult {
   failedSteps: number;
   createSteps: number;
   throttledReplies: number;
+  /** Throttled replies during `up` by `<cloud>:<Operation>`. */
+  throttledBy: Record<string, number>;
+  /** Seconds from the start of `up` to its first request, the bottleneck's first and last, and its last request. */
+  timeline: { firstRequest: number; firstBottleneck: number; lastBottleneck: number; lastRequest: number };
   destroy: RunResult;
 }
 
@@ -116,10 +120,12 @@ export async function bulkQuotaRun(options: BulkRunOptions, inspect?: (run: Bulk
     // Every request the quotas judged, as the cloud counts it.
     const accepted: Record<string, number> = {};
     const throttled: Record<string, number> = {};
+    const admitted: Array<{ at: number; key: string }> = [];
     const admit = emulator.quotas.admit.bind(emulator.quotas);
     emulator.quotas.admit = (cloud: string, operation: string) => {
       const ok = admit(cloud, operation);
       add(ok ? accepted : throttled, `${cloud}:${operation}`);
+      if (ok) admitted.push({ at: Date.now(), key: `${cloud}:${operation}` });
       return ok;
     };
 
@@ -148,7 +154,19 @@ export async function bulkQuotaRun(options: BulkRunOptions, inspect?: (run: Bulk
     const upAccepted = { ...accepted };
     const upThrottled = { ...throttled };
     emulator.quotas.admit = admit;
+    if (process.env.BULK_TRACE) for (const a of admitted) console.log(`${((a.at - started) / 1000).toFixed(3)} ${a.key}`);
     const bound = quotaBoundMinimum(upAccepted, options.scale);
+    // Where the time went: the first and last request, and the bottleneck's own first and last, from the start of `up`.
+    const bottleneckTimes = admitted.filter((a) => {
+      const [cloud, operation] = a.key.split(':');
+      const group = PUBLISHED_QUOTAS[cloud]?.find((g) => g.name === bound.quota);
+      return cloud === bound.cloud && group !== undefined && (group.operations === '*' || group.operations.includes(operation));
+    }).map((a) => a.at);
+    const rel = (t: number | undefined) => (t === undefined ? NaN : (t - started) / 1000);
+    const timeline = {
+      firstRequest: rel(admitted[0]?.at), firstBottleneck: rel(bottleneckTimes[0]),
+      lastBottleneck: rel(bottleneckTimes[bottleneckTimes.length - 1]), lastRequest: rel(admitted[admitted.length - 1]?.at),
+    };
 
     await inspect?.({ emulator, engine, kind, stateFile, seed, names, up, emulatorSpan: { start: emulatorStart, end: emulator.clock.now() }, accepted: upAccepted, throttled: upThrottled, log });
     const destroy = await engine.destroy();
@@ -160,6 +178,8 @@ export async function bulkQuotaRun(options: BulkRunOptions, inspect?: (run: Bulk
       failedSteps: up.steps.filter((s) => s.failed).length + (up.ok ? 0 : names.length - up.steps.filter((s) => s.op === 'create' && !s.failed).length),
       createSteps: up.steps.filter((s) => s.op === 'create').length,
       throttledReplies: Object.values(upThrottled).reduce((a, b) => a + b, 0),
+      throttledBy: upThrottled,
+      timeline,
       destroy,
     };
   } finally {
@@ -192,7 +212,9 @@ if (require.main === module) {
       console.log(`  pulumi up: ${r.seconds.toFixed(1)} s (${r.overallSeconds.toFixed(1)} s with the runner's start and the stack export)`);
       console.log(`  quota-bound minimum: ${r.minimumSeconds.toFixed(1)} s — ${r.bottleneck.cloud} "${r.bottleneck.quota}" at ${r.bottleneck.perSecond}/s, ${r.bottleneck.requests} requests`);
       console.log(`  ratio: ${(r.seconds / r.minimumSeconds).toFixed(3)}`);
-      console.log(`  failed steps: ${r.failedSteps} of ${r.createSteps} creates; throttled replies: ${r.throttledReplies}`);
+      console.log(`  failed steps: ${r.failedSteps} of ${r.createSteps} creates; throttled replies: ${r.throttledReplies} ${JSON.stringify(r.throttledBy)}`);
+      const t = r.timeline;
+      console.log(`  timeline (s from the start of up): first request ${t.firstRequest.toFixed(1)}, bottleneck ${t.firstBottleneck.toFixed(1)} → ${t.lastBottleneck.toFixed(1)}, last request ${t.lastRequest.toFixed(1)}`);
       process.exit(r.failedSteps === 0 ? 0 : 1);
     },
     (error) => {
