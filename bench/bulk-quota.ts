@@ -49,6 +49,8 @@ export interface BulkRunOptions {
   expiresIn?: string;
   /** Before `up` (the emulator is running, quotas on): e.g. set its clock. */
   prepare?(emulator: RunningEmulator): Promise<void> | void;
+  /** After `destroy`, before the emulator stops and the stack's files are removed (leak checks). */
+  afterDestroy?(run: BulkRun, destroy: RunResult): Promise<void> | void;
 }
 
 /** What `inspect` sees between `up` and `destroy`. */
@@ -168,8 +170,10 @@ export async function bulkQuotaRun(options: BulkRunOptions, inspect?: (run: Bulk
       lastBottleneck: rel(bottleneckTimes[bottleneckTimes.length - 1]), lastRequest: rel(admitted[admitted.length - 1]?.at),
     };
 
-    await inspect?.({ emulator, engine, kind, stateFile, seed, names, up, emulatorSpan: { start: emulatorStart, end: emulator.clock.now() }, accepted: upAccepted, throttled: upThrottled, log });
+    const run: BulkRun = { emulator, engine, kind, stateFile, seed, names, up, emulatorSpan: { start: emulatorStart, end: emulator.clock.now() }, accepted: upAccepted, throttled: upThrottled, log };
+    await inspect?.(run);
     const destroy = await engine.destroy();
+    await options.afterDestroy?.(run, destroy);
     return {
       seconds: upMs / 1000,
       overallSeconds: overallMs / 1000,
