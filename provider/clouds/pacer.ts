@@ -20,25 +20,47 @@ export interface PacerClock {
 const REAL_CLOCK: PacerClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 /**
- * Each window is stretched by this much beyond the quota's, against network jitter (a request the pacer released on
- * time that reaches the cloud a little early beside one a little late): 2 % of the window, at least 25 ms. Small, as
- * it is what a bulk run loses against the quota-bound minimum (the goal is at most 10 %).
+ * Each window is stretched by this much beyond the quota's, against jitter (a request the pacer released on time that
+ * reaches the cloud a little late beside the next one arriving early): 2 % of the window, at least 25 ms. Small, as it
+ * is what a bulk run loses against the quota-bound minimum (the goal is at most 10 %).
  */
 export function safetyMarginMs(windowMs: number): number {
   return Math.max(0.02 * windowMs, 25);
 }
 
+/** The most the margin grows to after throttled replies: 10 % of the window (or the initial margin, if larger). */
+const MAX_MARGIN_SHARE = 0.1;
+
 export class Pacer {
   readonly burst: number;
-  /** The quota's window, stretched by the safety margin (ms). */
-  readonly windowMs: number;
+  /** The quota's own window (ms). */
+  readonly quotaWindowMs: number;
+  /** The safety margin in force (ms): grows a little with each throttled reply (throttled()). */
+  private marginMs: number;
+  private readonly maxMarginMs: number;
   /** The start times given to the latest `burst` attempts (ms, oldest first; never decreasing). */
   private readonly turns: number[] = [];
 
   constructor(readonly perSecond: number, private readonly clock: PacerClock = REAL_CLOCK, margin: (windowMs: number) => number = safetyMarginMs) {
     const shape = rateShape(perSecond);
     this.burst = shape.burst;
-    this.windowMs = shape.windowMs + margin(shape.windowMs);
+    this.quotaWindowMs = shape.windowMs;
+    this.marginMs = margin(shape.windowMs);
+    this.maxMarginMs = Math.max(this.marginMs, MAX_MARGIN_SHARE * shape.windowMs);
+  }
+
+  /** The window turns are spaced by: the quota's, stretched by the margin (ms). */
+  get windowMs(): number {
+    return this.quotaWindowMs + this.marginMs;
+  }
+
+  /**
+   * The cloud throttled an attempt this pacer let go: the jitter between here and the cloud is larger than the margin
+   * (a busy machine, a far region), so the margin grows by 1 % of the window (at least 10 ms), up to 10 %. Each
+   * throttled reply costs a whole turn of the quota, more than the margin it saves.
+   */
+  throttled(): void {
+    this.marginMs = Math.min(this.maxMarginMs, this.marginMs + Math.max(0.01 * this.quotaWindowMs, 10));
   }
 
   /** Reserves the next turn: the earliest time from `now` at which one more attempt keeps the quota. */
@@ -78,6 +100,11 @@ export function pacerFor(cloud: string, place: string, operation: string, env: N
 export async function pace(cloud: string, place: string, operation: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const pacer = pacerFor(cloud, place, operation, env);
   return pacer ? pacer.acquire() : 0;
+}
+
+/** An attempt at `operation` was throttled: its pacer widens its margin (Pacer.throttled). */
+export function paceThrottled(cloud: string, place: string, operation: string, env: NodeJS.ProcessEnv = process.env): void {
+  pacerFor(cloud, place, operation, env)?.throttled();
 }
 
 /** Forgets every pacer (tests that need a fresh quota). */

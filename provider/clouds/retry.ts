@@ -124,6 +124,8 @@ export class ThrottleClock {
 export interface RetryOptions {
   /** Waits for the attempt's turn under its quota (pacer.ts pace); resolves with the time waited (ms). */
   pace?: () => Promise<number>;
+  /** Told when an attempt was throttled (pacer.ts paceThrottled: the pacer widens its margin). */
+  throttled?: () => void;
   now?: () => number;
   env?: NodeJS.ProcessEnv;
 }
@@ -145,6 +147,7 @@ export async function withRetries<T>(
       return await call();
     } catch (error) {
       const verdict = shouldRetry(error);
+      if (verdict === 'throttled') options.throttled?.();
       if (!verdict) throw error;
       let delay: number;
       if (verdict === 'throttled' && throttling && clock) {

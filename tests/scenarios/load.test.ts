@@ -4,7 +4,7 @@
 // is ~40 s instead of ~800 s; the provider host is told the same scale, IMPORTED_KEY_QUOTA_SCALE). Every key must end
 // Enabled with its own material, created by one accepted CreateKey, its rolling expiry measured on the cloud's clock,
 // with NO failed step; then `pulumi destroy` schedules the deletion of every one. The other three clouds run the same
-// way under their own published quotas (same scale) with fewer keys. The time is printed beside the quota-bound
+// way, together in one stack, under their own published quotas with fewer keys (at scale 1 by default: OTHER_SCALE). The time is printed beside the quota-bound
 // minimum and their ratio (the goal is at most 1.1 at real quotas; a test asserts correctness, not timing).
 //
 // Sizes: LOAD_KEYS AWS keys on the CLI (default 200) and LOAD_OTHER_KEYS per other cloud (default 20); the harness runs
@@ -26,6 +26,12 @@ const RESOURCE_TYPE = 'pulumi-nodejs:dynamic:Resource';
 const CLOCK_AHEAD_MS = 3 * DAY_MS;
 const EXPIRES_IN = 'P30D';
 const SCALE = Number(process.env.LOAD_QUOTA_SCALE ?? 20);
+/**
+ * The other clouds' quotas are 40 to 200 times looser than AWS's GetParametersForImport (Huawei: 20 requests a second
+ * for every API; Alibaba: 10 creates, 50 reads, 30 writes): at AWS's scale 20 keys would never meet them, so they run
+ * at their real figures by default (LOAD_OTHER_QUOTA_SCALE), where Huawei's one TPS bounds the run.
+ */
+const OTHER_SCALE = Number(process.env.LOAD_OTHER_QUOTA_SCALE ?? 1);
 /** Each cloud's name for the call that makes a key (the quota counters use the protocol names: aws, alicloud, huaweicloud, pingan). */
 const CREATE_OP: Record<LoadCloud, string> = { aws: 'CreateKey', alicloud: 'CreateKey', huaweicloud: 'create-key', pingan: 'CreateCmk' };
 
@@ -108,30 +114,30 @@ function assertDestroyedClean(run: BulkRun, destroy: RunResult, clouds: readonly
   return checks;
 }
 
-function report(title: string, kind: EngineKind, r: BulkRunResult): void {
-  console.log(`      ${title} (${kind}), published quotas × ${SCALE}:`);
+function report(title: string, kind: EngineKind, scale: number, r: BulkRunResult): void {
+  console.log(`      ${title} (${kind}), published quotas × ${scale}:`);
   console.log(`        pulumi up ${r.seconds.toFixed(1)} s beside the quota-bound minimum ${r.minimumSeconds.toFixed(1)} s (${r.bottleneck.cloud} "${r.bottleneck.quota}", ${r.bottleneck.requests} requests at ${r.bottleneck.perSecond}/s): ratio ${r.minimumSeconds > 0 ? (r.seconds / r.minimumSeconds).toFixed(2) : 'n/a (every quota within one burst)'}`);
   console.log(`        failed steps ${r.failedSteps}; throttled replies ${r.throttledReplies} ${JSON.stringify(r.throttledBy)}; first request at ${r.timeline.firstRequest.toFixed(1)} s, last at ${r.timeline.lastRequest.toFixed(1)} s`);
 }
 
-forEachEngine((kind) => describe(`load: the quota run — one stack of many ImportedKeys under the clouds' published request quotas × ${SCALE} (${kind})`, function () {
+forEachEngine((kind) => describe(`load: the quota run — one stack of many ImportedKeys under the clouds' published request quotas (${kind})`, function () {
   this.timeout(1_200_000);
   before(() => {
     if (kind === 'pulumi CLI') console.log(`      the CLI's default --parallel: ${cliDefaultParallel()} (not overridden)`);
   });
 
-  const cases: Array<{ title: string; clouds: readonly LoadCloud[] }> = [
-    { title: 'AWS (GetParametersForImport 0.25/s)', clouds: ['aws'] },
-    { title: 'Alibaba, Huawei and Ping An together', clouds: LOAD_CLOUDS.filter((c) => c !== 'aws') },
+  const cases: Array<{ title: string; clouds: readonly LoadCloud[]; scale: number }> = [
+    { title: `AWS (GetParametersForImport 0.25/s) × ${SCALE}`, clouds: ['aws'], scale: SCALE },
+    { title: `Alibaba, Huawei and Ping An together × ${OTHER_SCALE}`, clouds: LOAD_CLOUDS.filter((c) => c !== 'aws'), scale: OTHER_SCALE },
   ];
-  for (const { title, clouds } of cases) {
+  for (const { title, clouds, scale } of cases) {
     const sizes = counts(kind, clouds);
     const total = Object.values(sizes).reduce((a, b) => a + (b ?? 0), 0);
     it(`${title}: ${JSON.stringify(sizes)} keys, every one Enabled with its own material, created once, no failed step; destroy schedules every one`, async () => {
       let proven = 0;
       const result = await bulkQuotaRun({
         counts: sizes,
-        scale: SCALE,
+        scale,
         kind,
         expiresIn: EXPIRES_IN,
         prepare: (emulator) => emulator.clock.set(Date.now() + CLOCK_AHEAD_MS),
@@ -140,7 +146,7 @@ forEachEngine((kind) => describe(`load: the quota run — one stack of many Impo
           proven = run.names.length;
         },
       }, (run) => assertEveryKeyProven(run, clouds));
-      report(`up: ${total} keys`, kind, result);
+      report(`up: ${total} keys`, kind, scale, result);
       assert.equal(result.failedSteps, 0);
       assert.equal(proven, total);
       // Every key was proven (Enabled, its own material, one CreateKey) and destroyed: none lost, none twice.

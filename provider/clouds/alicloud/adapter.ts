@@ -15,7 +15,7 @@ import { toImportedKeyError } from './errors';
 import { mayHaveCreated, retryVerdict } from './retries';
 import { resolveClientSettings } from './settings';
 import { creationDescription, unconfirmedCreate } from '../../creation-token';
-import { pace } from '../pacer';
+import { pace, paceThrottled } from '../pacer';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../retry';
 
 export interface AlicloudAdapterOptions {
@@ -75,6 +75,7 @@ export class AlicloudKmsAdapter implements KmsAdapter {
       // Every attempt waits for its turn under the quota that counts `operation` (../pacer.ts).
       return await withRetries(() => send(models()), (error) => retryVerdict(operation, error), this.retryPolicy, undefined, {
         pace: () => pace('alicloud', this.place, operation),
+        throttled: () => paceThrottled('alicloud', this.place, operation),
       });
     } catch (error) {
       throw toImportedKeyError(operation, keyId, error);

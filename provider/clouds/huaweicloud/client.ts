@@ -7,7 +7,7 @@ import * as https from 'node:https';
 import { ImportedKeyError } from '../../../core/errors';
 import { parseErrorBody, toImportedKeyError } from './errors';
 import { THROTTLING_RETRY_BUDGET, withRetries, type RetryPolicy, type ThrottlingBudget, type RetryVerdict } from '../retry';
-import { pace } from '../pacer';
+import { pace, paceThrottled } from '../pacer';
 import { ReplyDateClock } from './clock';
 import { networkFailureKind, replyFailureKind, retryVerdict } from './retries';
 import type { HuaweicloudSettings } from './settings';
@@ -69,6 +69,7 @@ export class HuaweicloudKmsClient {
     const place = this.settings.region ?? this.settings.endpoint.host;
     return withRetries(() => this.attempt<T>(operation, payload), (error) => retryable.get(error as object) ?? false, policy, undefined, {
       pace: () => pace('huaweicloud', place, operation),
+      throttled: () => paceThrottled('huaweicloud', place, operation),
     });
   }
 

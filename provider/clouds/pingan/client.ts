@@ -10,7 +10,7 @@ import * as https from 'node:https';
 import { ImportedKeyError } from '../../../core/errors';
 import { signParameters, type PinganSigningRules } from '../../../core/signers/pingan';
 import { THROTTLING_RETRY_BUDGET, withRetries, type RetryPolicy, type ThrottlingBudget, type RetryVerdict } from '../retry';
-import { pace } from '../pacer';
+import { pace, paceThrottled } from '../pacer';
 import { isSuccess, readEnvelope, SIGNING_RULES } from './assumptions';
 import { ReplyDateClock } from './clock';
 import { redactor, toImportedKeyError } from './errors';
@@ -88,6 +88,7 @@ export class PinganKmsClient {
     const policy: RetryPolicy = { maxAttempts: this.maxAttempts, baseDelayMs: this.retryDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS, throttling: this.throttling };
     return withRetries(() => this.attempt<T>(action, params, options), (error) => retryable.get(error as object) ?? false, policy, undefined, {
       pace: () => this.pace(action),
+      throttled: () => paceThrottled('pingan', this.place, action),
     });
   }
 
@@ -103,7 +104,12 @@ export class PinganKmsClient {
 
   /** Waits for an attempt's turn under Ping An's request quotas (../pacer.ts); resolves with the time waited (ms). */
   private pace(action: string): Promise<number> {
-    return pace('pingan', this.settings.region ?? this.settings.endpoint.host, action);
+    return pace('pingan', this.place, action);
+  }
+
+  /** Where Ping An counts this client's requests: the region, else the endpoint's host. */
+  private get place(): string {
+    return this.settings.region ?? this.settings.endpoint.host;
   }
 
   private async attempt<T>(action: string, params: Record<string, string>, options: CallOptions): Promise<T> {

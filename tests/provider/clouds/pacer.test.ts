@@ -42,6 +42,18 @@ describe('provider/clouds/pacer', () => {
     assert.equal(safetyMarginMs(200), 25, 'at least 25 ms');
   });
 
+  it('widens its margin a little with each throttled reply (1 % of the window, at least 10 ms), up to 10 % of the window', () => {
+    const pacer = new Pacer(0.25);
+    assert.equal(pacer.windowMs, 4080);
+    pacer.throttled();
+    assert.equal(pacer.windowMs, 4120);
+    for (let i = 0; i < 50; i++) pacer.throttled();
+    assert.equal(pacer.windowMs, 4400, 'at most 10 %');
+    const fast = new Pacer(5);
+    fast.throttled();
+    assert.equal(fast.windowMs, 1000 + 25 + 10);
+  });
+
   it('lets a burst of ceil(r) through at once, then one burst per window (5 per second: 5 in any 1 s)', () => {
     const pacer = new Pacer(5, undefined, noMargin);
     const turns = Array.from({ length: 12 }, () => pacer.reserve(0));

@@ -114,15 +114,17 @@ describe('provider/clouds/retry', () => {
       assert.ok(t.now() <= 120_000 && t.now() > 100_000, `gave up after ${t.now()} ms of a 120 s budget`);
     });
 
-    it('leaves time queued in the pacer out of the budget, and paces every attempt, retries included', async () => {
+    it('leaves time queued in the pacer out of the budget, paces every attempt, retries included, and tells the pacer of each throttled reply', async () => {
       const t = fakeTime();
       let paced = 0;
       const s = scripted(Array(30).fill('throttled'));
       const policy = { ...DEFAULT_RETRY_POLICY, throttling: { baseDelayMs: 100, maxDelayMs: 100, budgetMs: 10_000 } };
       // Each attempt queues 60 s for its turn: 30 attempts spend 30 minutes queued, far past the 10 s budget.
       const pace = async () => { paced++; t.advance(60_000); return 60_000; };
-      assert.equal(await withRetries(s.call, s.verdict, policy, t.sleep, { now: t.now, pace }), 'done');
+      let told = 0;
+      assert.equal(await withRetries(s.call, s.verdict, policy, t.sleep, { now: t.now, pace, throttled: () => told++ }), 'done');
       assert.equal(paced, 31, 'every attempt waited for its turn');
+      assert.equal(told, 30, 'the pacer heard of every throttled reply');
       assert.ok(t.now() > 30 * 60_000);
     });
 
