@@ -128,6 +128,7 @@ export async function bulkQuotaRun(options: BulkRunOptions, inspect?: (run: Bulk
       const ok = admit(cloud, operation);
       add(ok ? accepted : throttled, `${cloud}:${operation}`);
       if (ok) admitted.push({ at: Date.now(), key: `${cloud}:${operation}` });
+      else if (process.env.BULK_TRACE) admitted.push({ at: Date.now(), key: `${cloud}:${operation} THROTTLED` });
       return ok;
     };
 
@@ -159,7 +160,7 @@ export async function bulkQuotaRun(options: BulkRunOptions, inspect?: (run: Bulk
     if (process.env.BULK_TRACE) for (const a of admitted) console.log(`${((a.at - started) / 1000).toFixed(3)} ${a.key}`);
     const bound = quotaBoundMinimum(upAccepted, options.scale);
     // Where the time went: the first and last request, and the bottleneck's own first and last, from the start of `up`.
-    const bottleneckTimes = admitted.filter((a) => {
+    const bottleneckTimes = admitted.filter((a) => !a.key.endsWith('THROTTLED')).filter((a) => {
       const [cloud, operation] = a.key.split(':');
       const group = PUBLISHED_QUOTAS[cloud]?.find((g) => g.name === bound.quota);
       return cloud === bound.cloud && group !== undefined && (group.operations === '*' || group.operations.includes(operation));

@@ -26,11 +26,12 @@ export function rateShape(perSecond: number): RateShape {
 }
 
 /**
- * The least time `requests` requests can take under rate `perSecond` (from the first to the last being let through):
- * the first burst at once, then one more burst per window. For a rate below 1 that is (requests − 1) / rate.
+ * The least time `requests` requests take under rate `perSecond` from the first to the last, spaced evenly as the
+ * provider's pacer spaces them: (requests − 1) / rate — for AWS's 0.25 GetParametersForImport per second, 4 s a key
+ * after the first. (A client that used each window's whole burst at once could save one window over the run.)
  */
 export function minimumSpanMs(requests: number, perSecond: number): number {
   if (requests <= 0) return 0;
-  const { burst, windowMs } = rateShape(perSecond);
-  return (Math.ceil(requests / burst) - 1) * windowMs;
+  rateShape(perSecond);
+  return ((requests - 1) * 1000) / perSecond;
 }

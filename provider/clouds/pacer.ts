@@ -38,8 +38,8 @@ export class Pacer {
   /** The safety margin in force (ms): grows a little with each throttled reply (throttled()). */
   private marginMs: number;
   private readonly maxMarginMs: number;
-  /** The start times given to the latest `burst` attempts (ms, oldest first; never decreasing). */
-  private readonly turns: number[] = [];
+  /** The start time given to the latest attempt (ms); turns never go back. */
+  private lastTurn = -Infinity;
 
   constructor(readonly perSecond: number, private readonly clock: PacerClock = REAL_CLOCK, margin: (windowMs: number) => number = safetyMarginMs) {
     const shape = rateShape(perSecond);
@@ -63,11 +63,16 @@ export class Pacer {
     this.marginMs = Math.min(this.maxMarginMs, this.marginMs + Math.max(0.01 * this.quotaWindowMs, 10));
   }
 
-  /** Reserves the next turn: the earliest time from `now` at which one more attempt keeps the quota. */
+  /**
+   * Reserves the next turn: the earliest time from `now` at least 1/r (stretched by the margin) after the turn before.
+   * Evenly spaced turns keep every window of the cloud's (any ceil(r) + 1 of them span a whole window) without the
+   * bursts a window would allow: requests released together queue behind each other on their way out and reach the
+   * cloud spread over tens of milliseconds on a busy machine, and against the previous burst's spread some would be
+   * refused. What this gives up is the first burst: (N − 1) / r for N requests instead of one window less.
+   */
   reserve(now: number = this.clock.now()): number {
-    const at = this.turns.length < this.burst ? now : Math.max(now, this.turns[this.turns.length - this.burst] + this.windowMs);
-    this.turns.push(at);
-    if (this.turns.length > this.burst) this.turns.shift();
+    const at = Math.max(now, this.lastTurn + this.windowMs / this.burst);
+    this.lastTurn = at;
     return at;
   }
 

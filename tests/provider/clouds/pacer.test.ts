@@ -54,10 +54,11 @@ describe('provider/clouds/pacer', () => {
     assert.equal(fast.windowMs, 1000 + 25 + 10);
   });
 
-  it('lets a burst of ceil(r) through at once, then one burst per window (5 per second: 5 in any 1 s)', () => {
+  it('spaces turns evenly, 1/r apart (5 per second: one every 200 ms, so never more than 5 in any 1 s)', () => {
     const pacer = new Pacer(5, undefined, noMargin);
-    const turns = Array.from({ length: 12 }, () => pacer.reserve(0));
-    assert.deepEqual(turns, [0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000, 2000, 2000]);
+    const turns = Array.from({ length: 7 }, () => pacer.reserve(0));
+    assert.deepEqual(turns, [0, 200, 400, 600, 800, 1000, 1200]);
+    assert.equal(pacer.reserve(5000), 5000, 'an idle pacer lets the next attempt go at once');
   });
 
   it('never lets more through than the emulator\'s window admits, whatever the rate and the arrival times', () => {
@@ -104,9 +105,9 @@ describe('provider/clouds/pacer', () => {
     };
     const pacer = new Pacer(20, clock, noMargin);
     const began = Date.now();
-    await Promise.all(Array.from({ length: 40 }, () => pacer.acquire()));
-    assert.ok(Date.now() - began >= 990, 'the second burst waited a window');
-    assert.equal(started, 20, 'the first burst of 20 went at once, without a timer');
+    await Promise.all(Array.from({ length: 21 }, () => pacer.acquire()));
+    assert.ok(Date.now() - began >= 990, 'the 21st turn came a window after the first');
+    assert.equal(started, 20, 'the first went at once, without a timer');
     assert.equal(live, 0, 'no timer left');
   });
 
