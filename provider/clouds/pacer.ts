@@ -3,7 +3,8 @@
 // once (the CLI's default --parallel on two CPUs) meet AWS's 0.25 GetParametersForImport per second and most are
 // throttled. So each attempt of every call (retries too, reads too) first takes a turn from the pacer of its cloud,
 // region and quota — one per process, shared by every step (a module-level registry) — and goes out only when the
-// quota has room, as the cloud counts it (core/quota-rate.ts: ceil(r) requests in any ceil(r)/r s window).
+// quota has room, as the cloud counts it (core/quota-rate.ts: ceil(r) requests in any ceil(r)/r s window): turns are
+// spaced evenly 1/r apart, stretched by a small margin against jitter.
 //
 // Which quota, at what rate: quota-settings.ts (the published figures, IMPORTED_KEY_QUOTAS, IMPORTED_KEY_QUOTA_SCALE).
 // A turn is reserved at once, in call order (first come, first served), so a waiting step is never overtaken; the
