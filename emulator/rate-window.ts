@@ -1,4 +1,5 @@
-// What "N requests per second" means, once, for the fault switch `maxPerSecond` and the quota presets (quotas.ts).
+// The emulator's rate limit, for the fault switch `maxPerSecond` and the quota presets (quotas.ts). What a rate means
+// is core/quota-rate.ts's (the provider's pacer counts alike):
 //
 // A rate r (requests per second, fractional allowed) lets through at most n = ceil(r) requests in any sliding window of
 // n / r seconds, and throttles the rest:
@@ -9,8 +10,9 @@
 // Over a long run every rate averages r exactly; the burst is ceil(r). Throttled requests do not count (a cloud that
 // refuses a request has not served it), so a client that keeps retrying gets through as soon as the window allows.
 
-export const MIN_PER_SECOND = 0.001;
-export const MAX_PER_SECOND = 1_000_000;
+import { rateShape } from '../core/quota-rate';
+
+export { MAX_PER_SECOND, MIN_PER_SECOND } from '../core/quota-rate';
 
 export class RateWindow {
   /** At most this many requests in any window. */
@@ -21,9 +23,7 @@ export class RateWindow {
   private admitted: number[] = [];
 
   constructor(readonly perSecond: number) {
-    if (!(perSecond >= MIN_PER_SECOND && perSecond <= MAX_PER_SECOND)) throw new RangeError(`a rate must be from ${MIN_PER_SECOND} to ${MAX_PER_SECOND} per second`);
-    this.burst = Math.ceil(perSecond);
-    this.windowMs = (1000 * this.burst) / perSecond;
+    ({ burst: this.burst, windowMs: this.windowMs } = rateShape(perSecond));
   }
 
   /** True (and the request is counted) when a request at `now` (ms) fits the window; false when it is throttled. */

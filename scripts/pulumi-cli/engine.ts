@@ -33,6 +33,8 @@ export interface CliRunOptions extends RunOptions {
 export interface CliRunResult extends RunResult {
   /** Everything the CLI printed (stdout and stderr). */
   cliOutput: string;
+  /** The CLI command's own wall time (ms), without the runner's start, config and stack export around it. */
+  durationMs?: number;
 }
 
 const RUNNER = path.join(__dirname, 'inline-runner.ts');
@@ -350,5 +352,5 @@ function toRunResult(verb: Verb, raw: InlineResult, runnerOutput: string): CliRu
     outputs[k] = o.secret ? { [SPECIAL_SIG_KEY]: SECRET_SIG, value: o.value as PropertyValue } : (o.value as PropertyValue);
   }
   const steps = toSteps(verb, raw.steps);
-  return { verb, ok: raw.ok, error: raw.error, steps, outputs, diagnostics, rpcs: [], cliOutput };
+  return { verb, ok: raw.ok, error: raw.error, steps, outputs, diagnostics, rpcs: [], cliOutput, durationMs: raw.durationMs };
 }

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const common = { onEvent, onOutput, onError, color: 'never' as const, ...(request.parallel ? { parallel: request.parallel } : {}) };
   const refresh = request.options.refresh ? { refresh: true } : {};
   const expect = request.options.expectNoChanges ? { expectNoChanges: true } : {};
+  const started = Date.now();
   try {
     if (request.verb === 'up') result.outputs = (await stack.up({ ...common, ...refresh, ...expect })).outputs;
     else if (request.verb === 'preview') await stack.preview({ ...common, ...refresh, ...expect });
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     result.ok = false;
     result.error = e instanceof Error ? e.message : String(e);
   }
+  result.durationMs = Date.now() - started;
   if (request.verb !== 'up' || !result.ok) result.outputs = await stack.outputs().catch(() => ({}));
   // `stack export` as a user runs it (secrets as ciphertext), and decrypted so tests can tell what is secret.
   const exportStack = (...flags: string[]) =>

@@ -54,4 +54,6 @@ export interface InlineResult {
   /** Everything the CLI printed. */
   stdout: string;
   stderr: string;
+  /** How long the CLI command itself took (ms): the verb's own wall time, without this runner's start or the stack export. */
+  durationMs?: number;
 }

@@ -15,6 +15,7 @@ import { toImportedKeyError } from './errors';
 import { mayHaveCreated, retryVerdict } from './retries';
 import { resolveClientSettings } from './settings';
 import { creationDescription, unconfirmedCreate } from '../../creation-token';
+import { pace, paceThrottled } from '../pacer';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../retry';
 
 export interface AlicloudAdapterOptions {
@@ -40,12 +41,15 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   private readonly client: AlicloudKmsClient;
   private readonly retryPolicy: RetryPolicy;
   private readonly clock: ReplyClock;
+  /** Where Alibaba counts this adapter's requests against its quotas: the region (else the endpoint). */
+  private readonly place: string;
 
   constructor(config: AdapterConfig, options: AlicloudAdapterOptions = {}) {
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     // The clock subscribes to every HTTP reply of the process until destroy(); the provider only destroys adapters
     // it got, so a constructor that throws (bad endpoint or region, no credentials) must not leave a clock behind.
     const settings = options.client ? undefined : resolveClientSettings(config);
+    this.place = settings?.regionId ?? config.region ?? config.endpoint ?? '';
     const clock = new ReplyClock();
     try {
       this.client = options.client ?? createAlicloudClient(settings!, clock.userAgent);
@@ -68,7 +72,11 @@ export class AlicloudKmsAdapter implements KmsAdapter {
 
   private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {
     try {
-      return await withRetries(() => send(models()), (error) => retryVerdict(operation, error), this.retryPolicy);
+      // Every attempt waits for its turn under the quota that counts `operation` (../pacer.ts).
+      return await withRetries(() => send(models()), (error) => retryVerdict(operation, error), this.retryPolicy, undefined, {
+        pace: () => pace('alicloud', this.place, operation),
+        throttled: () => paceThrottled('alicloud', this.place, operation),
+      });
     } catch (error) {
       throw toImportedKeyError(operation, keyId, error);
     }

@@ -1,8 +1,10 @@
 // What the AWS client retries, and what a failure tells about the work. The SDK classifies failures itself
 // (THROTTLING, TRANSIENT, CLIENT_ERROR, SERVER_ERROR); this strategy decides how often each kind is sent again.
-// Throttling takes the budget every client of this provider shares (../retry THROTTLING_RETRY_BUDGET).
+// Throttling takes the time budget every client of this provider shares (../retry.ts), leaving out the time each
+// attempt waited in the pacer (client-pacing.ts records it on the attempt's error).
 
-import { backoffDelay, THROTTLING_RETRY_BUDGET, type RetryBudget } from '../retry';
+import { backoffDelay, THROTTLING_RETRY_BUDGET, ThrottleClock, throttleBudgetMs, type RetryBudget, type ThrottlingBudget } from '../retry';
+import { pacedMsOf } from './client-pacing';
 
 /** The SDK's own default for transient faults (5xx, timeouts, a corrected clock skew): 3 attempts, 100 ms doubling. */
 const SDK_TRANSIENT_ATTEMPTS = 3;
@@ -22,30 +24,37 @@ interface RetryToken {
 interface RetryErrorInfo {
   errorType: string;
   retryAfterHint?: Date;
-}
-
-/** Our tokens also count the failures of each kind: throttling does not use up the attempts of transient faults. */
-interface CountingToken extends RetryToken {
-  throttled: number;
-  transient: number;
-}
-
-function retryToken(throttled: number, transient: number, delayMs: number): CountingToken {
-  return { throttled, transient, getRetryCount: () => throttled + transient, getRetryDelay: () => delayMs };
+  /** The attempt's error (the SDK's middleware passes it). */
+  error?: unknown;
 }
 
 /**
- * The SDK's standard retries (throttling and transient faults; never client errors), with throttling on the budget
- * every client of this provider shares (../retry THROTTLING_RETRY_BUDGET) instead of the SDK's 3 attempts (at most
- * ~3 s): all the steps of one `pulumi up` run at once in one process against one account quota (AWS KMS allows 5
- * CreateKey a second), and a client per step cannot pace itself against the others. Transient faults keep the SDK's
- * 3 attempts (or AWS_MAX_ATTEMPTS). Stateless between calls, so one strategy serves any number of concurrent calls.
+ * Our tokens count the failures of each kind (throttling does not use up the attempts of transient faults) and carry
+ * the call's throttling clock.
+ */
+interface CountingToken extends RetryToken {
+  throttled: number;
+  transient: number;
+  clock?: ThrottleClock;
+}
+
+function retryToken(throttled: number, transient: number, delayMs: number, clock?: ThrottleClock): CountingToken {
+  return { throttled, transient, clock, getRetryCount: () => throttled + transient, getRetryDelay: () => delayMs };
+}
+
+/**
+ * The SDK's standard retries (throttling and transient faults; never client errors), with throttling on the time
+ * budget every client of this provider shares (../retry.ts) instead of the SDK's 3 attempts (at most ~3 s): a quota
+ * someone else keeps full can refuse a call for far longer. Transient faults keep the SDK's 3 attempts (or
+ * AWS_MAX_ATTEMPTS). Stateless between calls, so one strategy serves any number of concurrent calls.
  */
 export class AwsRetryStrategy {
   constructor(
     private readonly transient: RetryBudget = { maxAttempts: SDK_TRANSIENT_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 20_000 },
-    private readonly throttling: RetryBudget = THROTTLING_RETRY_BUDGET,
+    private readonly throttling: ThrottlingBudget = THROTTLING_RETRY_BUDGET,
     private readonly random: () => number = Math.random,
+    private readonly now: () => number = Date.now,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
@@ -57,13 +66,26 @@ export class AwsRetryStrategy {
     const { throttled = 0, transient = 0 } = previous as Partial<CountingToken>;
     const kind = info.errorType === 'THROTTLING' ? 'throttled' : info.errorType === 'TRANSIENT' ? 'transient' : undefined;
     if (kind === undefined) throw new Error('no retry token available: not a retryable error');
-    const budget = kind === 'throttled' ? this.throttling : this.transient;
-    const failed = (kind === 'throttled' ? throttled : transient) + 1;
-    if (failed >= budget.maxAttempts) throw new Error('no retry token available: attempts used up');
-    let delay = backoffDelay(budget, failed, this.random);
-    // A Retry-After the service sent is honoured, up to 5 s beyond our own delay (as the SDK does).
-    if (info.retryAfterHint instanceof Date) delay = Math.max(delay, Math.min(info.retryAfterHint.getTime() - Date.now(), delay + 5_000));
-    return kind === 'throttled' ? retryToken(failed, transient, delay) : retryToken(throttled, failed, delay);
+    const clock = (previous as Partial<CountingToken>).clock ?? new ThrottleClock(this.throttling.budgetMs ?? throttleBudgetMs(this.env), this.now);
+    clock.waited(pacedMsOf(info.error));
+    let delay: number;
+    if (kind === 'throttled') {
+      const failed = throttled + 1;
+      const left = clock.throttled();
+      if (left <= 0) throw new Error('no retry token available: the throttling time budget is spent');
+      if (this.throttling.maxAttempts !== undefined && failed >= this.throttling.maxAttempts) throw new Error('no retry token available: attempts used up');
+      delay = Math.min(left, this.withHint(backoffDelay(this.throttling, failed, this.random), info));
+      return retryToken(failed, transient, delay, clock);
+    }
+    const failed = transient + 1;
+    if (failed >= this.transient.maxAttempts) throw new Error('no retry token available: attempts used up');
+    delay = this.withHint(backoffDelay(this.transient, failed, this.random), info);
+    return retryToken(throttled, failed, delay, clock);
+  }
+
+  /** A Retry-After the service sent is honoured, up to 5 s beyond our own delay (as the SDK does). */
+  private withHint(delay: number, info: RetryErrorInfo): number {
+    return info.retryAfterHint instanceof Date ? Math.max(delay, Math.min(info.retryAfterHint.getTime() - this.now(), delay + 5_000)) : delay;
   }
 
   recordSuccess(_token: RetryToken): void {
@@ -72,8 +94,8 @@ export class AwsRetryStrategy {
 }
 
 export interface AwsRetryOptions {
-  /** The budget for throttled calls; default THROTTLING_RETRY_BUDGET. */
-  throttling?: RetryBudget;
+  /** The budget for throttled calls; default THROTTLING_RETRY_BUDGET (time, no attempt cap). */
+  throttling?: ThrottlingBudget;
   /** Attempts for transient faults (5xx, lost connections); default the SDK's 3 or AWS_MAX_ATTEMPTS. */
   transientAttempts?: number;
 }
@@ -84,13 +106,15 @@ function configuredAttempts(env: NodeJS.ProcessEnv): number | undefined {
   return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
-/** The strategy a client is built with: `options`, else AWS_MAX_ATTEMPTS, else the SDK's 3 attempts for transient faults. */
+/** The strategy a client is built with: `options`, else AWS_MAX_ATTEMPTS, else the SDK's 3 attempts for transient faults; throttling on the time budget. */
 export function awsRetryStrategy(options: AwsRetryOptions = {}, env: NodeJS.ProcessEnv = process.env): AwsRetryStrategy {
   const attempts = configuredAttempts(env);
-  const throttling = options.throttling ?? THROTTLING_RETRY_BUDGET;
   return new AwsRetryStrategy(
     { maxAttempts: options.transientAttempts ?? attempts ?? SDK_TRANSIENT_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 20_000 },
-    { ...throttling, maxAttempts: Math.max(throttling.maxAttempts, attempts ?? 0) },
+    options.throttling ?? THROTTLING_RETRY_BUDGET,
+    Math.random,
+    Date.now,
+    env,
   );
 }
 

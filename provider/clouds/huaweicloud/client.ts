@@ -1,12 +1,13 @@
 // A minimal Huawei KMS client: POST a JSON body to /v1.0/{project_id}/kms/<operation>, signed with SDK-HMAC-SHA256,
 // on node:http/https (no SDK exists on npm). Retries throttling and 503 for every call, and failures whose outcome is
 // unclear only for calls that are safe to repeat (retries.ts), with the backoff and jitter all our clients share
-// (../retry). The cloud's time: clock.ts, from each reply's Date header.
+// (../retry), every attempt paced to Huawei's request quota (../pacer.ts). The cloud's time: clock.ts, from each reply's Date header.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { ImportedKeyError } from '../../../core/errors';
 import { parseErrorBody, toImportedKeyError } from './errors';
-import { THROTTLING_RETRY_BUDGET, withRetries, type RetryBudget, type RetryPolicy, type RetryVerdict } from '../retry';
+import { THROTTLING_RETRY_BUDGET, withRetries, type RetryPolicy, type ThrottlingBudget, type RetryVerdict } from '../retry';
+import { pace, paceThrottled } from '../pacer';
 import { ReplyDateClock } from './clock';
 import { networkFailureKind, replyFailureKind, retryVerdict } from './retries';
 import type { HuaweicloudSettings } from './settings';
@@ -19,7 +20,7 @@ export interface ClientOptions {
   /** Ceiling of the first backoff; doubles on each retry (full jitter below it, as for Alibaba). */
   retryDelayMs?: number;
   /** The budget for throttled calls (default THROTTLING_RETRY_BUDGET: a quota shared by a whole `pulumi up` outlasts a blip). */
-  throttling?: RetryBudget;
+  throttling?: ThrottlingBudget;
 }
 
 const MAX_RETRY_DELAY_MS = 5000;
@@ -35,7 +36,7 @@ export class HuaweicloudKmsClient {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
-  private readonly throttling: RetryBudget;
+  private readonly throttling: ThrottlingBudget;
   /** The cloud's clock, from the latest reply's Date. */
   private readonly clock = new ReplyDateClock();
 
@@ -64,7 +65,12 @@ export class HuaweicloudKmsClient {
   async call<T = Record<string, unknown>>(operation: string, body: Record<string, unknown>): Promise<T> {
     const payload = JSON.stringify(body);
     const policy: RetryPolicy = { maxAttempts: this.maxAttempts, baseDelayMs: this.retryDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS, throttling: this.throttling };
-    return withRetries(() => this.attempt<T>(operation, payload), (error) => retryable.get(error as object) ?? false, policy);
+    // Huawei counts one TPS for every API per user and region: each attempt waits for its turn (../pacer.ts).
+    const place = this.settings.region ?? this.settings.endpoint.host;
+    return withRetries(() => this.attempt<T>(operation, payload), (error) => retryable.get(error as object) ?? false, policy, undefined, {
+      pace: () => pace('huaweicloud', place, operation),
+      throttled: () => paceThrottled('huaweicloud', place, operation),
+    });
   }
 
   /** One request; a failure worth another attempt is marked in `retryable`. */

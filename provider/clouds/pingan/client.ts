@@ -3,12 +3,14 @@
 // default: the import token and wrapped material stay out of URLs and logs of proxies) or as a GET query. Each attempt
 // is signed afresh (a new nonce and timestamp). Any reply whose `code` is not SUCCESS is a failure, whatever its HTTP
 // status. Retries throttling and refusals before processing for every action, unclear failures only for repeatable
-// ones (retries.ts), with the backoff all our clients share (../retry). The cloud's time: clock.ts.
+// ones (retries.ts), with the backoff all our clients share (../retry); every attempt is paced to the request quotas
+// (../pacer.ts). The cloud's time: clock.ts.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { ImportedKeyError } from '../../../core/errors';
 import { signParameters, type PinganSigningRules } from '../../../core/signers/pingan';
-import { THROTTLING_RETRY_BUDGET, withRetries, type RetryBudget, type RetryPolicy, type RetryVerdict } from '../retry';
+import { THROTTLING_RETRY_BUDGET, withRetries, type RetryPolicy, type ThrottlingBudget, type RetryVerdict } from '../retry';
+import { pace, paceThrottled } from '../pacer';
 import { isSuccess, readEnvelope, SIGNING_RULES } from './assumptions';
 import { ReplyDateClock } from './clock';
 import { redactor, toImportedKeyError } from './errors';
@@ -26,7 +28,7 @@ export interface ClientOptions {
   /** Ceiling of the first backoff; doubles on each retry (full jitter below it). */
   retryDelayMs?: number;
   /** The budget for throttled calls (default THROTTLING_RETRY_BUDGET). */
-  throttling?: RetryBudget;
+  throttling?: ThrottlingBudget;
 }
 
 /** Per call: what the probe varies (adapter-probe.ts); the adapter uses the defaults. */
@@ -57,7 +59,7 @@ export class PinganKmsClient {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
-  private readonly throttling: RetryBudget;
+  private readonly throttling: ThrottlingBudget;
   private readonly clock = new ReplyDateClock();
 
   constructor(private readonly settings: PinganSettings, options: ClientOptions = {}) {
@@ -84,7 +86,10 @@ export class PinganKmsClient {
    */
   async call<T = Record<string, unknown>>(action: string, params: Record<string, string>, options: CallOptions = {}): Promise<T> {
     const policy: RetryPolicy = { maxAttempts: this.maxAttempts, baseDelayMs: this.retryDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS, throttling: this.throttling };
-    return withRetries(() => this.attempt<T>(action, params, options), (error) => retryable.get(error as object) ?? false, policy);
+    return withRetries(() => this.attempt<T>(action, params, options), (error) => retryable.get(error as object) ?? false, policy, undefined, {
+      pace: () => this.pace(action),
+      throttled: () => paceThrottled('pingan', this.place, action),
+    });
   }
 
   /**
@@ -92,8 +97,19 @@ export class PinganKmsClient {
    * failure below HTTP throws (an ImportedKeyError with no secret in it).
    */
   async exchange(action: string, params: Record<string, string>, options: CallOptions = {}): Promise<RawReply> {
+    await this.pace(action);
     const { reply } = await this.sendSigned(action, params, options);
     return reply;
+  }
+
+  /** Waits for an attempt's turn under Ping An's request quotas (../pacer.ts); resolves with the time waited (ms). */
+  private pace(action: string): Promise<number> {
+    return pace('pingan', this.place, action);
+  }
+
+  /** Where Ping An counts this client's requests: the region, else the endpoint's host. */
+  private get place(): string {
+    return this.settings.region ?? this.settings.endpoint.host;
   }
 
   private async attempt<T>(action: string, params: Record<string, string>, options: CallOptions): Promise<T> {

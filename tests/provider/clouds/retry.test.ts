@@ -1,7 +1,7 @@
 // The shared retry policy of the cloud clients that do not retry by themselves (Alibaba's SDK, our Huawei client).
 
 import { strict as assert } from 'node:assert';
-import { backoffDelay, DEFAULT_RETRY_POLICY, retryVerdictFor, THROTTLING_RETRY_BUDGET, withRetries, type RetryVerdict } from '../../../provider/clouds/retry';
+import { backoffDelay, DEFAULT_RETRY_POLICY, retryVerdictFor, throttleBudgetMs, THROTTLING_RETRY_BUDGET, withRetries, type RetryVerdict } from '../../../provider/clouds/retry';
 
 describe('provider/clouds/retry', () => {
   const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 };
@@ -48,7 +48,7 @@ describe('provider/clouds/retry', () => {
     assert.equal(retryVerdictFor('unclear', false), false, 'CreateKey after a reset may have made a key');
   });
 
-  describe('throttling: the whole `pulumi up` shares one quota, so a throttled call gets its own, longer budget', () => {
+  describe('throttling: a throttled call gets its own budget, of time (not attempts) by default', () => {
     const withThrottling = { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, throttling: { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 4000 } };
     /** A call that fails as `script` says, one entry per attempt, then succeeds. */
     const scripted = (script: RetryVerdict[]) => {
@@ -87,13 +87,54 @@ describe('provider/clouds/retry', () => {
       await assert.rejects(withRetries(s.call, s.verdict, policy, async () => undefined), /attempt 4/);
     });
 
-    it('is patient by default: 20 throttled attempts, over a minute on average, and nobody can change the shared defaults', () => {
+    it('by default has no attempt cap: a time budget (IMPORTED_KEY_THROTTLE_BUDGET_SECONDS, default 300 s), and nobody can change the shared defaults', () => {
       assert.equal(DEFAULT_RETRY_POLICY.throttling, THROTTLING_RETRY_BUDGET);
-      assert.equal(THROTTLING_RETRY_BUDGET.maxAttempts, 20);
-      const meanWaitMs = Array.from({ length: THROTTLING_RETRY_BUDGET.maxAttempts - 1 }, (_, i) => backoffDelay(THROTTLING_RETRY_BUDGET, i + 1, () => 0.5)).reduce((a, b) => a + b, 0);
-      assert.ok(meanWaitMs > 60_000 && meanWaitMs < 120_000, `mean patience ${meanWaitMs} ms`);
+      assert.equal(THROTTLING_RETRY_BUDGET.maxAttempts, undefined);
+      assert.equal(throttleBudgetMs({}), 300_000);
+      assert.equal(throttleBudgetMs({ IMPORTED_KEY_THROTTLE_BUDGET_SECONDS: '1200' }), 1_200_000);
+      for (const bad of ['0', '-5', 'soon', '1e9']) {
+        assert.throws(() => throttleBudgetMs({ IMPORTED_KEY_THROTTLE_BUDGET_SECONDS: bad }), /IMPORTED_KEY_THROTTLE_BUDGET_SECONDS must be a number of seconds above 0/);
+      }
       assert.ok(Object.isFrozen(DEFAULT_RETRY_POLICY) && Object.isFrozen(THROTTLING_RETRY_BUDGET));
       assert.equal(DEFAULT_RETRY_POLICY.maxAttempts, 5, 'faults keep their 5 attempts');
+    });
+
+    /** A fake clock: sleeps and pacer waits move it. */
+    const fakeTime = () => {
+      let now = 0;
+      return { now: () => now, sleep: async (ms: number) => { now += ms; }, advance: (ms: number) => { now += ms; } };
+    };
+
+    it('retries throttling far past any attempt count until the time budget is spent, then fails with the last error', async () => {
+      const t = fakeTime();
+      const s = scripted(Array(10_000).fill('throttled'));
+      const policy = { ...DEFAULT_RETRY_POLICY, throttling: { baseDelayMs: 500, maxDelayMs: 10_000, budgetMs: 120_000 } };
+      await assert.rejects(withRetries(s.call, s.verdict, policy, t.sleep, { now: t.now }), /attempt \d+/);
+      assert.ok(s.calls() > 20, `${s.calls()} attempts, past the old cap of 20`);
+      assert.ok(t.now() <= 120_000 && t.now() > 100_000, `gave up after ${t.now()} ms of a 120 s budget`);
+    });
+
+    it('leaves time queued in the pacer out of the budget, paces every attempt, retries included, and tells the pacer of each throttled reply', async () => {
+      const t = fakeTime();
+      let paced = 0;
+      const s = scripted(Array(30).fill('throttled'));
+      const policy = { ...DEFAULT_RETRY_POLICY, throttling: { baseDelayMs: 100, maxDelayMs: 100, budgetMs: 10_000 } };
+      // Each attempt queues 60 s for its turn: 30 attempts spend 30 minutes queued, far past the 10 s budget.
+      const pace = async () => { paced++; t.advance(60_000); return 60_000; };
+      let told = 0;
+      assert.equal(await withRetries(s.call, s.verdict, policy, t.sleep, { now: t.now, pace, throttled: () => told++ }), 'done');
+      assert.equal(paced, 31, 'every attempt waited for its turn');
+      assert.equal(told, 30, 'the pacer heard of every throttled reply');
+      assert.ok(t.now() > 30 * 60_000);
+    });
+
+    it('reads the budget from IMPORTED_KEY_THROTTLE_BUDGET_SECONDS, and refuses a bad value naming it', async () => {
+      const t = fakeTime();
+      const s = scripted(Array(10_000).fill('throttled'));
+      const policy = { ...DEFAULT_RETRY_POLICY, throttling: { baseDelayMs: 500, maxDelayMs: 1000 } };
+      await assert.rejects(withRetries(s.call, s.verdict, policy, t.sleep, { now: t.now, env: { IMPORTED_KEY_THROTTLE_BUDGET_SECONDS: '30' } }), /attempt/);
+      assert.ok(t.now() <= 30_000 && t.now() > 25_000, `${t.now()} ms`);
+      await assert.rejects(withRetries(s.call, s.verdict, policy, t.sleep, { env: { IMPORTED_KEY_THROTTLE_BUDGET_SECONDS: 'x' } }), /IMPORTED_KEY_THROTTLE_BUDGET_SECONDS/);
     });
   });
 });

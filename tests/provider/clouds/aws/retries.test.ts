@@ -1,10 +1,10 @@
-// The AWS client's retries: throttling on the budget every client of the provider shares (a whole `pulumi up` runs
-// at once against one account quota), transient faults on the SDK's own 3 attempts (or AWS_MAX_ATTEMPTS).
+// The AWS client's retries: throttling on the time budget every client of the provider shares (no attempt cap; time
+// queued in the pacer left out), transient faults on the SDK's own 3 attempts (or AWS_MAX_ATTEMPTS).
 import { strict as assert } from 'node:assert';
 import { AwsKmsAdapter } from '../../../../provider/clouds/aws/adapter';
 import { createKmsClient } from '../../../../provider/clouds/aws/client';
 import { AwsRetryStrategy } from '../../../../provider/clouds/aws/retries';
-import { THROTTLING_RETRY_BUDGET } from '../../../../provider/clouds/retry';
+import { recordPacedMs as pacedFor } from '../../../../provider/clouds/aws/client-pacing';
 import { namespaceOf } from '../../../../emulator/protocols/aws/operations-keys';
 import { useEmulator } from '../../../support/emulator';
 import { useAwsEnvironment } from '../../../support/aws-environment';
@@ -12,12 +12,12 @@ import { useAwsEnvironment } from '../../../support/aws-environment';
 type Token = Awaited<ReturnType<AwsRetryStrategy['acquireInitialRetryToken']>>;
 
 /** Refreshes the token for each error type in turn; the number of retries granted before the strategy refused. */
-async function retriesGranted(strategy: AwsRetryStrategy, errorTypes: string[]): Promise<{ granted: number; token: Token }> {
+async function retriesGranted(strategy: AwsRetryStrategy, errorTypes: string[], between: (i: number) => { error?: unknown } = () => ({})): Promise<{ granted: number; token: Token }> {
   let token = await strategy.acquireInitialRetryToken('');
   let granted = 0;
-  for (const errorType of errorTypes) {
+  for (const [i, errorType] of errorTypes.entries()) {
     try {
-      token = await strategy.refreshRetryTokenForRetry(token, { errorType });
+      token = await strategy.refreshRetryTokenForRetry(token, { errorType, ...between(i) });
     } catch {
       break;
     }
@@ -27,9 +27,30 @@ async function retriesGranted(strategy: AwsRetryStrategy, errorTypes: string[]):
 }
 
 describe('provider/clouds/aws/client retries', () => {
-  it('grants throttled calls THROTTLING_RETRY_BUDGET attempts, far past the SDK default of 3', async () => {
-    const { granted } = await retriesGranted(new AwsRetryStrategy(), Array(30).fill('THROTTLING'));
-    assert.equal(granted, THROTTLING_RETRY_BUDGET.maxAttempts - 1);
+  it('retries throttling with no attempt cap until the time budget is spent (IMPORTED_KEY_THROTTLE_BUDGET_SECONDS)', async () => {
+    let now = 0;
+    const strategy = new AwsRetryStrategy(undefined, undefined, () => 0.5, () => now, { IMPORTED_KEY_THROTTLE_BUDGET_SECONDS: '60' });
+    // Each throttled reply 1 s after the one before: 60 s of budget grant 60 retries, far past the SDK's 3 attempts.
+    const { granted } = await retriesGranted(strategy, Array(200).fill('THROTTLING'), () => ((now += 1000), {}));
+    assert.equal(granted, 60);
+  });
+
+  it('leaves time queued in the pacer out of the throttling budget', async () => {
+    let now = 0;
+    const strategy = new AwsRetryStrategy(undefined, undefined, () => 0.5, () => now, { IMPORTED_KEY_THROTTLE_BUDGET_SECONDS: '60' });
+    // Each attempt waited 10 s in the pacer, then was throttled 1 s later: only the 1 s counts.
+    const { granted } = await retriesGranted(strategy, Array(200).fill('THROTTLING'), () => {
+      now += 11_000;
+      const error = new Error('throttled');
+      pacedFor(error, 10_000);
+      return { error };
+    });
+    assert.equal(granted, 60);
+  });
+
+  it('refuses a bad IMPORTED_KEY_THROTTLE_BUDGET_SECONDS, naming it', async () => {
+    const strategy = new AwsRetryStrategy(undefined, undefined, Math.random, Date.now, { IMPORTED_KEY_THROTTLE_BUDGET_SECONDS: 'soon' });
+    await assert.rejects(strategy.refreshRetryTokenForRetry(await strategy.acquireInitialRetryToken(''), { errorType: 'THROTTLING' }), /IMPORTED_KEY_THROTTLE_BUDGET_SECONDS must be a number of seconds/);
   });
 
   it('keeps the SDK\'s 3 attempts for transient faults, none for client errors, and counts the two kinds apart', async () => {
@@ -53,9 +74,9 @@ describe('provider/clouds/aws/client retries', () => {
   });
 
   it('is one stateless strategy for any number of calls at once: each call\'s count lives in its own token', async () => {
-    const strategy = new AwsRetryStrategy(undefined, undefined, () => 0);
+    const strategy = new AwsRetryStrategy(undefined, { baseDelayMs: 500, maxDelayMs: 10_000, maxAttempts: 20 }, () => 0);
     const runs = await Promise.all(Array.from({ length: 20 }, () => retriesGranted(strategy, Array(30).fill('THROTTLING'))));
-    assert.ok(runs.every((r) => r.granted === THROTTLING_RETRY_BUDGET.maxAttempts - 1));
+    assert.ok(runs.every((r) => r.granted === 19));
   });
 
   describe('against the emulator', () => {
