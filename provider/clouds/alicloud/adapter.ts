@@ -20,6 +20,11 @@ import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../retry';
 export interface AlicloudAdapterOptions {
   /** Another client of the same shape; default: the SDK client built from `config` and the environment. */
   client?: AlicloudKmsClient;
+  /**
+   * With `client`: the reply clock whose token that client's User-Agent carries (shared with the client, so destroy()
+   * leaves it running). Without it, a given client's replies tell this adapter no time.
+   */
+  clock?: ReplyClock;
   /** Default DEFAULT_RETRY_POLICY (throttling on its own, longer budget); a policy without `throttling` applies to throttling too. */
   retryPolicy?: RetryPolicy;
 }
@@ -40,13 +45,15 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   private readonly client: AlicloudKmsClient;
   private readonly retryPolicy: RetryPolicy;
   private readonly clock: ReplyClock;
+  private readonly ownsClock: boolean;
 
   constructor(config: AdapterConfig, options: AlicloudAdapterOptions = {}) {
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     // The clock subscribes to every HTTP reply of the process until destroy(); the provider only destroys adapters
     // it got, so a constructor that throws (bad endpoint or region, no credentials) must not leave a clock behind.
     const settings = options.client ? undefined : resolveClientSettings(config);
-    const clock = new ReplyClock();
+    this.ownsClock = options.clock === undefined;
+    const clock = options.clock ?? new ReplyClock();
     try {
       this.client = options.client ?? createAlicloudClient(settings!, clock.userAgent);
     } catch (error) {
@@ -63,7 +70,7 @@ export class AlicloudKmsAdapter implements KmsAdapter {
 
   /** Stops reading reply dates (the provider calls this after each step). */
   destroy(): void {
-    this.clock.stop();
+    if (this.ownsClock) this.clock.stop();
   }
 
   private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {
