@@ -28,6 +28,8 @@ export interface HostStart {
   firstAnswerMs: number;
   /** Spawn → the host printed its port (ms, median): node plus Pulumi's host, none of ours. */
   listeningMs: number;
+  /** First Check answered − host listening (ms, median): ours (deserialize, require, check) plus one gRPC exchange. */
+  afterListeningMs: number;
   /** require() of our compiled provider module in a fresh node (ms, median). */
   providerLoadMs: number;
   /** Which host was spawned. */
@@ -120,6 +122,7 @@ export async function measureHostStart(runs = RUNS): Promise<HostStart> {
   return {
     firstAnswerMs: median(timings.map((t) => t.answered)),
     listeningMs: median(timings.map((t) => t.listening)),
+    afterListeningMs: median(timings.map((t) => t.answered - t.listening)),
     providerLoadMs: median(loads),
     host: hostCommand().name,
   };
