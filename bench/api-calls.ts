@@ -73,7 +73,7 @@ export const CLOUDS: CloudSetup[] = [
   },
 ];
 
-type AnyEngine = Engine | CliEngine;
+export type AnyEngine = Engine | CliEngine;
 
 /** The step names, as bench/results.json names them (`<cloud>.calls.<step>`). */
 export const STEPS = ['create', 'noopUp', 'preview', 'refresh', 'gitopsCheck', 'expiryChange', 'driftHeal', 'replace', 'destroy', 'adopt'] as const;
@@ -120,7 +120,13 @@ function outOfBand<T>(setup: CloudSetup, emulator: RunningEmulator, work: (adapt
 }
 
 /** Every step of STEPS for one cloud on one engine; a failed command throws (a count of a failed step means nothing). */
-export async function measureSteps(kind: 'cli' | 'harness', setup: CloudSetup, emulator: RunningEmulator): Promise<StepCalls[]> {
+export async function measureSteps(
+  kind: 'cli' | 'harness',
+  setup: CloudSetup,
+  emulator: RunningEmulator,
+  /** Called after each step with the engine that ran it (the runner reads the stack's stored state after create). */
+  observe?: (step: Step, engine: AnyEngine) => void,
+): Promise<StepCalls[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-calls-'));
   const day = 86_400_000;
   const at = (days: number) => new Date(Math.floor((emulator.clock.now() + days * day) / 1000) * 1000).toISOString();
@@ -132,7 +138,7 @@ export async function measureSteps(kind: 'cli' | 'harness', setup: CloudSetup, e
     for (const [k, v] of Object.entries(setup.config(emulator.url, material, expiresAt, keyId))) engine.setConfig(k, v);
   };
   const rows: StepCalls[] = [];
-  const step = async (name: Step, work: () => Promise<{ ok: boolean; error?: string } | unknown>) => {
+  const step = async (name: Step, work: () => Promise<{ ok: boolean; error?: string } | unknown>, engine?: AnyEngine) => {
     const before = emulator.requestCounts();
     const started = Date.now();
     const result = (await work()) as { ok?: boolean; error?: string };
@@ -140,13 +146,14 @@ export async function measureSteps(kind: 'cli' | 'harness', setup: CloudSetup, e
     if (result && result.ok === false) throw new Error(`${setup.cloud} ${kind} ${name} failed: ${String(result.error ?? '').slice(0, 400)}`);
     const operations = countsSince(emulator, setup.prefix, before);
     rows.push({ step: name, total: Object.values(operations).reduce((n, v) => n + v, 0), operations, ms });
+    if (engine) observe?.(name, engine);
   };
   const up = (engine: AnyEngine) => engine.up({ previewFirst: kind === 'cli' });
   try {
     const engine = makeEngine('main');
     const material = randomBytes(32).toString('base64');
     configure(engine, material, at(30));
-    await step('create', () => up(engine));
+    await step('create', () => up(engine), engine);
     await step('noopUp', () => up(engine));
     await step('preview', () => engine.preview({}));
     await step('refresh', () => engine.refresh({}));
