@@ -1,8 +1,12 @@
 // RSAES-OAEP and RSAES-PKCS1-v1_5 wrapping: node:crypto encrypts; PKCS#1 v1.5 decryption goes
 // through node-forge because Node 20 refuses RSA_PKCS1_PADDING for private decryption (CVE-2023-46809).
 import { constants, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type forgeModule from 'node-forge';
 import type { PublicWrappingKey, WrappingAlgorithm, WrappingAlgorithmEntry } from './types';
+
+// Loaded on first use: only the emulator's PKCS#1 v1.5 unwrap needs it, and a provider host should not pay its load.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const loadForge = (): typeof forgeModule => require('node-forge');
 
 export type OaepHash = 'sha256' | 'sha1';
 
@@ -31,8 +35,9 @@ export function oaepDecrypt(key: KeyObject, hash: OaepHash, data: Buffer): Buffe
 function pkcs1Decrypt(key: KeyObject, data: Buffer): Buffer {
   if (data.length !== modulusBytes(key)) throw new Error('ciphertext length is not the modulus length');
   const der = key.export({ type: 'pkcs1', format: 'der' });
+  const forge = loadForge();
   const forgeKey = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary'))));
-  const plain = (forgeKey as forge.pki.rsa.PrivateKey).decrypt(data.toString('binary'), 'RSAES-PKCS1-V1_5');
+  const plain = (forgeKey as forgeModule.pki.rsa.PrivateKey).decrypt(data.toString('binary'), 'RSAES-PKCS1-V1_5');
   return Buffer.from(plain, 'binary');
 }
 

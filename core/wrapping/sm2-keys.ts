@@ -1,8 +1,12 @@
 // SM2 keys in their standard DER forms: SubjectPublicKeyInfo and PKCS#8, both with
 // id-ecPublicKey + the SM2 curve OID 1.2.156.10197.1.301 (what OpenSSL 3 and the clouds produce).
-import { sm2 } from 'sm-crypto-v2';
+import type * as smCrypto from 'sm-crypto-v2';
 import { children, decodeOid, DerError, expectTag, parseOne, TAG } from './der';
 import { OID } from './oids';
+
+// Loaded on first use (sm-crypto-v2 and its curves take tens of ms): only SM2 wrapping needs it, not a host's start.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const sm2 = (): typeof smCrypto.sm2 => (require('sm-crypto-v2') as typeof smCrypto).sm2;
 
 /** The SM2 group order n (GB/T 32918.5). */
 const SM2_ORDER = BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123');
@@ -32,7 +36,7 @@ export function sm2PointFromSpki(spki: Buffer): Buffer {
   if (!shapeOk) throw new DerError('SM2 point is not a 65-byte uncompressed or 33-byte compressed point');
   let onCurve = false;
   try {
-    onCurve = sm2.verifyPublicKey(point.toString('hex'));
+    onCurve = sm2().verifyPublicKey(point.toString('hex'));
   } catch {
     onCurve = false;
   }

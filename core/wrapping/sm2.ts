@@ -2,10 +2,14 @@
 // GB/T 35276 DER form SEQUENCE { INTEGER x, INTEGER y, OCTET STRING hash (C3), OCTET STRING ciphertext (C2) }.
 // The DER is ours (strict both ways) around the library's raw C1‖C3‖C2 output.
 import { type KeyObject } from 'node:crypto';
-import { sm2 } from 'sm-crypto-v2';
+import type * as smCrypto from 'sm-crypto-v2';
 import { children, encode, encodeSequence, encodeUnsignedInteger, expectTag, parseOne, TAG, unsignedInteger } from './der';
 import { sm2ScalarFromPkcs8 } from './sm2-keys';
 import type { PublicWrappingKey, Sm2PublicKey, WrappingAlgorithmEntry } from './types';
+
+// Loaded on first use (sm-crypto-v2 and its curves take tens of ms): only SM2 wrapping needs it, not a host's start.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const sm2 = (): typeof smCrypto.sm2 => (require('sm-crypto-v2') as typeof smCrypto).sm2;
 
 const C1C3C2 = 1;
 const COORD_HEX = 64;
@@ -13,7 +17,7 @@ const SM3_BYTES = 32;
 
 /** Encrypts under an SM2 point; returns the DER C1C3C2 ciphertext. */
 export function sm2Encrypt(point: Buffer, plaintext: Buffer): Buffer {
-  const raw = sm2.doEncrypt(Uint8Array.from(plaintext), point.toString('hex'), C1C3C2);
+  const raw = sm2().doEncrypt(Uint8Array.from(plaintext), point.toString('hex'), C1C3C2);
   // sm-crypto-v2 emits x‖y (no 04 prefix) ‖ C3 ‖ C2, all hex.
   const x = Buffer.from(raw.slice(0, COORD_HEX), 'hex');
   const y = Buffer.from(raw.slice(COORD_HEX, 2 * COORD_HEX), 'hex');
@@ -39,7 +43,7 @@ export function sm2Decrypt(scalar: Buffer, ciphertext: Buffer): Buffer {
     coordinateHex(unsignedInteger(expectTag(y, TAG.INTEGER, 'y'))) +
     c3.toString('hex') +
     c2.toString('hex');
-  const plain = sm2.doDecrypt(raw, scalar.toString('hex'), C1C3C2, { output: 'array' });
+  const plain = sm2().doDecrypt(raw, scalar.toString('hex'), C1C3C2, { output: 'array' });
   // sm-crypto-v2 signals a C3 mismatch with an empty result; material is never empty.
   if (!plain || plain.length === 0) throw new Error('SM2 decryption failed');
   return Buffer.from(plain);

@@ -104,13 +104,13 @@ describe('ImportedKey (SDK) under pulumi mocks', function () {
     assert.equal((await output(key.keyState)).value, 'Enabled');
   });
 
-  it('serializes a provider under 2 KB that captures no material and no credential, and loads the installed module', async () => {
+  it("serializes a provider under 1,850 bytes (most of it is Pulumi's own wrapper of each function) that captures no material and no credential, and loads the installed module", async () => {
     const material = randomBytes(32).toString('base64');
     new ImportedKey('serialized', { cloud: 'aws', keyMaterial: material });
     await waitFor(() => registrations.find((r) => r.name === 'serialized'));
     const text: string = registrations.find((r) => r.name === 'serialized')!.inputs.__provider;
     assert.equal(typeof text, 'string');
-    assert.ok(Buffer.byteLength(text) < 2048, `__provider is ${Buffer.byteLength(text)} bytes`);
+    assert.ok(Buffer.byteLength(text) < 1850, `__provider is ${Buffer.byteLength(text)} bytes`);
     assert.ok(!text.includes(material));
     assert.ok(!text.includes(Buffer.from(material, 'base64').toString('hex')));
     assert.ok(!text.includes('credential-that-must-not-be-captured'));

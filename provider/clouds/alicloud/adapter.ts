@@ -21,8 +21,15 @@ import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../retry';
 export interface AlicloudAdapterOptions {
   /** Another client of the same shape; default: the SDK client built from `config` and the environment. */
   client?: AlicloudKmsClient;
+  /**
+   * With `client`: the reply clock whose token that client's User-Agent carries (shared with the client, so destroy()
+   * leaves it running). Without it, a given client's replies tell this adapter no time.
+   */
+  clock?: ReplyClock;
   /** Default DEFAULT_RETRY_POLICY (throttling on its own, longer budget); a policy without `throttling` applies to throttling too. */
   retryPolicy?: RetryPolicy;
+  /** With `client`: the region its settings resolved (from `config` or the environment), where its calls are paced. */
+  regionId?: string;
 }
 
 /** Marker aliases of creates in progress: alias/imported-key/creating/<creation token> (see findCreated). */
@@ -43,14 +50,16 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   private readonly clock: ReplyClock;
   /** Where Alibaba counts this adapter's requests against its quotas: the region (else the endpoint). */
   private readonly place: string;
+  private readonly ownsClock: boolean;
 
   constructor(config: AdapterConfig, options: AlicloudAdapterOptions = {}) {
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     // The clock subscribes to every HTTP reply of the process until destroy(); the provider only destroys adapters
     // it got, so a constructor that throws (bad endpoint or region, no credentials) must not leave a clock behind.
     const settings = options.client ? undefined : resolveClientSettings(config);
-    this.place = settings?.regionId ?? config.region ?? config.endpoint ?? '';
-    const clock = new ReplyClock();
+    this.place = settings?.regionId ?? options.regionId ?? config.region ?? config.endpoint ?? '';
+    this.ownsClock = options.clock === undefined;
+    const clock = options.clock ?? new ReplyClock();
     try {
       this.client = options.client ?? createAlicloudClient(settings!, clock.userAgent);
     } catch (error) {
@@ -67,7 +76,7 @@ export class AlicloudKmsAdapter implements KmsAdapter {
 
   /** Stops reading reply dates (the provider calls this after each step). */
   destroy(): void {
-    this.clock.stop();
+    if (this.ownsClock) this.clock.stop();
   }
 
   private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {

@@ -83,11 +83,15 @@ export class AwsKmsAdapter implements KmsAdapter {
   private readonly createClient: KMSClient;
 
   private readonly endpoint?: string;
+  /** Whether destroy() closes the clients: only those this adapter built (given ones are shared or the caller's). */
+  private readonly ownsClients: boolean;
 
-  constructor(config: AdapterConfig, client?: KMSClient) {
+  /** `client` serves every call (and CreateKey too unless `createClient` is given); given clients are never closed here. */
+  constructor(config: AdapterConfig, client?: KMSClient, createClient?: KMSClient) {
     this.endpoint = config.endpoint;
+    this.ownsClients = client === undefined;
     this.client = client ?? createKmsClient(config);
-    this.createClient = client ?? createKmsClient(config, { transientAttempts: CREATE_KEY_TRANSIENT_ATTEMPTS });
+    this.createClient = createClient ?? client ?? createKmsClient(config, { transientAttempts: CREATE_KEY_TRANSIENT_ATTEMPTS });
   }
 
   async createKey(request: CreateKeyRequest): Promise<KeyDescription> {
@@ -282,8 +286,9 @@ export class AwsKmsAdapter implements KmsAdapter {
     return awsCloudTime(this.client);
   }
 
-  /** Closes the client's sockets (tests, and the provider after each step). */
+  /** Closes the clients' sockets if this adapter built them (tests); shared clients stay open for the next step. */
   destroy(): void {
+    if (!this.ownsClients) return;
     this.client.destroy();
     this.createClient.destroy();
   }

@@ -1,10 +1,12 @@
 // The registry (provider/clouds/index.ts): profiles by cloud name, and adapters built through each cloud's own
 // index.ts, whose module (and SDK) is loaded only when that cloud is used.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { CLOUD_NAMES, createAdapter, getCloudProfile } from '../../../provider/clouds';
 import { ImportedKeyError } from '../../../core/errors';
+import { useEmulator } from '../../support/emulator';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -54,5 +56,37 @@ describe('provider/clouds registry', () => {
     assert.deepEqual(loadedAfter(['./provider/provider'], ['alicloud']), { ...none, '@alicloud/kms20160120': true, alicloud: true });
     assert.deepEqual(loadedAfter(['./provider/provider'], ['aws']), { ...none, '@aws-sdk/client-kms': true, aws: true });
     assert.deepEqual(loadedAfter(['./provider/provider'], ['pingan']), { ...none, pingan: true });
+  });
+});
+
+describe('provider module: what serving an AWS step loads', () => {
+  const emu = useEmulator({ accessKey: 'load-ak', secretKey: 'load-sk' });
+
+  it('check, create and read of an AWS key load the AWS SDK only: no other cloud, no @pulumi/pulumi, no node-forge or sm-crypto-v2', async function () {
+    this.timeout(120_000);
+    // A fresh process, as a provider host is: the emulator runs here, the steps there (asynchronously: this process
+    // must keep answering them).
+    const script = `
+      const loaded = (s) => Object.keys(require.cache).some((k) => k.split('\\\\').join('/').includes(s));
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'load-ak', AWS_SECRET_ACCESS_KEY: 'load-sk' });
+      const provider = require('./provider/provider');
+      (async () => {
+        const news = { cloud: 'aws', region: 'us-east-1', endpoint: ${JSON.stringify(emu.url)}, keyMaterial: require('crypto').randomBytes(32).toString('base64') };
+        const checked = await provider.check({}, news);
+        const created = await provider.create(checked.inputs);
+        const read = await provider.read(created.id, created.outs);
+        console.log(JSON.stringify({
+          state: read.props.keyState,
+          '@aws-sdk/client-kms': loaded('@aws-sdk/client-kms/'), '@alicloud/kms20160120': loaded('@alicloud/kms20160120/'),
+          '@pulumi/pulumi': loaded('@pulumi/pulumi/'), 'node-forge': loaded('node-forge/'), 'sm-crypto-v2': loaded('sm-crypto-v2/'),
+          alicloud: loaded('provider/clouds/alicloud/adapter'), huaweicloud: loaded('provider/clouds/huaweicloud/client'), pingan: loaded('provider/clouds/pingan/client'),
+        }));
+        process.exit(0);
+      })().catch((e) => { console.error(e.message); process.exit(1); });`;
+    const { stdout: out } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), {
+      state: 'Enabled', '@aws-sdk/client-kms': true, '@alicloud/kms20160120': false, '@pulumi/pulumi': false, 'node-forge': false, 'sm-crypto-v2': false,
+      alicloud: false, huaweicloud: false, pingan: false,
+    });
   });
 });
