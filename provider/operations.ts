@@ -9,6 +9,7 @@ import { expiryPolicy, importExpiry } from './expiry';
 import { importKeyMaterial, MaterialDeletedError } from './import-material';
 import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate } from './lifecycle';
 import { toOutputs } from './outputs';
+import type { RecentLook } from './recent-look';
 import type { KeyInputs, KeyOutputs } from './types';
 import { describeRecordedKey, waitForKey } from './waiter';
 import { isWrappingAlgorithm, validateKeyMaterial } from '../core/wrapping';
@@ -274,17 +275,26 @@ function assertSameMaterialId(keyId: string, recorded: string | undefined, live:
  * recorded is believed missing only after describeRecordedKey's wait (a key just created may not show yet); a key
  * read with `ImportedKey.get` (nothing recorded) is not waited for.
  */
-export async function readImportedKey({ adapter }: Cloud, id: string, olds: KeyOutputs): Promise<KeyOutputs | undefined> {
+export async function readImportedKey(
+  { adapter }: Cloud, id: string, olds: KeyOutputs, seen?: (look: RecentLook) => void,
+): Promise<KeyOutputs | undefined> {
   const live = olds.keyState === undefined ? await adapter.describeKey(id) : await describeRecordedKey(adapter, id);
   if (keyIsGone(live)) return undefined;
+  // A key this stack recorded, found: what it is now, for the step that follows (a refresh's Diff).
+  if (olds.keyState !== undefined) seen?.({ live: live!, now: cloudNow(adapter) });
   return toOutputs(live!, { recorded: olds });
 }
 
-/** Imports the same material again when the key lost it or the expiry changed; records the rest. */
-export async function updateImportedKey({ profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, wanted: KeyInputs, material: Buffer): Promise<KeyOutputs> {
+/**
+ * Imports the same material again when the key lost it or the expiry changed; records the rest. `recent` is what the
+ * diff just before saw of the key (recent-look.ts), taken instead of describing it again; without it, it is described.
+ */
+export async function updateImportedKey(
+  { profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, wanted: KeyInputs, material: Buffer, recent?: RecentLook,
+): Promise<KeyOutputs> {
   const news = keepDerivedAlias(olds, wanted);
-  let live = await describeRecordedKey(adapter, id);
-  const now = cloudNow(adapter);
+  let live = recent ? recent.live : await describeRecordedKey(adapter, id);
+  const now = recent ? recent.now : cloudNow(adapter);
   const policy = expiryPolicy(news);
   const materialMoved = !!(olds.keyMaterialId && live?.keyMaterialId && live.keyMaterialId !== olds.keyMaterialId);
   const planned = planUpdate(live, policy, now, expiryPolicy(olds));

@@ -15,6 +15,7 @@ import {
 } from './operations';
 import { toOutputs } from './outputs';
 import { select } from './properties';
+import { dropLook, leaveLook, lookKey, takeLook } from './recent-look';
 import type { KeyInputs, KeyOutputs } from './types';
 import { describeRecordedKey } from './waiter';
 
@@ -66,15 +67,19 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const inputs = news as KeyInputs;
   const material = isUnknown(inputs.keyMaterial) ? 'unknown' : decodeKeyMaterial(inputs.keyMaterial);
   const offline = offlineDiff(outputs, inputs, material);
+  const place = { ...inputs, region: inputs.region ?? outputs.region };
+  const memo = lookKey(place, id);
   // The lifecycle says whether the key must be described first (never for a replacement already certain).
   const { live, now } = needsLiveLook(offline, id)
-    ? await withCloud({ ...inputs, region: inputs.region ?? outputs.region }, async ({ adapter }) => ({
+    // A refresh's Diff follows its Read at once: what the Read just saw is the key now (recent-look.ts).
+    ? takeLook(memo, 'read') ?? await withCloud(place, async ({ adapter }) => {
       // A NotFound right after a create may be a describe that has not seen the key yet: not a replacement until it persists.
-      live: await describeRecordedKey(adapter, id),
-      // The renewal of a rolling expiry is judged on the cloud's clock, as of this answer.
-      now: cloudNow(adapter),
-    }))
-    : { live: 'unchecked' as const, now: new Date() };
+      const seen = { live: await describeRecordedKey(adapter, id), now: cloudNow(adapter) };
+      // The Update that may follow this Diff takes this answer instead of describing again.
+      if (seen.live) leaveLook(memo, 'diff', { live: seen.live, now: seen.now });
+      return seen;
+    })
+    : (dropLook(memo), { live: 'unchecked' as const, now: new Date() });
   const plan = finishDiff(offline, live, now);
   // A key found gone frees its alias; one not looked at (a certain replacement) or still there keeps it.
   if (plan.replaces.length > 0 && live !== undefined) refuseAliasThatCannotMove(recordedCloud, outputs, inputs, plan.replaces);
@@ -132,7 +137,10 @@ function withoutKeyId(error: unknown): unknown {
 
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const olds = props as KeyOutputs;
-  const live = await withCloud(olds, (cloud) => readImportedKey(cloud, id, olds));
+  const memo = lookKey(olds, id);
+  // The Diff the engine runs right after a refresh's Read takes what this Read saw (recent-look.ts).
+  const live = await withCloud(olds, (cloud) => readImportedKey(cloud, id, olds, (look) => leaveLook(memo, 'read', look)));
+  if (!live) dropLook(memo);
   if (live) return { id: live.keyId, props: plain(live) };
   // `ImportedKey.get` (no recorded keyState): the engine would take an empty answer as success with empty outputs.
   if (olds.keyState === undefined) throw new ImportedKeyError('KeyNotFound', `ImportedKey.get: key ${id} does not exist or is pending deletion`);
@@ -144,9 +152,10 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
   const args = news as KeyInputs;
   const material = decodeKeyMaterial(args.keyMaterial);
   try {
-    const outs = await withCloud({ ...args, region: args.region ?? olds.region }, (cloud) =>
-      updateImportedKey(cloud, id, olds as Partial<KeyOutputs>, args, material),
-    );
+    const place = { ...args, region: args.region ?? olds.region };
+    // What the Diff just before saw of the key, instead of describing it again (recent-look.ts).
+    const recent = takeLook(lookKey(place, id), 'diff');
+    const outs = await withCloud(place, (cloud) => updateImportedKey(cloud, id, olds as Partial<KeyOutputs>, args, material, recent));
     return { outs: plain(outs) };
   } catch (error) {
     // An update that changed the key and could not finish (material deleted, not imported again) says what the key is

@@ -60,7 +60,7 @@ describe('provider against the emulator (AWS)', function () {
     assert.ok(!JSON.stringify(result).includes(material));
   });
 
-  it('diff = one DescribeKey; no change when nothing changed, update on PendingImport, then update = 4 calls', async () => {
+  it('diff = one DescribeKey; no change when nothing changed, update on PendingImport, then update = 3 calls (it takes the diff\'s describe)', async () => {
     const inputs = await checked({});
     const { id, outs } = await provider.create(inputs);
     let diff: Awaited<ReturnType<typeof provider.diff>> | undefined;
@@ -74,8 +74,32 @@ describe('provider against the emulator (AWS)', function () {
     assert.deepEqual(diff.replaces, []);
     let updated: Awaited<ReturnType<typeof provider.update>> | undefined;
     const calls = await callsDuring(async () => (updated = await provider.update(id, outs, inputs)));
-    assert.deepEqual(calls, { DescribeKey: 2, GetParametersForImport: 1, ImportKeyMaterial: 1 });
+    // The diff's DescribeKey + these 3 = 4 calls for a drift heal; the DescribeKey here confirms the import.
+    assert.deepEqual(calls, { DescribeKey: 1, GetParametersForImport: 1, ImportKeyMaterial: 1 });
     assert.equal(updated!.outs.keyState, 'Enabled');
+  });
+
+  it("a refresh's Read + Diff = one DescribeKey; each step's describe is handed on once, to the next step only", async () => {
+    const inputs = await checked({});
+    const { id, outs } = await provider.create(inputs);
+    let diff: Awaited<ReturnType<typeof provider.diff>> | undefined;
+    const refresh = await callsDuring(async () => {
+      const read = await provider.read(id, outs);
+      diff = await provider.diff(id, read.props!, inputs);
+    });
+    assert.deepEqual(refresh, { DescribeKey: 1 });
+    assert.equal(diff!.changes, false);
+    // A second Diff (the program's, in `preview --refresh`) describes again: a look is taken once.
+    assert.deepEqual(await callsDuring(() => provider.diff(id, outs, inputs)), { DescribeKey: 1 });
+    // A Diff never takes a Diff's look: drift made between two runs is seen by the next run's Diff.
+    await deleteMaterialOutOfBand(id);
+    const next = await provider.diff(id, outs, inputs);
+    assert.equal(next.changes, true, 'the drift is seen');
+    // An Update never takes a Read's look: it describes for itself.
+    const read = await provider.read(id, outs);
+    assert.equal(read.props!.keyState, 'PendingImport');
+    const calls = await callsDuring(() => provider.update(id, outs, inputs));
+    assert.deepEqual(calls, { DescribeKey: 2, GetParametersForImport: 1, ImportKeyMaterial: 1 });
   });
 
   async function deleteMaterialOutOfBand(keyId: string): Promise<string> {

@@ -94,13 +94,16 @@ forEachEngine((kind) => describe(`ImportedKey on AWS against the emulator (${kin
     await e.up();
     const keyId = output(e, 'keyId') as string;
     await adapter.deleteMaterial(keyId);
-    const preview = await failedRun(e.preview({ refresh: true, expectNoChanges: true }));
-    assert.match(preview.error ?? '', /no changes were expected/);
+    let preview: RunResult | undefined;
+    // The GitOps check: the refresh's Read (its Diff takes that describe), then the program's Diff.
+    const checked = await calls(async () => (preview = await failedRun(e.preview({ refresh: true, expectNoChanges: true }))));
+    assert.deepEqual(checked, { DescribeKey: 2 });
+    assert.match(preview!.error ?? '', /no changes were expected/);
     let up: RunResult | undefined;
     const healed = await calls(async () => (up = await e.up()));
     assert.deepEqual(changeOps(up!), ['update']);
-    assert.equal(healed.CreateKey, undefined);
-    assert.equal(healed.ImportKeyMaterial, 1);
+    // 4 calls: the diff's DescribeKey (the update takes it), the import, the DescribeKey that confirms it.
+    assert.deepEqual(healed, { DescribeKey: 2, GetParametersForImport: 1, ImportKeyMaterial: 1 });
     assert.equal((await adapter.describeKey(keyId))!.keyState, 'Enabled');
     assert.equal(output(e, 'keyId'), keyId);
   });
@@ -112,8 +115,10 @@ forEachEngine((kind) => describe(`ImportedKey on AWS against the emulator (${kin
     const keyId = output(e, 'keyId') as string;
     await emu.advanceClock(3 * 86_400);
     try {
-      const refreshed = await e.refresh();
-      assert.ok(refreshed.ok);
+      let refreshed: RunResult | undefined;
+      // One call: the Read's DescribeKey, which the refresh's Diff takes.
+      assert.deepEqual(await calls(async () => (refreshed = await e.refresh())), { DescribeKey: 1 });
+      assert.ok(refreshed!.ok);
       assert.equal(output(e, 'keyState'), 'PendingImport');
       await failedRun(e.preview({ refresh: true, expectNoChanges: true }));
       configure(e, { expiresAt: new Date(Date.now() + 30 * DAY).toISOString() }, material);
@@ -136,7 +141,8 @@ forEachEngine((kind) => describe(`ImportedKey on AWS against the emulator (${kin
     let up: RunResult | undefined;
     const made = await calls(async () => (up = await e.up()));
     assert.deepEqual(changeOps(up!), ['update']);
-    assert.deepEqual(made, { DescribeKey: 3, GetParametersForImport: 1, ImportKeyMaterial: 1 });
+    // 4 calls: the diff's DescribeKey (the update takes it), the import, the DescribeKey that confirms it.
+    assert.deepEqual(made, { DescribeKey: 2, GetParametersForImport: 1, ImportKeyMaterial: 1 });
     assert.equal(output(e, 'keyId'), keyId);
     assert.ok(Math.abs(Date.parse(output(e, 'validTo') as string) - Date.parse(expiresAt)) < 1000);
   });
