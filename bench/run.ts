@@ -23,6 +23,7 @@ import { CliEngine } from '../scripts/pulumi-cli/engine';
 import { findPulumiCli } from '../scripts/pulumi-cli/locate';
 import { PACKAGE_PROVIDER_MODULE } from '../sdk/provider-ref';
 import { CLOUDS, measureSteps, STEPS, type AnyEngine, type StepCalls } from './api-calls';
+import { runBulkQuota } from './bulk-quota';
 import { measureHostStart, serializedProviderText } from './host-start';
 import { TERRAFORM_CALLS, TERRAFORM_SOURCE } from './terraform';
 import { wrapsPerSecond } from './wrapping';
@@ -113,11 +114,6 @@ async function latency(emulator: RunningEmulator, results: Results): Promise<voi
 
 async function bulk(results: Results): Promise<void> {
   if (process.env.BENCH_SKIP_BULK === '1') return;
-  // Loaded here, not imported: bench/bulk-quota.ts is its own module and BENCH_SKIP_BULK runs the rest without it.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { runBulkQuota } = require('./bulk-quota') as {
-    runBulkQuota(options: { cloud?: string; keys?: number; scale?: number }): Promise<{ seconds: number; minimumSeconds: number; failedSteps: number }>;
-  };
   const run = await runBulkQuota({ cloud: 'aws', keys: Number(process.env.BENCH_BULK_KEYS ?? 200), scale: Number(process.env.BENCH_QUOTA_SCALE ?? 10) });
   results['bulk.quota.seconds'] = round(run.seconds, 1);
   results['bulk.quota.minimumSeconds'] = round(run.minimumSeconds, 1);
