@@ -23,7 +23,11 @@ type Props = Record<string, any>;
 
 const PROVIDER_KEY = '__provider';
 
-/** The adapter for a resource's cloud, region and endpoint; closed after each step. */
+/**
+ * The adapter for a resource's cloud, region and endpoint, released after each step; the SDK clients under it are shared
+ * by every step of this host with the same settings (clouds/client-cache.ts) and stay open: destroy() closes only
+ * what the adapter built itself.
+ */
 function connect(props: Partial<KeyInputs>): Cloud & { close(): void } {
   const profile = getCloudProfile(String(props.cloud));
   const adapter = createAdapter(profile.cloud, {
