@@ -79,7 +79,8 @@ async function oneRun(text: string): Promise<{ listening: number; answered: numb
   const { grpc, services, messages, struct } = grpcStack();
   const { command, args } = hostCommand();
   const start = performance.now();
-  const child = spawn(command, [...args, '127.0.0.1:1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true' } });
+  // Its own process group: the launcher is a shell script whose node child would outlive a kill of the shell alone.
+  const child = spawn(command, [...args, '127.0.0.1:1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true' } });
   try {
     const port = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -105,7 +106,12 @@ async function oneRun(text: string): Promise<{ listening: number; answered: numb
     if (failures !== 0) throw new Error(`the first Check answered with ${failures} failures (the provider did not run as in a real step)`);
     return { listening, answered };
   } finally {
-    child.kill();
+    // The whole group: the launcher and the host it started.
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      child.kill(); // the group is gone already
+    }
   }
 }
 
