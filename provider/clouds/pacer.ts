@@ -113,6 +113,11 @@ export function paceThrottled(cloud: string, place: string, operation: string, e
   pacerFor(cloud, place, operation, env)?.throttled();
 }
 
+/** withRetries' hooks for `operation` on `cloud` in `place`: every attempt paced, every throttled reply told. */
+export function pacingOf(cloud: string, place: string, operation: string): { pace: () => Promise<number>; throttled: () => void } {
+  return { pace: () => pace(cloud, place, operation), throttled: () => paceThrottled(cloud, place, operation) };
+}
+
 /** Forgets every pacer (tests that need a fresh quota). */
 export function resetPacers(): void {
   pacers.clear();

@@ -15,7 +15,7 @@ import { toImportedKeyError } from './errors';
 import { mayHaveCreated, retryVerdict } from './retries';
 import { resolveClientSettings } from './settings';
 import { creationDescription, unconfirmedCreate } from '../../creation-token';
-import { pace, paceThrottled } from '../pacer';
+import { pacingOf } from '../pacer';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../retry';
 
 export interface AlicloudAdapterOptions {
@@ -82,10 +82,7 @@ export class AlicloudKmsAdapter implements KmsAdapter {
   private async call<T>(operation: string, keyId: string | undefined, send: (models: Record<string, new (map: object) => object>) => Promise<T>): Promise<T> {
     try {
       // Every attempt waits for its turn under the quota that counts `operation` (../pacer.ts).
-      return await withRetries(() => send(models()), (error) => retryVerdict(operation, error), this.retryPolicy, undefined, {
-        pace: () => pace('alicloud', this.place, operation),
-        throttled: () => paceThrottled('alicloud', this.place, operation),
-      });
+      return await withRetries(() => send(models()), (error) => retryVerdict(operation, error), this.retryPolicy, undefined, pacingOf('alicloud', this.place, operation));
     } catch (error) {
       throw toImportedKeyError(operation, keyId, error);
     }

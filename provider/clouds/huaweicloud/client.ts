@@ -7,7 +7,7 @@ import * as https from 'node:https';
 import { ImportedKeyError } from '../../../core/errors';
 import { parseErrorBody, toImportedKeyError } from './errors';
 import { THROTTLING_RETRY_BUDGET, withRetries, type RetryPolicy, type ThrottlingBudget, type RetryVerdict } from '../retry';
-import { pace, paceThrottled } from '../pacer';
+import { pacingOf } from '../pacer';
 import { ReplyDateClock } from './clock';
 import { networkFailureKind, replyFailureKind, retryVerdict } from './retries';
 import type { HuaweicloudSettings } from './settings';
@@ -67,10 +67,7 @@ export class HuaweicloudKmsClient {
     const policy: RetryPolicy = { maxAttempts: this.maxAttempts, baseDelayMs: this.retryDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS, throttling: this.throttling };
     // Huawei counts one TPS for every API per user and region: each attempt waits for its turn (../pacer.ts).
     const place = this.settings.region ?? this.settings.endpoint.host;
-    return withRetries(() => this.attempt<T>(operation, payload), (error) => retryable.get(error as object) ?? false, policy, undefined, {
-      pace: () => pace('huaweicloud', place, operation),
-      throttled: () => paceThrottled('huaweicloud', place, operation),
-    });
+    return withRetries(() => this.attempt<T>(operation, payload), (error) => retryable.get(error as object) ?? false, policy, undefined, pacingOf('huaweicloud', place, operation));
   }
 
   /** One request; a failure worth another attempt is marked in `retryable`. */

@@ -10,7 +10,7 @@ import * as https from 'node:https';
 import { ImportedKeyError } from '../../../core/errors';
 import { signParameters, type PinganSigningRules } from '../../../core/signers/pingan';
 import { THROTTLING_RETRY_BUDGET, withRetries, type RetryPolicy, type ThrottlingBudget, type RetryVerdict } from '../retry';
-import { pace, paceThrottled } from '../pacer';
+import { pace, pacingOf } from '../pacer';
 import { isSuccess, readEnvelope, SIGNING_RULES } from './assumptions';
 import { ReplyDateClock } from './clock';
 import { redactor, toImportedKeyError } from './errors';
@@ -86,10 +86,7 @@ export class PinganKmsClient {
    */
   async call<T = Record<string, unknown>>(action: string, params: Record<string, string>, options: CallOptions = {}): Promise<T> {
     const policy: RetryPolicy = { maxAttempts: this.maxAttempts, baseDelayMs: this.retryDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS, throttling: this.throttling };
-    return withRetries(() => this.attempt<T>(action, params, options), (error) => retryable.get(error as object) ?? false, policy, undefined, {
-      pace: () => this.pace(action),
-      throttled: () => paceThrottled('pingan', this.place, action),
-    });
+    return withRetries(() => this.attempt<T>(action, params, options), (error) => retryable.get(error as object) ?? false, policy, undefined, pacingOf('pingan', this.place, action));
   }
 
   /**
