@@ -20,9 +20,8 @@ export function encrypt(body: Json, call: AwsCall): Json {
   if (algorithm === 'SYMMETRIC_DEFAULT') blob = encryptWithMaterial(key.id, material, plaintext, context, materialId);
   else if (algorithm === 'SM2PKE') throw new AwsError('UnsupportedOperationException', 'The emulator does not encrypt with SM2 KMS keys');
   else blob = rsaOaepEncrypt(material, algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256', plaintext);
-  const result: Json = { CiphertextBlob: blob.toString('base64'), KeyId: keyArn(call.region, key.id), EncryptionAlgorithm: algorithm };
-  if (algorithm === 'SYMMETRIC_DEFAULT') result.KeyMaterialId = materialId;
-  return result;
+  // AWS's EncryptResponse has no KeyMaterialId (Decrypt's and GenerateDataKey's have): the id is inside the blob.
+  return { CiphertextBlob: blob.toString('base64'), KeyId: keyArn(call.region, key.id), EncryptionAlgorithm: algorithm };
 }
 
 export function decrypt(body: Json, call: AwsCall): Json {
