@@ -118,7 +118,7 @@ export function advanceMaterials(key: StoredKey, now: number): boolean {
 /** The material is gone from KMS (expired or deleted); its id stays so that exactly it can be imported again. */
 export function markNotImported(material: KeyMaterialInfo): void {
   material.importState = 'PENDING_IMPORT';
-  material.expiresAt = undefined;
+  delete material.expiresAt;
 }
 
 /** The pending material becomes CURRENT and the previous CURRENT NON_CURRENT; a pending one no longer imported is not rotated to. */

@@ -266,7 +266,8 @@ export class KeyStore {
         key.materials = [...materialsOf(key), entry];
       }
       entry.importState = 'IMPORTED';
-      entry.expiresAt = input.expiresAt;
+      if (input.expiresAt === undefined) delete entry.expiresAt;
+      else entry.expiresAt = input.expiresAt;
       if (input.description !== undefined) entry.description = input.description;
       summarize(key);
     });
@@ -474,7 +475,8 @@ export class KeyStore {
         const id = key?.keyMaterialId ?? materialId(m.keyId, bound);
         this.materials.set(m.keyId, new Map([[id, bound]]));
         if (key && key.materials === undefined) {
-          key.materials = [{ id, state: 'CURRENT', importState: m.current === undefined ? 'PENDING_IMPORT' : 'IMPORTED', expiresAt: m.current === undefined ? undefined : key.materialExpiresAt }];
+          const imported = m.current !== undefined;
+          key.materials = [{ id, state: 'CURRENT', importState: imported ? 'IMPORTED' : 'PENDING_IMPORT', ...(imported && key.materialExpiresAt !== undefined ? { expiresAt: key.materialExpiresAt } : {}) }];
         }
       }
     }
