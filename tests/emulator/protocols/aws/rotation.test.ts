@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { wrapKeyMaterial } from '../../../../core/wrapping';
 import { MAX_ON_DEMAND_ROTATIONS } from '../../../../emulator/key-materials';
+import { startEmulator } from '../../../../emulator';
 import { control, useEmulator } from '../../../support/emulator';
 import { expectAwsError, kmsClient } from '../../../support/aws-client';
 import { assertNoMaterial } from '../../../support/leaks';
@@ -390,5 +391,20 @@ describe('emulator / AWS: rotation of imported material with the unmodified AWS 
     assert.equal(counts['aws:RotateKeyOnDemand'], 1);
     assert.equal(counts['aws:GetKeyRotationStatus'], 1);
     assert.equal(counts['aws:ListKeyRotations'], 2);
+  });
+});
+
+describe('emulator / AWS: the rotation delay as a start option', () => {
+  it('startEmulator({rotationDelaySeconds}) sets it; a negative one is refused before anything starts', async () => {
+    const emulator = await startEmulator({ rotationDelaySeconds: 7 });
+    try {
+      assert.deepEqual(await control(emulator.url, 'GET', '/_emulator/rotation'), { delaySeconds: 7 });
+      await control(emulator.url, 'POST', '/_emulator/rotation', { delaySeconds: 1 });
+      await control(emulator.url, 'POST', '/_emulator/reset');
+      assert.deepEqual(await control(emulator.url, 'GET', '/_emulator/rotation'), { delaySeconds: 7 }, 'reset restores the start option');
+    } finally {
+      await emulator.close();
+    }
+    await assert.rejects(startEmulator({ rotationDelaySeconds: -1 }), /rotationDelaySeconds/);
   });
 });
