@@ -1,12 +1,11 @@
 // The AWS KMS operations on the shared store: AWS's JSON members in (wire.ts), AWS's JSON out. Keys, import,
 // aliases and tags here; the operations that use a key's material (Encrypt, Decrypt, MACs, GetPublicKey) in
-// operations-crypto.ts.
+// operations-crypto.ts; on-demand rotation and its listings in operations-rotation.ts.
 
 import { decrypt, encrypt, generateMac, getPublicKey, verifyMac } from './operations-crypto';
+import { getKeyRotationStatus, listKeyRotations, rotateKeyOnDemand } from './operations-rotation';
 import { AwsError, invalidValue } from './errors';
 import { optBoolean, optEnum, optInteger, optNumber, optPattern, optString, optStringList, optTags, paginate, reqBlob, reqEnum, reqString, type Json } from './wire';
-import type { StoredKey } from '../../store';
-import type { KeyMaterialInfo } from '../../key-materials';
 import {
   AWS_CLOUD, KEY_SPECS, KEY_USAGES, ORIGINS, USAGES_BY_SPEC, WRAPPING_ALGORITHMS_ENUM, WRAPPING_KEY_SPECS_ENUM,
   aliasArn, generateMaterial, isChinaRegion, keyArn, keyById, keyMetadata, refOf, resolveKey,
@@ -193,60 +192,6 @@ function deleteImportedKeyMaterial(body: Json, call: AwsCall): Json {
   const result: Json = { KeyId: keyArn(call.region, key.id) };
   if (deletedId) result.KeyMaterialId = deletedId;
   return result;
-}
-
-// ---- rotation -----------------------------------------------------------------------------------
-
-/** On-demand rotation is for symmetric encryption keys only (not HMAC, not asymmetric), as AWS says. */
-function requireRotatable(key: StoredKey, call: AwsCall, operation: string): void {
-  if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
-    throw new AwsError('UnsupportedOperationException', `${operation} is only for symmetric encryption keys; ${keyArn(call.region, key.id)} is ${key.keySpec}`);
-  }
-}
-
-function rotateKeyOnDemand(body: Json, call: AwsCall): Json {
-  const key = keyById(body, call);
-  requireRotatable(key, call, 'RotateKeyOnDemand');
-  // EXTERNAL keys rotate to the material imported as NEW; keys KMS made get fresh material from KMS.
-  call.store.rotateOnDemand(refOf(key), key.external ? undefined : generateMaterial('SYMMETRIC_DEFAULT'));
-  return { KeyId: keyArn(call.region, key.id) };
-}
-
-function getKeyRotationStatus(body: Json, call: AwsCall): Json {
-  const key = keyById(body, call);
-  requireRotatable(key, call, 'GetKeyRotationStatus');
-  // Automatic rotation is not emulated (and never applies to imported material): KeyRotationEnabled is false.
-  const result: Json = { KeyId: keyArn(call.region, key.id), KeyRotationEnabled: false };
-  if (key.rotation) result.OnDemandRotationStartDate = key.rotation.startedAt / 1000;
-  return result;
-}
-
-function listKeyRotations(body: Json, call: AwsCall): Json {
-  const key = keyById(body, call);
-  const include = optEnum(body, 'IncludeKeyMaterial', ['ALL_KEY_MATERIAL', 'ROTATIONS_ONLY'] as const) ?? 'ROTATIONS_ONLY';
-  requireRotatable(key, call, 'ListKeyRotations');
-  const entries = (key.materials ?? [])
-    // ROTATIONS_ONLY: the materials rotations made current; ALL_KEY_MATERIAL adds the first one and one pending rotation
-    // (of imported material: the fresh material of a rotation KMS runs itself is not listed until it is done).
-    .filter((m) => (include === 'ALL_KEY_MATERIAL' ? key.external || m.state !== 'PENDING_ROTATION' : m.rotationDate !== undefined))
-    .map((m) => rotationsListEntry(key, m));
-  return paginate(entries, body, 1000, 'Rotations', 100);
-}
-
-/** A RotationsListEntry; the import fields are for EXTERNAL keys only. ValidTo and ExpirationModel only while imported. */
-function rotationsListEntry(key: StoredKey, m: KeyMaterialInfo): Json {
-  const entry: Json = { KeyId: key.id, KeyMaterialId: m.id, KeyMaterialState: m.state };
-  if (key.external) {
-    if (m.description !== undefined) entry.KeyMaterialDescription = m.description;
-    entry.ImportState = m.importState;
-    if (m.importState === 'IMPORTED') {
-      entry.ExpirationModel = m.expiresAt === undefined ? 'KEY_MATERIAL_DOES_NOT_EXPIRE' : 'KEY_MATERIAL_EXPIRES';
-      if (m.expiresAt !== undefined) entry.ValidTo = m.expiresAt / 1000;
-    }
-  }
-  if (m.rotationDate !== undefined) entry.RotationDate = m.rotationDate / 1000;
-  if (m.rotationType !== undefined) entry.RotationType = m.rotationType;
-  return entry;
 }
 
 // ---- aliases and tags ---------------------------------------------------------------------------
