@@ -8,7 +8,7 @@ import type { HsmSession } from './session';
 export interface HsmKey {
   handle: pkcs11js.Handle;
   keyType: number;
-  /** CKA_VALUE_LEN: bytes of material (readable for a sensitive key too). */
+  /** CKA_VALUE_LEN: bytes of material (readable for a sensitive key too; 32 when the token does not say). */
   valueLength: number;
 }
 
@@ -64,6 +64,11 @@ export function findWrappableKey(hsm: HsmSession): HsmKey {
   return {
     handle,
     keyType: ulong(attribute(hsm, handle, pkcs11js.CKA_KEY_TYPE)) ?? -1,
-    valueLength: ulong(attribute(hsm, handle, pkcs11js.CKA_VALUE_LEN)) ?? 0,
+    valueLength: ulong(attribute(hsm, handle, pkcs11js.CKA_VALUE_LEN)) || 32,
   };
+}
+
+/** CKA_VALUE_LEN of the source's key (32 when the token does not say). */
+export function keyLength(hsm: HsmSession): number {
+  return ulong(attribute(hsm, findKey(hsm), pkcs11js.CKA_VALUE_LEN)) || 32;
 }

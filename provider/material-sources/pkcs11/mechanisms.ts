@@ -128,11 +128,15 @@ class TokenMechanisms {
     });
   }
 
-  /** CKM_AES_KEY_WRAP_PAD (or _KWP) against RFC 5649 as node:crypto computes it, on values of no worth. */
-  probeKwp(mechanism: number): string | undefined {
-    return this.probe(`${mechanismName(mechanism)} as RFC 5649`, () => {
+  /**
+   * CKM_AES_KEY_WRAP_PAD (or _KWP) against RFC 5649 as node:crypto computes it, for a key of `length` bytes, on values
+   * of no worth. The length matters: SoftHSM 2.6's _PAD is RFC 5649 for lengths that are multiples of 8 but pads
+   * other lengths itself first (a 20-byte key comes back as 24 bytes).
+   */
+  probeKwp(mechanism: number, length: number): string | undefined {
+    return this.probe(`${mechanismName(mechanism)} as RFC 5649 for ${length}-byte keys`, () => {
       const kek = Buffer.alloc(32, 0x5a);
-      const material = Buffer.from('imported-key RFC 5649 probe!'.slice(0, 20)); // 20 bytes: padding shows
+      const material = Buffer.alloc(length, 0xa5);
       const secret = (value: Buffer, keyType: number, extra: pkcs11js.Template) =>
         this.keep(
           this.hsm.pkcs11.C_CreateObject(this.hsm.session, [
@@ -145,10 +149,10 @@ class TokenMechanisms {
         );
       const wrapping = secret(kek, pkcs11js.CKK_AES, [{ type: pkcs11js.CKA_WRAP, value: true }]);
       const target = secret(material, pkcs11js.CKK_GENERIC_SECRET, [{ type: pkcs11js.CKA_EXTRACTABLE, value: true }]);
-      const got = this.hsm.pkcs11.C_WrapKey(this.hsm.session, { mechanism }, wrapping, target, Buffer.alloc(128));
+      const got = this.hsm.pkcs11.C_WrapKey(this.hsm.session, { mechanism }, wrapping, target, Buffer.alloc(length + 64));
       const cipher = createCipheriv('id-aes256-wrap-pad', kek, Buffer.from('a65959a6', 'hex'));
       const expected = Buffer.concat([cipher.update(material), cipher.final()]);
-      return got.equals(expected) ? undefined : `the token's ${mechanismName(mechanism)} is not RFC 5649 (another padding)`;
+      return got.equals(expected) ? undefined : `the token's ${mechanismName(mechanism)} is not RFC 5649 for ${length}-byte keys (it pads otherwise)`;
     });
   }
 
@@ -176,7 +180,7 @@ function oaepHashOf(algorithm: WrappingAlgorithm): OaepHash {
   return algorithm.endsWith('SHA_256') ? 'sha256' : 'sha1';
 }
 
-function supportOf(mechanisms: TokenMechanisms, algorithm: WrappingAlgorithm): AlgorithmSupport {
+function supportOf(mechanisms: TokenMechanisms, algorithm: WrappingAlgorithm, keyLength: number): AlgorithmSupport {
   const refuse = (reason: string): AlgorithmSupport => ({ algorithm, supported: false, reason });
   switch (algorithm) {
     case 'RSAES_OAEP_SHA_1':
@@ -198,7 +202,7 @@ function supportOf(mechanisms: TokenMechanisms, algorithm: WrappingAlgorithm): A
       if (kwpMechanism === undefined) {
         return refuse(`the token lists neither CKM_AES_KEY_WRAP_KWP nor CKM_AES_KEY_WRAP_PAD that can wrap${mechanisms.has(CKM_RSA_AES_KEY_WRAP, pkcs11js.CKF_WRAP) ? ' (it lists CKM_RSA_AES_KEY_WRAP, whose parameters the PKCS#11 binding cannot pass)' : ''}`);
       }
-      const noKwp = mechanisms.probeKwp(kwpMechanism);
+      const noKwp = mechanisms.probeKwp(kwpMechanism, keyLength);
       if (noKwp) return refuse(noKwp);
       if (!mechanisms.has(pkcs11js.CKM_RSA_PKCS_OAEP, pkcs11js.CKF_WRAP)) return refuse('the token lists no CKM_RSA_PKCS_OAEP that can wrap (for the ephemeral AES key)');
       const noOaep = mechanisms.probeOaep(hash);
@@ -234,9 +238,10 @@ export interface TokenWrappingCapabilities {
   wrapMechanisms: string[];
 }
 
-export function tokenWrappingCapabilities(hsm: HsmSession): TokenWrappingCapabilities {
+/** For keys of `keyLength` bytes (the RFC 5649 probe depends on it; 32 for AES-256). */
+export function tokenWrappingCapabilities(hsm: HsmSession, keyLength = 32): TokenWrappingCapabilities {
   return withMechanisms(hsm, (mechanisms) => {
-    const all = WRAPPING_ALGORITHMS.map((algorithm) => supportOf(mechanisms, algorithm));
+    const all = WRAPPING_ALGORITHMS.map((algorithm) => supportOf(mechanisms, algorithm, keyLength));
     return {
       supported: all.flatMap((s) => (s.supported ? [{ algorithm: s.algorithm, how: s.how }] : [])),
       refused: all.flatMap((s) => (s.supported ? [] : [{ algorithm: s.algorithm, reason: s.reason }])),
@@ -245,16 +250,16 @@ export function tokenWrappingCapabilities(hsm: HsmSession): TokenWrappingCapabil
   });
 }
 
-/** The plan for `algorithm` on this token, or MechanismMissing naming the algorithms the token can do. */
-export function requireAlgorithm(hsm: HsmSession, algorithmName: WrappingAlgorithm | string): WrapPlan {
+/** The plan for `algorithm` and a key of `keyLength` bytes on this token, or MechanismMissing naming the algorithms the token can do. */
+export function requireAlgorithm(hsm: HsmSession, algorithmName: WrappingAlgorithm | string, keyLength: number): WrapPlan {
   const algorithm = getWrappingAlgorithm(algorithmName).name; // UnsupportedAlgorithm for a name not in the table
   return withMechanisms(hsm, (mechanisms) => {
-    const support = supportOf(mechanisms, algorithm);
+    const support = supportOf(mechanisms, algorithm, keyLength);
     if (support.supported) return support.plan;
-    const can = WRAPPING_ALGORITHMS.filter((other) => other !== algorithm && supportOf(mechanisms, other).supported);
+    const can = WRAPPING_ALGORITHMS.filter((other) => other !== algorithm && supportOf(mechanisms, other, keyLength).supported);
     throw new HsmSourceError(
       'MechanismMissing',
-      `${hsm.where}: the token cannot wrap with ${algorithm}: ${support.reason}; this token can do ${can.length > 0 ? can.join(', ') : 'none of the wrapping algorithms'} (choose one the cloud also accepts)`,
+      `${hsm.where}: the token cannot wrap with ${algorithm}: ${support.reason}; for this ${keyLength}-byte key this token can do ${can.length > 0 ? can.join(', ') : 'none of the wrapping algorithms'} (choose one the cloud also accepts)`,
     );
   });
 }

@@ -6,7 +6,7 @@ import * as pkcs11js from 'pkcs11js';
 import type { WrappingAlgorithm } from '../../../core/wrapping';
 import { ckrName } from './constants';
 import { ckrOf, hsmCallFailed, HsmSourceError } from './errors';
-import { findWrappableKey, type HsmKey } from './key';
+import { findWrappableKey, keyLength, type HsmKey } from './key';
 import { generateEphemeralAesKey, requireAlgorithm, tokenWrappingCapabilities, type TokenWrappingCapabilities, type WrapPlan } from './mechanisms';
 import { destroyQuietly, importWrappingPublicKey, rsaPublicNumbers } from './public-key';
 import { withHsmSession, type HsmSession } from './session';
@@ -66,8 +66,8 @@ export async function wrapWithHsm(source: Pkcs11Source, algorithm: WrappingAlgor
   const checked = checkPkcs11Source(source);
   rsaPublicNumbers(publicKey); // an SM2 or malformed key is refused before the HSM is opened
   return withHsmSession(checked, (hsm) => {
-    const plan = requireAlgorithm(hsm, algorithm);
     const key = findWrappableKey(hsm);
+    const plan = requireAlgorithm(hsm, algorithm, key.valueLength);
     return wrapInSession(hsm, plan, key, publicKey);
   });
 }
@@ -79,12 +79,15 @@ export async function wrapWithHsm(source: Pkcs11Source, algorithm: WrappingAlgor
 export async function checkHsmCanWrap(source: Pkcs11Source, algorithm: WrappingAlgorithm | string): Promise<void> {
   const checked = checkPkcs11Source(source);
   withHsmSession(checked, (hsm) => {
-    requireAlgorithm(hsm, algorithm);
-    findWrappableKey(hsm);
+    const key = findWrappableKey(hsm);
+    requireAlgorithm(hsm, algorithm, key.valueLength);
   });
 }
 
-/** What the token can do with our algorithms, and its wrapping mechanisms (for messages, docs, `imported-key probe`). */
+/**
+ * What the token can do with our algorithms for the source's key (its length decides the RFC 5649 probe), and its
+ * wrapping mechanisms (for messages, docs, `imported-key probe`). The key must exist; it need not be wrappable.
+ */
 export async function hsmWrappingCapabilities(source: Pkcs11Source): Promise<TokenWrappingCapabilities> {
-  return withHsmSession(checkPkcs11Source(source), (hsm) => tokenWrappingCapabilities(hsm));
+  return withHsmSession(checkPkcs11Source(source), (hsm) => tokenWrappingCapabilities(hsm, keyLength(hsm)));
 }
