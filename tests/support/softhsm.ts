@@ -6,7 +6,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { strict as assert } from 'node:assert';
+import { inspect } from 'node:util';
 import * as pkcs11js from 'pkcs11js';
+import { HsmSourceError, type HsmFailure } from '../../provider/material-sources/pkcs11';
 
 const MODULE_CANDIDATES = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so', '/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so', '/usr/local/lib/softhsm/libsofthsm2.so'];
 
@@ -67,6 +70,9 @@ export interface SoftHsmToken {
   generateAesKeyWithPkcs11Tool(label: string, id: string): void;
   /** C_GetAttributeValue(CKA_VALUE) of a key, or the CKR name the token answered instead. */
   readValue(label: string): Buffer | string;
+  /** Another token in the same store (same SOFTHSM2_CONF), with the same PIN; removed with this one. */
+  addToken(label?: string): SoftHsmToken;
+  /** Deletes the store (and every token added to it), restoring SOFTHSM2_CONF. */
   remove(): void;
 }
 
@@ -103,8 +109,16 @@ export function createSoftHsmToken(module: string, options: { label?: string; pi
   fs.writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
   const previousConf = process.env.SOFTHSM2_CONF;
   process.env.SOFTHSM2_CONF = conf;
-  const label = options.label ?? `ik-test-${process.pid}-${++counter}`;
-  const pin = options.pin ?? `test-pin-${process.pid}-${counter}-q7`;
+  const pin = options.pin ?? `test-pin-${process.pid}-${++counter}-q7`;
+  const remove = () => {
+    if (previousConf === undefined) delete process.env.SOFTHSM2_CONF;
+    else process.env.SOFTHSM2_CONF = previousConf;
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return initToken(module, dir, conf, options.label ?? `ik-test-${process.pid}-${++counter}`, pin, remove);
+}
+
+function initToken(module: string, dir: string, conf: string, label: string, pin: string, remove: () => void): SoftHsmToken {
   const env = { ...process.env, SOFTHSM2_CONF: conf };
   const out = execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', `${pin}-so`], { env, encoding: 'utf8' });
   const match = /reassigned to slot (\d+)/.exec(out);
@@ -155,10 +169,25 @@ export function createSoftHsmToken(module: string, options: { label?: string; pi
         }
       });
     },
-    remove() {
-      if (previousConf === undefined) delete process.env.SOFTHSM2_CONF;
-      else process.env.SOFTHSM2_CONF = previousConf;
-      fs.rmSync(dir, { recursive: true, force: true });
+    addToken(other) {
+      return initToken(module, dir, conf, other ?? `ik-test-${process.pid}-${++counter}`, pin, remove);
     },
+    remove,
   };
 }
+
+/** Asserts an HsmSourceError of `reason` whose message matches `message` and whose every rendering lacks `secrets`. */
+export async function assertRefused(run: () => Promise<unknown>, reason: HsmFailure, message: RegExp, secrets: string[]): Promise<void> {
+  let caught: unknown;
+  try {
+    await run();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof HsmSourceError, `expected an HsmSourceError, got ${inspect(caught)}`);
+  assert.equal(caught.reason, reason, caught.message);
+  assert.match(caught.message, message);
+  const renderings = [caught.message, caught.stack ?? '', inspect(caught, { depth: 5, showHidden: true }), JSON.stringify(caught)];
+  for (const secret of secrets) for (const text of renderings) assert.ok(!text.includes(secret), `the error shows a secret: ${text}`);
+}
+

@@ -3,8 +3,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { WRAPPING_ALGORITHMS } from '../../../../core/wrapping';
 import { checkHsmCanWrap, hsmWrappingCapabilities, type Pkcs11Source, type TokenWrappingCapabilities } from '../../../../provider/material-sources/pkcs11';
-import { createSoftHsmToken, describeWithSoftHsm, type SoftHsmToken } from '../../../support/softhsm';
-import { assertRefused } from './session.test';
+import { assertRefused, createSoftHsmToken, describeWithSoftHsm, type SoftHsmToken } from '../../../support/softhsm';
 
 const PIN_ENV = 'IMPORTED_KEY_TEST_HSM_PIN_MECHANISMS';
 

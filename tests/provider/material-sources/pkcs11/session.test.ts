@@ -1,28 +1,12 @@
 // Opening the token: each failure names the source and what is wrong, and never holds the PIN.
 import { strict as assert } from 'node:assert';
-import { inspect } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
-import { digestHsmKey, HsmSourceError, type HsmFailure, type Pkcs11Source } from '../../../../provider/material-sources/pkcs11';
+import { digestHsmKey, type Pkcs11Source } from '../../../../provider/material-sources/pkcs11';
 import { withHsmSession } from '../../../../provider/material-sources/pkcs11/session';
-import { createSoftHsmToken, describeWithSoftHsm, type SoftHsmToken } from '../../../support/softhsm';
+import { assertRefused, createSoftHsmToken, describeWithSoftHsm, type SoftHsmToken } from '../../../support/softhsm';
 
 const PIN_ENV = 'IMPORTED_KEY_TEST_HSM_PIN_SESSION';
-
-/** Asserts an HsmSourceError of `reason` whose message matches `message` and whose every rendering lacks `secrets`. */
-export async function assertRefused(run: () => Promise<unknown>, reason: HsmFailure, message: RegExp, secrets: string[]): Promise<void> {
-  let caught: unknown;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof HsmSourceError, `expected an HsmSourceError, got ${inspect(caught)}`);
-  assert.equal(caught.reason, reason, caught.message);
-  assert.match(caught.message, message);
-  const renderings = [caught.message, caught.stack ?? '', inspect(caught, { depth: 5, showHidden: true }), JSON.stringify(caught)];
-  for (const secret of secrets) for (const text of renderings) assert.ok(!text.includes(secret), `the error shows a secret: ${text}`);
-}
 
 describeWithSoftHsm('pkcs11 session: module, token, PIN', (module) => {
   let token: SoftHsmToken;

@@ -6,9 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { unwrapKeyMaterial, type WrappingAlgorithm } from '../../../../core/wrapping';
 import { hsmWrappingCapabilities, wrapWithHsm, type Pkcs11Source } from '../../../../provider/material-sources/pkcs11';
-import { createSoftHsmToken, describeWithSoftHsm, type SoftHsmToken } from '../../../support/softhsm';
+import { assertRefused, createSoftHsmToken, describeWithSoftHsm, type SoftHsmToken } from '../../../support/softhsm';
 import { keyPair, openssl, tempDir } from '../../../support/wrapping-fixtures';
-import { assertRefused } from './session.test';
 
 const PIN_ENV = 'IMPORTED_KEY_TEST_HSM_PIN_WRAP';
 
