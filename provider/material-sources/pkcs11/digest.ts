@@ -56,7 +56,7 @@ function mac(salt: Buffer, method: DigestMethod, hsm: HsmSession, key: pkcs11js.
 }
 
 /** The digest of the source's key by the first of `methods` the token allows, or undefined when it allows none. */
-function digestBy(hsm: HsmSession, salt: Buffer, methods: readonly DigestMethod[]): string | undefined {
+export function digestBy(hsm: HsmSession, salt: Buffer, methods: readonly DigestMethod[]): string | undefined {
   const key = findKey(hsm);
   for (const method of methods) {
     const value = hsmValue(hsm, key, method);

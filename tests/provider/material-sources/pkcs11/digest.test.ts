@@ -2,7 +2,9 @@
 // does not, and the digest holds neither the value nor the check value in the clear.
 import { strict as assert } from 'node:assert';
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
-import { digestHsmKey, hsmKeyMatchesDigest, type Pkcs11Source } from '../../../../provider/material-sources/pkcs11';
+import { digestHsmKey, hsmKeyMatchesDigest, type DigestMethod, type Pkcs11Source } from '../../../../provider/material-sources/pkcs11';
+import { digestBy } from '../../../../provider/material-sources/pkcs11/digest';
+import { withHsmSession } from '../../../../provider/material-sources/pkcs11/session';
 import { assertRefused, createSoftHsmToken, describeWithSoftHsm, type SoftHsmToken } from '../../../support/softhsm';
 
 const PIN_ENV = 'IMPORTED_KEY_TEST_HSM_PIN_DIGEST';
@@ -59,5 +61,53 @@ describeWithSoftHsm('pkcs11 digest: computed inside the HSM', (module) => {
     }
     const digest = await digestHsmKey(source);
     await assertRefused(() => hsmKeyMatchesDigest({ ...source, key: { label: 'gone' } }, digest), 'KeyNotFound', /key "gone": no secret key with that label/, [token.pin]);
+  });
+});
+
+describeWithSoftHsm('pkcs11 digest: the fallbacks when a token gives no check value', (module) => {
+  let token: SoftHsmToken;
+  let source: Pkcs11Source;
+  const value = randomBytes(32);
+
+  before(() => {
+    token = createSoftHsmToken(module);
+    token.createAesKey({ label: 'both', value, sign: true, encrypt: true, sensitive: true });
+    token.createAesKey({ label: 'other', value: randomBytes(32), sign: true, encrypt: true, sensitive: true });
+    token.createAesKey({ label: 'neither', value: randomBytes(32), sensitive: true });
+    source = { module, token: { label: token.label }, key: { label: 'both' }, pinEnv: PIN_ENV };
+    process.env[PIN_ENV] = token.pin;
+  });
+  after(() => {
+    delete process.env[PIN_ENV];
+    token?.remove();
+  });
+
+  const salt = Buffer.alloc(16, 7);
+  const digestOf = (label: string, method: DigestMethod) => withHsmSession({ ...source, key: { label } }, (hsm) => digestBy(hsm, salt, [method]));
+
+  it('AES-ECB of the zero block, computed in the HSM, is what node:crypto computes from the known value', () => {
+    const ecb = createCipheriv('aes-256-ecb', value, null).update(Buffer.alloc(16));
+    const length = Buffer.alloc(8);
+    length.writeUInt32LE(32);
+    const keyType = Buffer.alloc(8);
+    keyType.writeUInt32LE(0x1f);
+    const mac = createHmac('sha256', salt).update('pkcs11-ecb\0').update(keyType).update(length).update(ecb).digest('hex');
+    assert.equal(digestOf('both', 'ecb'), `pkcs11-ecb:${salt.toString('hex')}:${mac}`);
+    assert.notEqual(digestOf('other', 'ecb'), digestOf('both', 'ecb'));
+  });
+
+  it('AES-CMAC in the HSM: stable for the key, different for another', () => {
+    const cmac = digestOf('both', 'cmac');
+    assert.match(cmac ?? '', /^pkcs11-cmac:(07){16}:[0-9a-f]{64}$/);
+    assert.equal(digestOf('both', 'cmac'), cmac);
+    assert.notEqual(digestOf('other', 'cmac'), cmac);
+  });
+
+  it('a key that may neither sign nor encrypt has neither fallback; a recorded method it lacks matches nothing', async () => {
+    assert.equal(digestOf('neither', 'cmac'), undefined);
+    assert.equal(digestOf('neither', 'ecb'), undefined);
+    const recorded = digestOf('both', 'cmac') as string;
+    assert.equal(await hsmKeyMatchesDigest(source, recorded), true);
+    assert.equal(await hsmKeyMatchesDigest({ ...source, key: { label: 'neither' } }, recorded), false);
   });
 });

@@ -1,5 +1,9 @@
 // Opening the token: each failure names the source and what is wrong, and never holds the PIN.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
 import { digestHsmKey, type Pkcs11Source } from '../../../../provider/material-sources/pkcs11';
@@ -64,5 +68,33 @@ describeWithSoftHsm('pkcs11 session: module, token, PIN', (module) => {
     } finally {
       held.close();
     }
+  });
+});
+
+describe('pkcs11 tests without SoftHSM2 (a PATH without softhsm2-util and pkcs11-tool)', function () {
+  this.timeout(60_000);
+  let emptyDir: string;
+  before(() => {
+    emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'imported-key-no-tools-'));
+  });
+  after(() => fs.rmSync(emptyDir, { recursive: true, force: true }));
+  const run = (ci: boolean) =>
+    spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), 'tests/provider/material-sources/pkcs11/digest.test.ts'], {
+      cwd: path.resolve(__dirname, '../../../..'),
+      env: { HOME: process.env.HOME ?? '/tmp', PATH: emptyDir, ...(ci ? { CI: 'true' } : {}) },
+      encoding: 'utf8',
+    });
+
+  it('are skipped, saying why, when CI is not set', () => {
+    const result = run(false);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /skipped: softhsm2 \/ pkcs11-tool not installed/);
+    assert.match(result.stdout, /0 passed, 0 failed, [1-9]\d* skipped/);
+  });
+
+  it('fail with CI set', () => {
+    const result = run(true);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stdout + result.stderr, /softhsm2-util, pkcs11-tool or libsofthsm2\.so missing/);
   });
 });
