@@ -7,13 +7,12 @@
 // not the material. A check value is 24 bits: a different key passes unnoticed with odds of 2⁻²⁴.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
+import { DIGEST_METHODS, parseHsmDigest, type DigestMethod } from './digest-format';
 import { HsmSourceError } from './errors';
 import { findKey } from './key';
 import { withHsmSession, type HsmSession } from './session';
 import { checkPkcs11Source, type Pkcs11Source } from './source';
 
-export const DIGEST_METHODS = ['kcv', 'cmac', 'ecb'] as const;
-export type DigestMethod = (typeof DIGEST_METHODS)[number];
 
 const FIXED_BLOCK = Buffer.from('imported-key:kcv', 'latin1'); // 16 bytes, for the CMAC
 const ZERO_BLOCK = Buffer.alloc(16);
@@ -77,19 +76,12 @@ export async function digestHsmKey(source: Pkcs11Source, salt?: Buffer): Promise
   return withHsmSession(checkPkcs11Source(source), (hsm) => digestInSession(hsm, salt));
 }
 
-function parse(digest: string | undefined): { method: DigestMethod; salt: Buffer } | undefined {
-  const parts = typeof digest === 'string' ? digest.split(':') : [];
-  const method = parts[0]?.replace(/^pkcs11-/, '') as DigestMethod;
-  if (parts.length !== 3 || !parts[0].startsWith('pkcs11-') || !DIGEST_METHODS.includes(method) || !/^[0-9a-f]{32}$/.test(parts[1]) || !/^[0-9a-f]{64}$/.test(parts[2])) return undefined;
-  return { method, salt: Buffer.from(parts[1], 'hex') };
-}
-
 /**
  * True when the token's key is the one `digest` (from digestHsmKey) was made of; false for another key or a malformed
  * digest. The HSM's failures (token, PIN, key missing) are thrown, never read as "no change".
  */
 export async function hsmKeyMatchesDigest(source: Pkcs11Source, digest: string | undefined): Promise<boolean> {
-  const parsed = parse(digest);
+  const parsed = parseHsmDigest(digest);
   if (!parsed) return false;
   // A key that no longer allows the recorded method is not the key recorded (or not as it was): no match.
   const now = withHsmSession(checkPkcs11Source(source), (hsm) => digestBy(hsm, parsed.salt, [parsed.method]));

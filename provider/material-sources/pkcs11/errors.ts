@@ -1,7 +1,7 @@
 // The failures of a PKCS#11 source, each an ImportedKeyError with a stable `reason`, a message that names the source
 // (module, token, key) and what is wrong, and never the PIN: the PIN is only ever handed to C_Login.
+// Loads no binding: the provider can match these without pkcs11js being built.
 import { ImportedKeyError, type ErrorCode } from '../../../core/errors';
-import { ckrName } from './constants';
 
 export type HsmFailure =
   | 'ModuleNotFound'
@@ -46,20 +46,4 @@ export class HsmSourceError extends ImportedKeyError {
     this.reason = reason;
     if (ckr !== undefined) this.ckr = ckr;
   }
-}
-
-/** The CKR_* code of an error thrown by pkcs11js, or undefined for any other error. */
-export function ckrOf(error: unknown): number | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return error.name === 'Pkcs11Error' && typeof code === 'number' ? code : undefined;
-}
-
-/** `where: what` with the CKR name, for a PKCS#11 call that failed in a way no more specific failure covers. */
-export function hsmCallFailed(where: string, step: string, error: unknown): HsmSourceError {
-  const ckr = ckrOf(error);
-  if (ckr !== undefined) return new HsmSourceError('HsmFailed', `${where}: ${step} failed: ${ckrName(ckr)}`, ckrName(ckr));
-  // Not a PKCS#11 return value (a binding error): its message names no PIN (the PIN goes only to C_Login, whose errors are CKR_*).
-  const detail = error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : String(error).slice(0, 200);
-  return new HsmSourceError('HsmFailed', `${where}: ${step} failed: ${detail}`);
 }

@@ -2,7 +2,8 @@
 // true (it may well be CKA_SENSITIVE: its value is never read), and not CKA_WRAP_WITH_TRUSTED (a session copy of a
 // cloud's public key cannot be a trusted wrapping key).
 import * as pkcs11js from 'pkcs11js';
-import { hsmCallFailed, HsmSourceError } from './errors';
+import { hsmCallFailed } from './call-errors';
+import { HsmSourceError } from './errors';
 import type { HsmSession } from './session';
 
 export interface HsmKey {

@@ -14,7 +14,8 @@ import { createCipheriv, generateKeyPairSync, type KeyObject } from 'node:crypto
 import * as pkcs11js from 'pkcs11js';
 import { getWrappingAlgorithm, WRAPPING_ALGORITHMS, type WrappingAlgorithm } from '../../../core/wrapping';
 import { ckrName, CKM_AES_KEY_WRAP_KWP, CKM_RSA_AES_KEY_WRAP, CKZ_DATA_SPECIFIED, mechanismName } from './constants';
-import { ckrOf, hsmCallFailed, HsmSourceError } from './errors';
+import { ckrOf, hsmCallFailed } from './call-errors';
+import { HsmSourceError } from './errors';
 import { destroyQuietly, importWrappingPublicKey } from './public-key';
 import type { HsmSession } from './session';
 
@@ -100,6 +101,7 @@ class TokenMechanisms {
       try {
         outcome = run();
       } catch (error) {
+        if (error instanceof HsmSourceError) throw error;
         const ckr = ckrOf(error);
         if (ckr === undefined || !NOT_OFFERED.has(ckr)) throw hsmCallFailed(this.hsm.where, `asking the token whether it can ${name}`, error);
         outcome = `the token refused ${name} (${ckrName(ckr)})`;

@@ -3,7 +3,8 @@
 import * as pkcs11js from 'pkcs11js';
 import type { KeyObject } from 'node:crypto';
 import { decodePublicKey, isSm2PublicKey } from '../../../core/wrapping';
-import { hsmCallFailed, HsmSourceError } from './errors';
+import { hsmCallFailed } from './call-errors';
+import { HsmSourceError } from './errors';
 import type { HsmSession } from './session';
 
 /** The RSA modulus and public exponent of a DER SubjectPublicKeyInfo (or base64 / PEM text), as PKCS#11 wants them. */

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as pkcs11js from 'pkcs11js';
 import { ckrName } from './constants';
-import { ckrOf, hsmCallFailed, HsmSourceError } from './errors';
+import { ckrOf, hsmCallFailed } from './call-errors';
+import { HsmSourceError } from './errors';
 import { describeSource, type Pkcs11Source } from './source';
 
 export interface HsmSession {

@@ -1,11 +1,12 @@
 // The HSM wraps: the cloud's public key goes into the token as a session object and C_WrapKey wraps the source's
-// key under it, so the key material never exists outside the HSM, nor in this process. The output is byte for byte
-// what core/wrapping's wrapKeyMaterial makes of the same material (RSA_AES_KEY_WRAP: RSA(aesKey) ‖ KWP(key)).
+// key under it, so the key material never exists outside the HSM, nor in this process. The output has the form
+// core/wrapping's wrapKeyMaterial gives (RSA_AES_KEY_WRAP: RSA(aesKey) ‖ KWP(key)) and unwraps to the key's value.
 import type { KeyObject } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
 import type { WrappingAlgorithm } from '../../../core/wrapping';
 import { ckrName } from './constants';
-import { ckrOf, hsmCallFailed, HsmSourceError } from './errors';
+import { ckrOf, hsmCallFailed } from './call-errors';
+import { HsmSourceError } from './errors';
 import { findWrappableKey, keyLength, type HsmKey } from './key';
 import { generateEphemeralAesKey, requireAlgorithm, tokenWrappingCapabilities, type TokenWrappingCapabilities, type WrapPlan } from './mechanisms';
 import { destroyQuietly, importWrappingPublicKey, rsaPublicNumbers } from './public-key';

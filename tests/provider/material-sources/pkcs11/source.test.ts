@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { checkPkcs11Source, describeSource } from '../../../../provider/material-sources/pkcs11';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { checkPkcs11Source, describeSource, parseHsmDigest } from '../../../../provider/material-sources/pkcs11';
 
 describe('pkcs11 source: the description, checked offline', () => {
   const good = { module: '/usr/lib/softhsm/libsofthsm2.so', token: { label: 'bank' }, key: { label: 'k1' }, pinEnv: 'HSM_PIN' };
@@ -27,5 +29,17 @@ describe('pkcs11 source: the description, checked offline', () => {
   it('describes the source by module, token and key', () => {
     assert.equal(describeSource(good), 'PKCS#11 module /usr/lib/softhsm/libsofthsm2.so, token "bank", key "k1"');
     assert.equal(describeSource({ ...good, token: { slot: 3 }, key: { id: '0a' } }), 'PKCS#11 module /usr/lib/softhsm/libsofthsm2.so, token in slot 3, key with id 0a');
+  });
+
+  it('reads a digest\'s method and salt, and nothing else', () => {
+    assert.deepEqual(parseHsmDigest(`pkcs11-cmac:${'ab'.repeat(16)}:${'0'.repeat(64)}`), { method: 'cmac', salt: Buffer.alloc(16, 0xab) });
+    for (const bad of [undefined, '', `hmac-sha256:${'ab'.repeat(16)}:${'0'.repeat(64)}`, `pkcs11-md5:${'ab'.repeat(16)}:${'0'.repeat(64)}`, `pkcs11-kcv:ab:${'0'.repeat(64)}`]) assert.equal(parseHsmDigest(bad), undefined);
+  });
+
+  it('loading the module loads no native binding: pkcs11js is required at the first HSM call only', function () {
+    this.timeout(30_000);
+    const probe = "require('./provider/material-sources/pkcs11'); process.stdout.write(String(Object.keys(require.cache).filter((f) => /pkcs11js/.test(f)).length))";
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', probe], { cwd: path.resolve(__dirname, '../../../..'), encoding: 'utf8' });
+    assert.equal(result.stdout, '0', result.stderr);
   });
 });
