@@ -5,33 +5,9 @@
 // lagging copies a describe may see (consistency.ts) age the same way: expiry and rotation completion on the clock,
 // and the key state they imply — usable only while every associated material is imported.
 
-import type { StoredKey } from './store-types';
+import type { KeyMaterialInfo, RotationInProgress, StoredKey } from './store-types';
 
-/** AWS's KeyMaterialState (PENDING_MULTI_REGION_IMPORT_AND_ROTATION is not modelled: the emulator has no replicas). */
-export type KeyMaterialState = 'CURRENT' | 'NON_CURRENT' | 'PENDING_ROTATION';
-/** AWS's ImportState of one material. */
-export type MaterialImportState = 'IMPORTED' | 'PENDING_IMPORT';
-
-/** One material of a key; `id` is derived from (key id, material), so it is stable across reimports. */
-export interface KeyMaterialInfo {
-  readonly id: string;
-  state: KeyMaterialState;
-  importState: MaterialImportState;
-  /** When this import expires (ms since the epoch); undefined = does not expire, or not imported. */
-  expiresAt?: number;
-  /** The customer's KeyMaterialDescription; kept across reimports that give none. */
-  description?: string;
-  /** When a rotation made it CURRENT; absent for the first material and a pending one. */
-  rotationDate?: number;
-  rotationType?: 'ON_DEMAND';
-}
-
-/** A RotateKeyOnDemand that has started and completes at `completesAt` on the emulator clock. */
-export interface RotationInProgress {
-  materialId: string;
-  startedAt: number;
-  completesAt: number;
-}
+export type { KeyMaterialInfo, KeyMaterialState, MaterialImportState, RotationInProgress } from './store-types';
 
 /** AWS: "You can perform on-demand key rotation a maximum of 25 times per KMS key" (older pages: 10). */
 export const MAX_ON_DEMAND_ROTATIONS = 25;

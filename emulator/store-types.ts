@@ -3,7 +3,6 @@
 
 import type { StoredAlias } from './aliases';
 import type { ImportTokenRecord } from './import-tokens';
-import type { KeyMaterialInfo, RotationInProgress } from './key-materials';
 
 export type StoredKeyState = 'Enabled' | 'Disabled' | 'PendingImport' | 'PendingDeletion';
 
@@ -100,4 +99,32 @@ export interface ImportMaterialInput {
   description?: string;
   /** True where a NEW material may join a key that has material already, pending rotation (AWS symmetric keys). */
   allowRotationMaterial?: boolean;
+}
+
+// The materials of a key (AWS: several; the rules over them live in key-materials.ts).
+
+/** AWS's KeyMaterialState (PENDING_MULTI_REGION_IMPORT_AND_ROTATION is not modelled: the emulator has no replicas). */
+export type KeyMaterialState = 'CURRENT' | 'NON_CURRENT' | 'PENDING_ROTATION';
+/** AWS's ImportState of one material. */
+export type MaterialImportState = 'IMPORTED' | 'PENDING_IMPORT';
+
+/** One material of a key; `id` is derived from (key id, material), so it is stable across reimports. */
+export interface KeyMaterialInfo {
+  readonly id: string;
+  state: KeyMaterialState;
+  importState: MaterialImportState;
+  /** When this import expires (ms since the epoch); undefined = does not expire, or not imported. */
+  expiresAt?: number;
+  /** The customer's KeyMaterialDescription; kept across reimports that give none. */
+  description?: string;
+  /** When a rotation made it CURRENT; absent for the first material and a pending one. */
+  rotationDate?: number;
+  rotationType?: 'ON_DEMAND';
+}
+
+/** A RotateKeyOnDemand that has started and completes at `completesAt` on the emulator clock. */
+export interface RotationInProgress {
+  materialId: string;
+  startedAt: number;
+  completesAt: number;
 }
