@@ -20,9 +20,8 @@ export function isPendingRotation(entry: Pick<KeyMaterialEntry, 'state'>): boole
 
 /** keyMaterialId → digest, as recorded; state written before several materials were kept has the one in materialDigest. */
 export function recordedDigests(olds: Partial<KeyOutputs>): Record<string, string> {
-  const digests: Record<string, string> = { ...(olds.materialDigests ?? {}) };
-  if (olds.keyMaterialId && olds.materialDigest && digests[olds.keyMaterialId] === undefined) digests[olds.keyMaterialId] = olds.materialDigest;
-  return digests;
+  if (olds.materialDigests) return { ...olds.materialDigests };
+  return olds.keyMaterialId && olds.materialDigest ? { [olds.keyMaterialId]: olds.materialDigest } : {};
 }
 
 /** How many materials the state knows the key to hold. */
@@ -85,7 +84,7 @@ function plainRecord(record: MaterialRecord): MaterialRecord {
  */
 export function needsMaterialListing(olds: Partial<KeyOutputs>, live: KeyDescription): boolean {
   if (recordedMaterialCount(olds) > 1) return true;
-  const recorded = olds.currentKeyMaterialId ?? olds.keyMaterialId;
+  const recorded = olds.keyMaterialId ?? olds.currentKeyMaterialId;
   return !!(live.keyMaterialId && recorded && live.keyMaterialId !== recorded);
 }
 

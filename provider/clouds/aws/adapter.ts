@@ -36,7 +36,7 @@ import type {
   KeyMaterialEntry,
   KmsAdapter,
 } from '../adapter';
-import { awsMaterialFields, listAwsMaterials, rotateAwsMaterial } from './materials';
+import { awsMaterialFields, listAwsMaterials, rotateAwsMaterial } from './adapter-materials';
 import { CreationListings } from '../creation-listings';
 import { createKmsClient } from './client';
 import { awsCloudTime } from './clock';
