@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test]
-//   [--quotas published[:SCALE]] [--quiet] [--help]
+//   [--quotas published[:SCALE]] [--rotation-delay SECONDS] [--quiet] [--help]
 // Prints exactly one line on stdout when ready; one log line per request on stderr; SIGINT and
 // SIGTERM close it cleanly. --help prints the usage on stdout and exits 0; a bad flag or a --state that cannot be the
 // state file (a folder, a missing folder) exits 2 at once, before listening.
@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { startEmulator, type EmulatorOptions } from '../emulator';
 import { parseQuotaSetting, type QuotaSetting } from '../emulator/quotas';
 
-export const USAGE = 'Usage: kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test] [--quotas published[:SCALE]] [--quiet]';
+export const USAGE = 'Usage: kms-emulator [--host 127.0.0.1] [--port 0] [--state FILE] [--access-key test] [--secret-key test] [--quotas published[:SCALE]] [--rotation-delay SECONDS] [--quiet]';
 
 /** What `--help` prints (on stdout, exit 0). */
 export const HELP = `${USAGE}
@@ -25,6 +25,8 @@ A local KMS for AWS, Alibaba Cloud, Huawei Cloud and Ping An Cloud on one loopba
   --secret-key SECRET  its secret; also seals the material in --state (default test)
   --quotas PRESET[:SCALE]  throttle as the clouds' published request quotas, each times SCALE (default 1), e.g.
                        published:10 (default off; POST /_emulator/quotas switches it at run time)
+  --rotation-delay SECONDS  how long an AWS RotateKeyOnDemand takes on the emulator clock (default 3;
+                       POST /_emulator/rotation changes it at run time)
   --quiet              no request log
   --help, -h           this text
 `;
@@ -90,6 +92,13 @@ export function parseArgs(argv: string[]): EmulatorOptions & { quiet: boolean } 
       case '--access-key': options.accessKey = value(); break;
       case '--secret-key': options.secretKey = value(); break;
       case '--quotas': options.quotas = parseQuotasFlag(value()); break;
+      case '--rotation-delay': {
+        const raw = value();
+        const seconds = raw.trim() === '' ? NaN : Number(raw);
+        if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`--rotation-delay must be a number of seconds, 0 or more, not '${raw}'`);
+        options.rotationDelaySeconds = seconds;
+        break;
+      }
       case '--quiet': options.quiet = true; break;
       case '--help': case '-h': throw new HelpRequested();
       default: throw new Error(`unknown argument '${flag}'\n${USAGE}`);

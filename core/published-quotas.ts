@@ -47,6 +47,10 @@ const AWS: readonly QuotaGroup[] = [
   { name: 'UntagResource request rate', perSecond: 5, operations: ['UntagResource'], source: AWS_SOURCE },
   { name: 'ListResourceTags request rate', perSecond: 2000, operations: ['ListResourceTags'], source: AWS_SOURCE },
   { name: 'GetPublicKey request rate', perSecond: 2000, operations: ['GetPublicKey'], source: AWS_SOURCE },
+  // Rotation of imported material (issue 15): the same page's figures for the three rotation operations.
+  { name: 'RotateKeyOnDemand request rate', perSecond: 5, operations: ['RotateKeyOnDemand'], source: AWS_SOURCE },
+  { name: 'ListKeyRotations request rate', perSecond: 100, operations: ['ListKeyRotations'], source: AWS_SOURCE },
+  { name: 'GetKeyRotationStatus request rate', perSecond: 1000, operations: ['GetKeyRotationStatus'], source: AWS_SOURCE },
   // The shared symmetric quota varies by Region (5,500 / 10,000 / 50,000 / 100,000); the lowest is taken.
   { name: 'Cryptographic operations (symmetric) request rate', perSecond: 5500, operations: ['Encrypt', 'Decrypt', 'GenerateMac', 'VerifyMac'], source: AWS_SOURCE },
 ];

@@ -11,6 +11,7 @@
 
 import type { StoredAlias } from './aliases';
 import type { StoredKey } from './store-types';
+import { copyMaterials } from './key-materials';
 
 interface Version<T> {
   /** Real time (ms) from which describes see `value`. */
@@ -21,7 +22,7 @@ interface Version<T> {
 export const MAX_VISIBILITY_DELAY_MS = 600_000;
 
 function copyKey(key: StoredKey | undefined): StoredKey | undefined {
-  return key && { ...key, tags: { ...key.tags }, attributes: { ...key.attributes } };
+  return key && { ...key, tags: { ...key.tags }, attributes: { ...key.attributes }, ...copyMaterials(key) };
 }
 
 function copyAlias(alias: StoredAlias | undefined): StoredAlias | undefined {

@@ -65,6 +65,10 @@ export function handleControl(parts: ControlParts, request: ProtocolRequest): Pr
       case 'DELETE /_emulator/dialect':
         parts.dialects.clear();
         return jsonResponse(200, { dialects: parts.dialects.list() });
+      case 'GET /_emulator/rotation':
+        return jsonResponse(200, { delaySeconds: parts.store.rotationDelayMs / 1000 });
+      case 'POST /_emulator/rotation':
+        return setRotationDelay(parts, parseJson(request.body));
       case 'GET /_emulator/requests':
         return jsonResponse(200, Object.fromEntries(Object.entries(requestCounts(parts.counts, parts.protocols)).sort(([a], [b]) => a.localeCompare(b))));
       case 'DELETE /_emulator/requests':
@@ -80,7 +84,7 @@ export function handleControl(parts: ControlParts, request: ProtocolRequest): Pr
         return jsonResponse(200, { reset: true, now: parts.clock.nowIso() });
       default:
         return jsonResponse(404, {
-          message: `unknown control '${route}'; try GET|POST /_emulator/clock, GET|POST|DELETE /_emulator/faults, GET|POST|DELETE /_emulator/quotas, GET|POST|DELETE /_emulator/consistency, GET|POST|DELETE /_emulator/dialect, GET|DELETE /_emulator/requests, POST /_emulator/reset`,
+          message: `unknown control '${route}'; try GET|POST /_emulator/clock, GET|POST|DELETE /_emulator/faults, GET|POST|DELETE /_emulator/quotas, GET|POST|DELETE /_emulator/consistency, GET|POST|DELETE /_emulator/dialect, GET|POST /_emulator/rotation, GET|DELETE /_emulator/requests, POST /_emulator/reset`,
         });
     }
   } catch (error) {
@@ -113,6 +117,16 @@ function setClock(parts: ControlParts, value: unknown): ProtocolResponse {
   // The clock is part of the persisted state, so a moved clock survives a restart.
   parts.persist();
   return jsonResponse(200, { now: parts.clock.nowIso() });
+}
+
+/** `{"delaySeconds": N}`: how long an AWS RotateKeyOnDemand takes on the emulator clock (reset restores the configured value). */
+function setRotationDelay(parts: ControlParts, value: unknown): ProtocolResponse {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the body must be a JSON object');
+  const v = value as Record<string, unknown>;
+  for (const name of Object.keys(v)) if (name !== 'delaySeconds') throw new Error(`unknown field '${name}'; allowed: delaySeconds`);
+  if (typeof v.delaySeconds !== 'number' || !Number.isFinite(v.delaySeconds) || v.delaySeconds < 0) throw new Error("'delaySeconds' must be a number of seconds, 0 or more");
+  parts.store.rotationDelayMs = Math.round(v.delaySeconds * 1000);
+  return jsonResponse(200, { delaySeconds: parts.store.rotationDelayMs / 1000 });
 }
 
 /**

@@ -39,6 +39,8 @@ export interface EmulatorOptions {
   quotas?: QuotaSetting;
   /** Wrapping key pairs made ahead for GetParametersForImport (wrapping-key-pool.ts): `{size, warm}`; `{size: 0}` turns it off. */
   wrappingKeyPool?: WrappingKeyPoolOptions;
+  /** How long an AWS RotateKeyOnDemand takes on the emulator clock, in seconds. Default 3 (key-materials.ts). */
+  rotationDelaySeconds?: number;
 }
 
 export interface RunningEmulator {
@@ -71,7 +73,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Warmed only once listening: a start that fails (a state file sealed with another secret, a port taken) must leave
   // no generation running.
   const wrappingKeys = new WrappingKeyPool({ size: options.wrappingKeyPool?.size });
-  const store = new KeyStore(clock, wrappingKeys);
+  const rotationDelayMs = options.rotationDelaySeconds === undefined ? undefined : rotationDelayOf(options.rotationDelaySeconds, 'rotationDelaySeconds');
+  const store = new KeyStore(clock, wrappingKeys, rotationDelayMs);
   const protocols = options.protocols ?? defaultProtocols;
   const faults = new Faults((cloud) => cloudNames(protocols, cloud));
   const quotas = new Quotas();
@@ -154,6 +157,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return closing;
     },
   };
+}
+
+/** Seconds (a finite number ≥ 0) → ms; the message names `field` and what is allowed. */
+export function rotationDelayOf(seconds: unknown, field: string): number {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw new Error(`'${field}' must be a number of seconds, 0 or more`);
+  return Math.round(seconds * 1000);
 }
 
 export type { Protocol, ProtocolRequest, ProtocolResponse, ProtocolContext, ServerErrorKind } from './protocols/types';

@@ -5,7 +5,11 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, constants, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual } from 'node:crypto';
 import { StoreError } from './store-errors';
 
+/** Blobs that name their key only (every cloud but AWS). */
 const BLOB_VERSION = 0x01;
+/** Blobs that also name the key material (AWS: Decrypt picks the material by the id inside the ciphertext). */
+const BLOB_VERSION_WITH_MATERIAL = 0x02;
+const MATERIAL_ID_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -15,27 +19,45 @@ function contextAad(keyId: string, context: Record<string, string> | undefined):
   return Buffer.from(JSON.stringify([keyId, entries]), 'utf8');
 }
 
-/** Blob: version 1 ‖ key-id length 1 ‖ key id ‖ iv 12 ‖ tag 16 ‖ AES-256-GCM ciphertext. */
-export function encryptWithMaterial(keyId: string, material: Buffer, plaintext: Buffer, context?: Record<string, string>): Buffer {
+/**
+ * Blob: version 1 ‖ key-id length 1 ‖ key id ‖ iv 12 ‖ tag 16 ‖ AES-256-GCM ciphertext; with `materialId` (64 hex,
+ * AWS's KeyMaterialId): version 2 and the id's 32 bytes after the key id.
+ */
+export function encryptWithMaterial(keyId: string, material: Buffer, plaintext: Buffer, context?: Record<string, string>, materialId?: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', aesKey(material), iv);
   cipher.setAAD(contextAad(keyId, context));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const id = Buffer.from(keyId, 'utf8');
-  return Buffer.concat([Buffer.from([BLOB_VERSION, id.length]), id, iv, cipher.getAuthTag(), body]);
+  const header = materialId === undefined
+    ? [Buffer.from([BLOB_VERSION, id.length]), id]
+    : [Buffer.from([BLOB_VERSION_WITH_MATERIAL, id.length]), id, Buffer.from(materialId, 'hex')];
+  return Buffer.concat([...header, iv, cipher.getAuthTag(), body]);
+}
+
+/** Where the iv starts, or undefined when the blob is not one of ours. */
+function ivOffset(blob: Buffer): number | undefined {
+  if (blob.length < 2 || (blob[0] !== BLOB_VERSION && blob[0] !== BLOB_VERSION_WITH_MATERIAL)) return undefined;
+  const start = 2 + blob[1] + (blob[0] === BLOB_VERSION_WITH_MATERIAL ? MATERIAL_ID_BYTES : 0);
+  return blob.length < start + IV_BYTES + TAG_BYTES ? undefined : start;
 }
 
 /** The key id a ciphertext blob names, or undefined when the blob is not one of ours. */
 export function keyIdOfCiphertext(blob: Buffer): string | undefined {
-  if (blob.length < 2 || blob[0] !== BLOB_VERSION) return undefined;
-  const idLength = blob[1];
-  if (blob.length < 2 + idLength + IV_BYTES + TAG_BYTES) return undefined;
-  return blob.subarray(2, 2 + idLength).toString('utf8');
+  if (ivOffset(blob) === undefined) return undefined;
+  return blob.subarray(2, 2 + blob[1]).toString('utf8');
+}
+
+/** The KeyMaterialId a version-2 blob names; undefined for version-1 blobs (and blobs not ours). */
+export function materialIdOfCiphertext(blob: Buffer): string | undefined {
+  if (ivOffset(blob) === undefined || blob[0] !== BLOB_VERSION_WITH_MATERIAL) return undefined;
+  const start = 2 + blob[1];
+  return blob.subarray(start, start + MATERIAL_ID_BYTES).toString('hex');
 }
 
 export function decryptWithMaterial(keyId: string, material: Buffer, blob: Buffer, context?: Record<string, string>): Buffer {
-  const idLength = blob[1];
-  const start = 2 + idLength;
+  const start = ivOffset(blob);
+  if (start === undefined) throw new StoreError('InvalidCiphertext', 'The ciphertext or its encryption context is invalid');
   const iv = blob.subarray(start, start + IV_BYTES);
   const tag = blob.subarray(start + IV_BYTES, start + IV_BYTES + TAG_BYTES);
   try {

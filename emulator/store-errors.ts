@@ -31,7 +31,11 @@ export type StoreErrorKind =
   | 'AlreadyExists'
   | 'InvalidKeyUsage'
   | 'IncorrectKey'
-  | 'InvalidMac';
+  | 'InvalidMac'
+  /** An on-demand rotation of the key is in progress (AWS ConflictException). */
+  | 'Conflict'
+  /** The key has had as many on-demand rotations as allowed (AWS LimitExceededException). */
+  | 'LimitExceeded';
 
 /** What a refusal concerns; fields are absent when they do not apply (an alias refusal has no key state). */
 export interface StoreErrorSubject {

@@ -3,6 +3,7 @@
 
 import type { StoredAlias } from './aliases';
 import type { ImportTokenRecord } from './import-tokens';
+import type { KeyMaterialInfo, RotationInProgress } from './key-materials';
 
 export type StoredKeyState = 'Enabled' | 'Disabled' | 'PendingImport' | 'PendingDeletion';
 
@@ -21,12 +22,21 @@ export interface StoredKey {
   keyUsage: string;
   description: string;
   tags: Record<string, string>;
-  /** When the current material expires (ms since the epoch); undefined = never or no material. */
+  /**
+   * The earliest expiry over the associated materials that are imported (ms since the epoch); undefined = never or no
+   * material. Derived from `materials` (key-materials.ts summarize).
+   */
   materialExpiresAt?: number;
-  /** True while the key holds usable material. */
+  /** True while the key holds usable material: every associated material is imported. Derived from `materials`. */
   hasMaterial: boolean;
-  /** Derived from (key id, material); stable across reimports of the same material. */
+  /** The CURRENT material's id, derived from (key id, material); stable across reimports of the same material. */
   keyMaterialId?: string;
+  /** Every material of the key, in the order they were associated, a pending one last (never the bytes). */
+  materials?: KeyMaterialInfo[];
+  /** A RotateKeyOnDemand in progress (AWS). */
+  rotation?: RotationInProgress;
+  /** Completed on-demand rotations (AWS allows 25 per key). */
+  onDemandRotations?: number;
   deletionDate?: number;
   pendingWindowInDays?: number;
   /** Free-form attributes a protocol keeps for its cloud (e.g. Huawei key_alias, AWS MultiRegion). */
@@ -45,7 +55,11 @@ export interface StoreSnapshot {
   keys: StoredKey[];
   aliases: StoredAlias[];
   secret: {
-    materials: Array<{ keyId: string; current?: string; bound?: string }>;
+    /**
+     * Material bytes (base64) by key, each under its KeyMaterialId in `byId`. Files written before keys held several
+     * materials have `current` (present while imported) and `bound` (the one material) instead; both still load.
+     */
+    materials: Array<{ keyId: string; byId?: Record<string, string>; current?: string; bound?: string }>;
     tokens: Array<ImportTokenRecord & { tokenHash: string }>;
   };
 }
@@ -76,4 +90,14 @@ export interface ImportMaterialInput {
   reimport: 'in-place' | 'pending-import-only';
   /** When given, must equal the id of the material being imported (AWS KeyMaterialId). */
   expectedKeyMaterialId?: string;
+  /**
+   * NEW: material the key does not have yet (the first, or one to rotate to); EXISTING: one of the key's materials
+   * again. Undefined: NEW when the key never had material, else EXISTING (AWS's default, and the only way the
+   * one-material clouds import).
+   */
+  importType?: 'NEW' | 'EXISTING';
+  /** AWS KeyMaterialDescription; undefined keeps the one given before for the same material. */
+  description?: string;
+  /** True where a NEW material may join a key that has material already, pending rotation (AWS symmetric keys). */
+  allowRotationMaterial?: boolean;
 }

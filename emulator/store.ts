@@ -4,7 +4,7 @@
 // translate wire formats and error names. Key records never carry material: it lives in a private
 // map that only the crypto helpers and the sealed part of the state file see.
 
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { AliasTable, type StoredAlias } from './aliases';
 import type { CreateKeyInput, ImportMaterialInput, KeyRef, StoredKey, StoreSnapshot } from './store-types';
 import { EmulatorClock } from './clock';
@@ -14,24 +14,22 @@ import { StoreError, type StoreErrorSubject } from './store-errors';
 import { generateWrappingKeyPair, unwrapKeyMaterial, validateKeyMaterial } from '../core/wrapping';
 import type { WrappingKeySource } from './wrapping-key-pool';
 import type { WrappingAlgorithm } from '../core/wrapping';
+import {
+  DEFAULT_ROTATION_DELAY_MS, MAX_ON_DEMAND_ROTATIONS, advanceMaterials, copyMaterials, currentMaterial, findMaterial, isAssociated,
+  markNotImported, materialsOf, pendingMaterial, summarize, type KeyMaterialInfo,
+} from './key-materials';
 
 export type { StoredAlias } from './aliases';
 export { IMPORT_TOKEN_LIFETIME_MS } from './import-tokens';
 
 export type { StoredKey, StoredKeyState, KeyRef, StoreSnapshot, CreateKeyInput, ImportMaterialInput } from './store-types';
 
-interface MaterialRecord {
-  /** Present while the key holds usable material. */
-  current?: Buffer;
-  /** The first material ever imported: only this can be imported again (the same-material rule). */
-  bound?: Buffer;
-}
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class KeyStore {
   private readonly keys = new Map<string, StoredKey>();
-  private readonly materials = new Map<string, MaterialRecord>();
+  /** Material bytes by key id, then by KeyMaterialId. A material's bytes stay while its id is the key's (the same-material rule). */
+  private readonly materials = new Map<string, Map<string, Buffer>>();
   private readonly aliases = new AliasTable();
   private readonly tokens = new ImportTokens();
   /** How long each cloud's describes lag behind changes (off unless set): see consistency.ts and describeKey. */
@@ -39,14 +37,21 @@ export class KeyStore {
   /** Called after every change (persistence hooks in here). */
   onChange: () => void = () => undefined;
 
+  /** How long a RotateKeyOnDemand takes on the emulator clock (ms); reset() restores the configured value. */
+  rotationDelayMs: number;
+
   /**
    * `wrappingKeys`: where GetParametersForImport's fresh pairs come from — the emulator passes its pool
-   * (wrapping-key-pool.ts); by default each pair is generated when asked for.
+   * (wrapping-key-pool.ts); by default each pair is generated when asked for. `rotationDelayMs`: how long an on-demand
+   * rotation takes on the emulator clock.
    */
   constructor(
     readonly clock: EmulatorClock,
     private readonly wrappingKeys: WrappingKeySource = { take: generateWrappingKeyPair },
-  ) {}
+    private readonly configuredRotationDelayMs: number = DEFAULT_ROTATION_DELAY_MS,
+  ) {
+    this.rotationDelayMs = configuredRotationDelayMs;
+  }
 
   // ---- keys ----------------------------------------------------------------------------------
 
@@ -67,13 +72,15 @@ export class KeyStore {
       description: input.description ?? '',
       tags: { ...(input.tags ?? {}) },
       hasMaterial: false,
+      materials: [],
       attributes: { ...(input.attributes ?? {}) },
     };
     this.keys.set(id, key);
     if (!input.external && input.generatedMaterial) {
-      this.materials.set(id, { current: input.generatedMaterial, bound: input.generatedMaterial });
-      key.hasMaterial = true;
-      key.keyMaterialId = materialId(id, input.generatedMaterial);
+      const generatedId = materialId(id, input.generatedMaterial);
+      this.materials.set(id, new Map([[generatedId, input.generatedMaterial]]));
+      materialsOf(key).push({ id: generatedId, state: 'CURRENT', importState: 'IMPORTED' });
+      summarize(key);
     }
     this.consistency.afterKeyChange(key.cloud, key);
     this.changed();
@@ -189,6 +196,11 @@ export class KeyStore {
    * token's key pair → material valid for the key spec → same material as before → expiry rules.
    */
   importMaterial(ref: KeyRef, input: ImportMaterialInput): StoredKey {
+    return this.importMaterialById(ref, input).key;
+  }
+
+  /** importMaterial, answering also with the KeyMaterialId of the material imported (AWS's ImportKeyMaterial reply). */
+  importMaterialById(ref: KeyRef, input: ImportMaterialInput): { key: StoredKey; materialId: string } {
     const key = this.getKey(ref);
     this.requireExternal(key);
     const token: ImportTokenRecord | undefined = this.tokens.find(input.importToken);
@@ -216,41 +228,136 @@ export class KeyStore {
       const detail = error instanceof Error ? error.message : 'invalid';
       throw new StoreError('InvalidMaterial', `The key material is not valid for key spec ${key.keySpec}: ${detail}`, subjectOf(key));
     }
-    const record = this.materials.get(key.id) ?? {};
-    if (record.bound && !sameBytes(record.bound, material)) {
-      throw new StoreError('IncorrectKeyMaterial', `The key material is not the material previously imported into ${key.id}`, subjectOf(key));
-    }
     const id = materialId(key.id, material);
+    const importType = input.importType ?? (materialsOf(key).length === 0 ? 'NEW' : 'EXISTING');
+    if (importType === 'NEW') {
+      if (findMaterial(key, id)) {
+        throw new StoreError('IncorrectKeyMaterial', `${keyArnOrId(key)} already has this key material (KeyMaterialId ${id}); import it again as EXISTING_KEY_MATERIAL`, subjectOf(key));
+      }
+      if (materialsOf(key).length > 0) {
+        if (!input.allowRotationMaterial) {
+          throw new StoreError('UnsupportedOperation', `${keyArnOrId(key)} holds one key material only; it cannot take new material`, subjectOf(key));
+        }
+        const pending = pendingMaterial(key);
+        if (pending) {
+          throw new StoreError('InvalidState', `${keyArnOrId(key)} already has key material pending rotation (KeyMaterialId ${pending.id}); rotate to it or delete it before importing other new material`, subjectOf(key));
+        }
+      }
+    } else {
+      const known = findMaterial(key, id);
+      if (!known) {
+        const detail = materialsOf(key).length === 0 ? 'it has no key material yet: import it as NEW_KEY_MATERIAL' : 'only that material can be imported again';
+        throw new StoreError('IncorrectKeyMaterial', `The key material is not the material previously imported into ${key.id} (${detail})`, subjectOf(key));
+      }
+    }
     if (input.expectedKeyMaterialId !== undefined && input.expectedKeyMaterialId !== id) {
       throw new StoreError('IncorrectKeyMaterial', `The key material does not have KeyMaterialId ${input.expectedKeyMaterialId}`, subjectOf(key));
     }
     this.checkExpiry(key, input.expiresAt, input.maxExpiryDays);
 
-    return this.change(key, () => {
-      this.materials.set(key.id, { current: material, bound: record.bound ?? material });
-      key.hasMaterial = true;
-      key.keyMaterialId = id;
-      key.materialExpiresAt = input.expiresAt;
-      if (key.state === 'PendingImport') key.state = 'Enabled';
+    this.change(key, () => {
+      const bytes = this.materials.get(key.id) ?? new Map<string, Buffer>();
+      bytes.set(id, material);
+      this.materials.set(key.id, bytes);
+      let entry = findMaterial(key, id);
+      if (!entry) {
+        const first = materialsOf(key).length === 0;
+        entry = { id, state: first ? 'CURRENT' : 'PENDING_ROTATION', importState: 'IMPORTED' };
+        key.materials = [...materialsOf(key), entry];
+      }
+      entry.importState = 'IMPORTED';
+      if (input.expiresAt === undefined) delete entry.expiresAt;
+      else entry.expiresAt = input.expiresAt;
+      if (input.description !== undefined) entry.description = input.description;
+      summarize(key);
     });
+    return { key, materialId: id };
   }
 
-  /** Removes the material (the binding stays: only the same material can come back). */
-  deleteMaterial(ref: KeyRef): StoredKey {
+  /**
+   * Removes a material: by default the current one. An associated material becomes PENDING_IMPORT and the key
+   * PendingImport until exactly that material is imported again; a pending one (not associated) goes away, and with
+   * it the rule that only it can come back.
+   */
+  deleteMaterial(ref: KeyRef, keyMaterialId?: string): StoredKey {
     const key = this.getKey(ref);
     this.requireExternal(key);
     if (key.state === 'PendingDeletion') throw new StoreError('InvalidState', `${keyArnOrId(key)} is pending deletion`, subjectOf(key));
-    return this.change(key, () => this.dropMaterial(key));
+    const target = keyMaterialId === undefined ? currentMaterial(key) : findMaterial(key, keyMaterialId);
+    if (keyMaterialId !== undefined && !target) {
+      throw new StoreError('NotFound', `Key material ${keyMaterialId} does not exist in ${keyArnOrId(key)}`, subjectOf(key));
+    }
+    if (target && key.rotation?.materialId === target.id) {
+      throw new StoreError('Conflict', `${keyArnOrId(key)} is rotating to key material ${target.id}; wait until the rotation completes`, subjectOf(key));
+    }
+    return this.change(key, () => {
+      if (target && !isAssociated(target)) {
+        key.materials = materialsOf(key).filter((m) => m !== target);
+        this.materials.get(key.id)?.delete(target.id);
+      } else if (target) {
+        markNotImported(target);
+      }
+      summarize(key);
+    });
   }
 
-  /** The key's material for a crypto operation: the key must be Enabled. Never leaves the emulator. */
-  materialForUse(ref: KeyRef): { key: StoredKey; material: Buffer } {
+  /**
+   * Starts an on-demand rotation (AWS): to the material pending rotation (EXTERNAL keys) or to `generatedMaterial`
+   * (keys whose material KMS makes). It completes `rotationDelayMs` later on the emulator clock.
+   */
+  rotateOnDemand(ref: KeyRef, generatedMaterial?: Buffer): StoredKey {
     const key = this.getKey(ref);
     if (key.state === 'Disabled') throw new StoreError('Disabled', `${keyArnOrId(key)} is disabled`, subjectOf(key));
     if (key.state !== 'Enabled') throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`, subjectOf(key));
-    const material = this.materials.get(key.id)?.current;
-    if (!material) throw new StoreError('InvalidState', `${keyArnOrId(key)} has no key material`, subjectOf(key));
-    return { key, material };
+    if (key.rotation) {
+      throw new StoreError('Conflict', `An on-demand rotation of ${keyArnOrId(key)} is in progress (started ${new Date(key.rotation.startedAt).toISOString()})`, subjectOf(key));
+    }
+    if ((key.onDemandRotations ?? 0) >= MAX_ON_DEMAND_ROTATIONS) {
+      throw new StoreError('LimitExceeded', `${keyArnOrId(key)} has had ${MAX_ON_DEMAND_ROTATIONS} on-demand rotations, the most a key can have`, subjectOf(key));
+    }
+    let generated: KeyMaterialInfo | undefined;
+    if (key.external) {
+      const pending = pendingMaterial(key);
+      if (!pending) {
+        throw new StoreError('InvalidState', `${keyArnOrId(key)} has no key material pending rotation: import new key material (ImportType NEW_KEY_MATERIAL) first`, subjectOf(key));
+      }
+      if (pending.importState !== 'IMPORTED') {
+        throw new StoreError('InvalidState', `The key material pending rotation (KeyMaterialId ${pending.id}) of ${keyArnOrId(key)} is not imported (it expired or was deleted); import it again first`, subjectOf(key));
+      }
+    } else {
+      if (!generatedMaterial) throw new StoreError('UnsupportedOperation', `${keyArnOrId(key)} cannot be rotated on demand`, subjectOf(key));
+      generated = { id: materialId(key.id, generatedMaterial), state: 'PENDING_ROTATION', importState: 'IMPORTED' };
+    }
+    const started = this.clock.now();
+    return this.change(key, () => {
+      if (generated && generatedMaterial) {
+        this.materials.get(key.id)?.set(generated.id, generatedMaterial);
+        key.materials = [...materialsOf(key), generated];
+      }
+      const incoming = pendingMaterial(key) as KeyMaterialInfo;
+      key.rotation = { materialId: incoming.id, startedAt: started, completesAt: started + this.rotationDelayMs };
+    });
+  }
+
+  /** The key's CURRENT material for a crypto operation: the key must be Enabled. Never leaves the emulator. */
+  materialForUse(ref: KeyRef): { key: StoredKey; material: Buffer; materialId: string } {
+    const key = this.usableKey(ref);
+    const current = currentMaterial(key);
+    const material = current && this.materials.get(key.id)?.get(current.id);
+    if (!current || !material) throw new StoreError('InvalidState', `${keyArnOrId(key)} has no key material`, subjectOf(key));
+    return { key, material, materialId: current.id };
+  }
+
+  /**
+   * The material a ciphertext names (its KeyMaterialId), CURRENT or NON_CURRENT, for Decrypt; undefined = the key's
+   * first material (ciphertexts made before they carried an id). The key must be Enabled, as for every crypto use.
+   */
+  materialForDecrypt(ref: KeyRef, keyMaterialId: string | undefined): { key: StoredKey; material: Buffer; materialId: string } {
+    const key = this.usableKey(ref);
+    const entry = keyMaterialId === undefined ? materialsOf(key).find(isAssociated) : findMaterial(key, keyMaterialId);
+    const material = entry && isAssociated(entry) ? this.materials.get(key.id)?.get(entry.id) : undefined;
+    if (!entry || !material) throw new StoreError('InvalidCiphertext', 'The ciphertext refers to key material this key does not have', subjectOf(key));
+    return { key, material, materialId: entry.id };
   }
 
   // ---- aliases -------------------------------------------------------------------------------
@@ -315,11 +422,8 @@ export class KeyStore {
     if (!key || key.cloud !== cloud || key.namespace !== namespace) return undefined;
     const now = this.clock.now();
     if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && now >= key.deletionDate) return undefined;
-    if (key.hasMaterial && key.materialExpiresAt !== undefined && now >= key.materialExpiresAt) {
-      key.hasMaterial = false;
-      key.materialExpiresAt = undefined;
-      if (key.state !== 'PendingDeletion') key.state = 'PendingImport';
-    }
+    // Expiry and rotations on the copy, as on the truth.
+    advanceMaterials(key, now);
     return key;
   }
 
@@ -344,13 +448,12 @@ export class KeyStore {
 
   snapshot(): StoreSnapshot {
     return {
-      keys: [...this.keys.values()].map((k) => ({ ...k, tags: { ...k.tags }, attributes: { ...k.attributes } })),
+      keys: [...this.keys.values()].map((k) => ({ ...k, tags: { ...k.tags }, attributes: { ...k.attributes }, ...copyMaterials(k) })),
       aliases: this.aliases.all(),
       secret: {
-        materials: [...this.materials.entries()].map(([keyId, m]) => ({
+        materials: [...this.materials.entries()].map(([keyId, byId]) => ({
           keyId,
-          current: m.current?.toString('base64'),
-          bound: m.bound?.toString('base64'),
+          byId: Object.fromEntries([...byId.entries()].map(([id, bytes]) => [id, bytes.toString('base64')])),
         })),
         tokens: this.tokens.entries(),
       },
@@ -360,20 +463,31 @@ export class KeyStore {
   restore(snapshot: StoreSnapshot): void {
     this.clearAll();
     this.consistency.forget();
-    for (const key of snapshot.keys) this.keys.set(key.id, { ...key, tags: { ...key.tags }, attributes: { ...(key.attributes ?? {}) } });
+    for (const key of snapshot.keys) this.keys.set(key.id, { ...key, tags: { ...key.tags }, attributes: { ...(key.attributes ?? {}) }, ...copyMaterials(key) });
     for (const alias of snapshot.aliases) this.aliases.add({ ...alias });
     for (const m of snapshot.secret.materials) {
-      this.materials.set(m.keyId, {
-        current: m.current === undefined ? undefined : Buffer.from(m.current, 'base64'),
-        bound: m.bound === undefined ? undefined : Buffer.from(m.bound, 'base64'),
-      });
+      const key = this.keys.get(m.keyId);
+      if (m.byId) {
+        this.materials.set(m.keyId, new Map(Object.entries(m.byId).map(([id, b64]) => [id, Buffer.from(b64, 'base64')])));
+      } else if (m.bound !== undefined) {
+        // A file from before keys held several materials: its one material, imported while `current` was there.
+        const bound = Buffer.from(m.bound, 'base64');
+        const id = key?.keyMaterialId ?? materialId(m.keyId, bound);
+        this.materials.set(m.keyId, new Map([[id, bound]]));
+        if (key && key.materials === undefined) {
+          const imported = m.current !== undefined;
+          key.materials = [{ id, state: 'CURRENT', importState: imported ? 'IMPORTED' : 'PENDING_IMPORT', ...(imported && key.materialExpiresAt !== undefined ? { expiresAt: key.materialExpiresAt } : {}) }];
+        }
+      }
     }
+    for (const key of this.keys.values()) key.materials ??= [];
     this.tokens.restore(snapshot.secret.tokens);
   }
 
   reset(): void {
     this.clearAll();
     this.consistency.clear();
+    this.rotationDelayMs = this.configuredRotationDelayMs;
     this.changed();
   }
 
@@ -426,30 +540,24 @@ export class KeyStore {
       this.changed();
       return false;
     }
-    if (key.hasMaterial && key.materialExpiresAt !== undefined && now >= key.materialExpiresAt) {
-      this.dropMaterial(key);
-      this.changed();
-    }
+    // Imports that expired and a rotation that completed, in the order they happened.
+    if (advanceMaterials(key, now)) this.changed();
     return true;
   }
 
-  private dropMaterial(key: StoredKey): void {
-    const record = this.materials.get(key.id);
-    if (record) record.current = undefined;
-    key.hasMaterial = false;
-    key.materialExpiresAt = undefined;
-    if (key.state !== 'PendingDeletion') key.state = 'PendingImport';
+  /** A key a crypto operation may use: Enabled (Disabled and every other state refused as the clouds do). */
+  private usableKey(ref: KeyRef): StoredKey {
+    const key = this.getKey(ref);
+    if (key.state === 'Disabled') throw new StoreError('Disabled', `${keyArnOrId(key)} is disabled`, subjectOf(key));
+    if (key.state !== 'Enabled') throw new StoreError('InvalidState', `${keyArnOrId(key)} is ${key.state}`, subjectOf(key));
+    return key;
   }
 
 }
 
-/** Keyed by the key id so the same material in two keys gets two unrelated ids. */
-function materialId(keyId: string, material: Buffer): string {
+/** Keyed by the key id so the same material in two keys gets two unrelated ids (64 lowercase hex, as AWS's). */
+export function materialId(keyId: string, material: Buffer): string {
   return createHmac('sha256', keyId).update(material).digest('hex');
-}
-
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function aliasSlot(cloud: string, namespace: string, name: string): string {

@@ -90,4 +90,14 @@ describe('kms-emulator arguments', function () {
     assert.match(stderr, /--quotas must be PRESET or PRESET:SCALE \(e\.g\. published or published:10\), not 'published:fast'/);
     assert.match(HELP, /--quotas PRESET\[:SCALE\]/);
   });
+
+  it('--rotation-delay SECONDS sets how long an AWS rotation takes; a bad value fails at once, naming --rotation-delay', () => {
+    assert.equal(parseArgs(['--rotation-delay', '0']).rotationDelaySeconds, 0);
+    assert.equal(parseArgs(['--rotation-delay', '1.5']).rotationDelaySeconds, 1.5);
+    assert.equal(parseArgs([]).rotationDelaySeconds, undefined);
+    for (const bad of ['-1', 'soon', '']) {
+      assert.throws(() => parseArgs(['--rotation-delay', bad]), /--rotation-delay must be a number of seconds, 0 or more/, bad);
+    }
+    assert.match(HELP, /--rotation-delay SECONDS/);
+  });
 });

@@ -8,6 +8,8 @@ import type { ProtocolResponse } from '../types';
 const STATUS: Record<string, number> = {
   NotFoundException: 404,
   KMSInvalidStateException: 409,
+  // The service model gives ConflictException HTTP 409 (a rotation in progress).
+  ConflictException: 409,
   DependencyTimeoutException: 503,
   KMSInternalException: 500,
   RequestEntityTooLargeException: 413,
@@ -47,6 +49,8 @@ export const STORE_ERROR_TYPES: Record<StoreErrorKind, string> = {
   InvalidKeyUsage: 'InvalidKeyUsageException',
   IncorrectKey: 'IncorrectKeyException',
   InvalidMac: 'KMSInvalidMacException',
+  Conflict: 'ConflictException',
+  LimitExceeded: 'LimitExceededException',
 };
 
 /** AWS's wording for a missing field: "1 validation error detected: Value null at 'keyId' ...". */

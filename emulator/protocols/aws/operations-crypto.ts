@@ -2,7 +2,7 @@
 // blobs that name their key, or RSA-OAEP), GenerateMac/VerifyMac (HMAC) and GetPublicKey.
 
 import type { StoredKey } from '../../store';
-import { decryptWithMaterial, encryptWithMaterial, hmac, hmacMatches, keyIdOfCiphertext, publicKeyOfPrivate, rsaOaepDecrypt, rsaOaepEncrypt, type HmacHash } from '../../key-crypto';
+import { decryptWithMaterial, encryptWithMaterial, hmac, hmacMatches, keyIdOfCiphertext, materialIdOfCiphertext, publicKeyOfPrivate, rsaOaepDecrypt, rsaOaepEncrypt, type HmacHash } from '../../key-crypto';
 import { AwsError } from './errors';
 import { optEnum, optString, optStringList, optStringMap, reqBlob, reqEnum, type Json } from './wire';
 import { AWS_CLOUD, MAC_ALGORITHM_BY_SPEC, encryptionAlgorithms, keyArn, keyById, refOf, resolveKey, signingAlgorithms, type AwsCall } from './operations-keys';
@@ -14,11 +14,13 @@ export function encrypt(body: Json, call: AwsCall): Json {
   const algorithm = optEnum(body, 'EncryptionAlgorithm', ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'SM2PKE'] as const) ?? 'SYMMETRIC_DEFAULT';
   requireUsage(key, 'ENCRYPT_DECRYPT', call);
   requireAlgorithm(key, algorithm, encryptionAlgorithms(key), 'EncryptionAlgorithm');
-  const { material } = call.store.materialForUse(refOf(key));
+  const { material, materialId } = call.store.materialForUse(refOf(key));
   let blob: Buffer;
-  if (algorithm === 'SYMMETRIC_DEFAULT') blob = encryptWithMaterial(key.id, material, plaintext, context);
+  // Symmetric ciphertexts carry the id of the CURRENT material, so Decrypt finds it after later rotations.
+  if (algorithm === 'SYMMETRIC_DEFAULT') blob = encryptWithMaterial(key.id, material, plaintext, context, materialId);
   else if (algorithm === 'SM2PKE') throw new AwsError('UnsupportedOperationException', 'The emulator does not encrypt with SM2 KMS keys');
   else blob = rsaOaepEncrypt(material, algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256', plaintext);
+  // AWS's EncryptResponse has no KeyMaterialId (Decrypt's and GenerateDataKey's have): the id is inside the blob.
   return { CiphertextBlob: blob.toString('base64'), KeyId: keyArn(call.region, key.id), EncryptionAlgorithm: algorithm };
 }
 
@@ -44,12 +46,16 @@ export function decrypt(body: Json, call: AwsCall): Json {
   }
   requireUsage(key, 'ENCRYPT_DECRYPT', call);
   requireAlgorithm(key, algorithm, encryptionAlgorithms(key), 'EncryptionAlgorithm');
-  const { material } = call.store.materialForUse(refOf(key));
-  const plaintext =
-    algorithm === 'SYMMETRIC_DEFAULT'
-      ? decryptWithMaterial(key.id, material, blob, context)
-      : rsaOaepDecrypt(material, algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256', blob);
-  return { KeyId: keyArn(call.region, key.id), Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: algorithm };
+  if (algorithm !== 'SYMMETRIC_DEFAULT') {
+    const { material } = call.store.materialForUse(refOf(key));
+    const plaintext = rsaOaepDecrypt(material, algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256', blob);
+    return { KeyId: keyArn(call.region, key.id), Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: algorithm };
+  }
+  // The material the ciphertext names (CURRENT or NON_CURRENT); the key must be Enabled, so a key PendingImport
+  // because any of its materials is missing refuses with KMSInvalidStateException, as AWS does.
+  const { material, materialId } = call.store.materialForDecrypt(refOf(key), materialIdOfCiphertext(blob));
+  const plaintext = decryptWithMaterial(key.id, material, blob, context);
+  return { KeyId: keyArn(call.region, key.id), Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: algorithm, KeyMaterialId: materialId };
 }
 
 const MAC_ALGORITHMS = ['HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512'] as const;

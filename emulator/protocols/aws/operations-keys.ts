@@ -7,6 +7,7 @@ import type { KeyRef, KeyStore, StoredKey } from '../../store';
 import { generateWrappingKeyPair } from '../../../core/wrapping';
 import type { WrappingAlgorithm } from '../../../core/wrapping';
 import { AwsError } from './errors';
+import { associatedExpiry } from '../../key-materials';
 import { reqString, type Json } from './wire';
 
 export const AWS_ACCOUNT_ID = '111122223333';
@@ -186,9 +187,11 @@ export function keyMetadata(key: StoredKey, region: string): Record<string, unkn
   const mac = MAC_ALGORITHM_BY_SPEC[key.keySpec];
   if (mac) meta.MacAlgorithms = [mac];
   if (key.keyUsage === 'KEY_AGREEMENT') meta.KeyAgreementAlgorithms = ['ECDH'];
-  if (key.external && key.hasMaterial) {
-    meta.ExpirationModel = key.materialExpiresAt === undefined ? 'KEY_MATERIAL_DOES_NOT_EXPIRE' : 'KEY_MATERIAL_EXPIRES';
-    if (key.materialExpiresAt !== undefined) meta.ValidTo = key.materialExpiresAt / 1000;
+  // Over every associated material that is imported: the earliest ValidTo (key-materials.ts associatedExpiry).
+  const expiry = key.external ? associatedExpiry(key) : undefined;
+  if (expiry) {
+    meta.ExpirationModel = expiry.model;
+    if (expiry.validTo !== undefined) meta.ValidTo = expiry.validTo / 1000;
   }
   if (key.keyMaterialId && key.keySpec === 'SYMMETRIC_DEFAULT') meta.CurrentKeyMaterialId = key.keyMaterialId;
   if (key.state === 'PendingDeletion' && key.deletionDate !== undefined) {

@@ -1,10 +1,11 @@
 // The AWS KMS operations on the shared store: AWS's JSON members in (wire.ts), AWS's JSON out. Keys, import,
 // aliases and tags here; the operations that use a key's material (Encrypt, Decrypt, MACs, GetPublicKey) in
-// operations-crypto.ts.
+// operations-crypto.ts; on-demand rotation and its listings in operations-rotation.ts.
 
 import { decrypt, encrypt, generateMac, getPublicKey, verifyMac } from './operations-crypto';
+import { getKeyRotationStatus, listKeyRotations, rotateKeyOnDemand } from './operations-rotation';
 import { AwsError, invalidValue } from './errors';
-import { optBoolean, optEnum, optInteger, optNumber, optString, optStringList, optTags, paginate, reqBlob, reqEnum, reqString, type Json } from './wire';
+import { optBoolean, optEnum, optInteger, optNumber, optPattern, optString, optStringList, optTags, paginate, reqBlob, reqEnum, reqString, type Json } from './wire';
 import {
   AWS_CLOUD, KEY_SPECS, KEY_USAGES, ORIGINS, USAGES_BY_SPEC, WRAPPING_ALGORITHMS_ENUM, WRAPPING_KEY_SPECS_ENUM,
   aliasArn, generateMaterial, isChinaRegion, keyArn, keyById, keyMetadata, refOf, resolveKey,
@@ -12,6 +13,10 @@ import {
 } from './operations-keys';
 
 const MAX_EXPIRY_DAYS = 365;
+/** KeyMaterialId: 64 lowercase hex characters. */
+const KEY_MATERIAL_ID = /^[a-f0-9]+$/;
+/** KeyMaterialDescription, as the service model constrains it. */
+const KEY_MATERIAL_DESCRIPTION = /^[a-zA-Z0-9:/_\s.-]+$/;
 
 type Handler = (body: Json, call: AwsCall) => Json;
 
@@ -142,8 +147,8 @@ function importKeyMaterial(body: Json, call: AwsCall): Json {
   const validToSeconds = optNumber(body, 'ValidTo');
   const expirationModel = optEnum(body, 'ExpirationModel', ['KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE'] as const) ?? 'KEY_MATERIAL_EXPIRES';
   const importType = optEnum(body, 'ImportType', ['NEW_KEY_MATERIAL', 'EXISTING_KEY_MATERIAL'] as const);
-  optString(body, 'KeyMaterialDescription', { max: 256 });
-  const keyMaterialId = optString(body, 'KeyMaterialId', { min: 64, max: 64 });
+  const description = optPattern(body, 'KeyMaterialDescription', KEY_MATERIAL_DESCRIPTION, { max: 256 });
+  const keyMaterialId = optPattern(body, 'KeyMaterialId', KEY_MATERIAL_ID, { min: 64, max: 64 });
 
   if (expirationModel === 'KEY_MATERIAL_EXPIRES' && validToSeconds === undefined) {
     throw new AwsError('ValidationException', 'ValidTo is required when ExpirationModel is KEY_MATERIAL_EXPIRES (the default)');
@@ -151,40 +156,41 @@ function importKeyMaterial(body: Json, call: AwsCall): Json {
   if (expirationModel === 'KEY_MATERIAL_DOES_NOT_EXPIRE' && validToSeconds !== undefined) {
     throw new AwsError('ValidationException', 'ValidTo must be omitted when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE');
   }
-  if (importType !== undefined && key.keySpec !== 'SYMMETRIC_DEFAULT') {
-    throw new AwsError('ValidationException', `ImportType is only for SYMMETRIC_DEFAULT keys, not ${key.keySpec}`);
+  // The three rotation members are for symmetric encryption keys only.
+  if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
+    for (const [field, value] of [['ImportType', importType], ['KeyMaterialId', keyMaterialId], ['KeyMaterialDescription', description]] as const) {
+      if (value !== undefined) throw new AwsError('ValidationException', `${field} is only for SYMMETRIC_DEFAULT keys, not ${key.keySpec}`);
+    }
   }
-  if (importType === 'NEW_KEY_MATERIAL' && key.keyMaterialId !== undefined) {
-    // Rotation to new material (ImportType NEW_KEY_MATERIAL + RotateKeyOnDemand) is not emulated.
-    throw new AwsError('UnsupportedOperationException', 'The emulator does not support importing new key material for on-demand rotation into a key that already has material');
+  if (importType === 'NEW_KEY_MATERIAL' && keyMaterialId !== undefined) {
+    throw new AwsError('ValidationException', 'KeyMaterialId cannot be specified with ImportType NEW_KEY_MATERIAL: KMS assigns the id of new key material');
   }
-  if (importType === 'EXISTING_KEY_MATERIAL' && key.keyMaterialId === undefined) {
-    throw new AwsError('IncorrectKeyMaterialException', `${keyArn(call.region, key.id)} has no key material yet: use ImportType NEW_KEY_MATERIAL`);
-  }
-  const updated = call.store.importMaterial(refOf(key), {
+  const { key: updated, materialId } = call.store.importMaterialById(refOf(key), {
     importToken,
     encryptedKeyMaterial,
     expiresAt: validToSeconds === undefined ? undefined : Math.round(validToSeconds * 1000),
     maxExpiryDays: MAX_EXPIRY_DAYS,
     reimport: 'in-place',
     expectedKeyMaterialId: keyMaterialId,
+    importType: importType === undefined ? undefined : importType === 'NEW_KEY_MATERIAL' ? 'NEW' : 'EXISTING',
+    description,
+    allowRotationMaterial: key.keySpec === 'SYMMETRIC_DEFAULT',
   });
   const result: Json = { KeyId: keyArn(call.region, updated.id) };
-  if (updated.keyMaterialId) result.KeyMaterialId = updated.keyMaterialId;
+  // The id of the material just imported (a NEW one pending rotation is not the current one).
+  result.KeyMaterialId = materialId;
   return result;
 }
 
 function deleteImportedKeyMaterial(body: Json, call: AwsCall): Json {
   const key = keyById(body, call);
-  const keyMaterialId = optString(body, 'KeyMaterialId', { min: 64, max: 64 });
+  const keyMaterialId = optPattern(body, 'KeyMaterialId', KEY_MATERIAL_ID, { min: 64, max: 64 });
   if (!key.external) throw new AwsError('UnsupportedOperationException', `${keyArn(call.region, key.id)} origin is ${key.origin}, not EXTERNAL`);
-  if (keyMaterialId !== undefined && keyMaterialId !== key.keyMaterialId) {
-    throw new AwsError('NotFoundException', `Key material ${keyMaterialId} does not exist in ${keyArn(call.region, key.id)}`);
-  }
-  const previousId = key.keyMaterialId;
-  call.store.deleteMaterial(refOf(key));
+  // Omitted: the current material.
+  const deletedId = keyMaterialId ?? key.keyMaterialId;
+  call.store.deleteMaterial(refOf(key), keyMaterialId);
   const result: Json = { KeyId: keyArn(call.region, key.id) };
-  if (previousId) result.KeyMaterialId = previousId;
+  if (deletedId) result.KeyMaterialId = deletedId;
   return result;
 }
 
@@ -267,6 +273,9 @@ export const OPERATIONS: Record<string, Handler> = {
   GetParametersForImport: getParametersForImport,
   ImportKeyMaterial: importKeyMaterial,
   DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
+  RotateKeyOnDemand: rotateKeyOnDemand,
+  GetKeyRotationStatus: getKeyRotationStatus,
+  ListKeyRotations: listKeyRotations,
   CreateAlias: createAlias,
   UpdateAlias: updateAlias,
   DeleteAlias: deleteAlias,

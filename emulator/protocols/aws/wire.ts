@@ -34,6 +34,13 @@ export function optString(body: Json, field: string, limits: { min?: number; max
   return value;
 }
 
+/** optString, and the value must match `pattern` (as the service model's `pattern` constraints). */
+export function optPattern(body: Json, field: string, pattern: RegExp, limits: { min?: number; max?: number } = {}): string | undefined {
+  const value = optString(body, field, limits);
+  if (value !== undefined && !pattern.test(value)) throw invalidValue(field, value.slice(0, 40), `Member must satisfy regular expression pattern: ${pattern.source}`);
+  return value;
+}
+
 export function reqString(body: Json, field: string, limits: { min?: number; max?: number } = { min: 1 }): string {
   const value = optString(body, field, limits);
   if (value === undefined) throw missingField(field);
@@ -135,8 +142,8 @@ export function optTags(body: Json, field: string): Record<string, string> | und
 }
 
 /** AWS list pagination: Limit (1..maxLimit) and an opaque Marker; Truncated and NextMarker in the answer. */
-export function paginate<T>(items: T[], body: Json, maxLimit: number, field: string): Json {
-  const limit = optInteger(body, 'Limit', 1, maxLimit) ?? maxLimit;
+export function paginate<T>(items: T[], body: Json, maxLimit: number, field: string, defaultLimit = maxLimit): Json {
+  const limit = optInteger(body, 'Limit', 1, maxLimit) ?? defaultLimit;
   const marker = optString(body, 'Marker', { min: 1, max: 1024 });
   let start = 0;
   if (marker !== undefined) {
