@@ -346,7 +346,7 @@ function assertSameMaterialId(keyId: string, recorded: string | undefined, live:
  * read with `ImportedKey.get` (nothing recorded) is not waited for.
  */
 export async function readImportedKey(
-  { adapter }: Cloud, id: string, olds: KeyOutputs, seen?: (look: RecentLook) => void,
+  { profile, adapter }: Cloud, id: string, olds: KeyOutputs, seen?: (look: RecentLook) => void,
 ): Promise<KeyOutputs | undefined> {
   const live = olds.keyState === undefined ? await adapter.describeKey(id) : await describeRecordedKey(adapter, id);
   if (keyIsGone(live)) return undefined;
@@ -354,7 +354,8 @@ export async function readImportedKey(
   if (olds.keyState !== undefined) seen?.({ live: live!, now: cloudNow(adapter) });
   const outs = toOutputs(live!, { recorded: olds });
   // One DescribeKey for a key never rotated; ListKeyRotations too once the key holds several materials (materials.ts).
-  const materials = olds.keyState !== undefined && adapter.listMaterials && needsMaterialListing(olds, live!) ? await adapter.listMaterials(id) : undefined;
+  const rotates = !!profile.materialRotation?.keySpecs.includes(live!.keySpec);
+  const materials = olds.keyState !== undefined && rotates && adapter.listMaterials && needsMaterialListing(olds, live!) ? await adapter.listMaterials(id) : undefined;
   return withMaterials(adapter, outs, live!, materials, recordedDigests(olds));
 }
 
