@@ -19,7 +19,9 @@ export type ErrorCode =
   /** A rotation of the key's material is in progress (AWS ConflictException): waited out. */
   | 'RotationInProgress'
   /** The key has had as many on-demand rotations as the cloud allows (AWS LimitExceededException). */
-  | 'RotationLimitExceeded';
+  | 'RotationLimitExceeded'
+  /** keyMaterialSource could not be read here: file missing or unreadable, variable unset, command failed or timed out. */
+  | 'SourceUnavailable';
 
 export class ImportedKeyError extends Error {
   readonly code: ErrorCode;

@@ -5,6 +5,7 @@
 import type { CloudProfile } from './clouds/adapter';
 import { CLOUD_NAMES, findCloudProfile } from './clouds';
 import { checkMaterialRotation, checkOutgoingMaterial } from './check-rotation';
+import { checkMaterialOrigin } from './check-source';
 import { describeDuration, parseDuration } from './duration';
 import { ImportedKeyError } from '../core/errors';
 import { isUnknown } from './lifecycle';
@@ -172,9 +173,8 @@ export function checkInputs(
   const protectionLevel = mistyped.has('protectionLevel') ? 'invalid' : checkProtectionLevel(profile, keySpec, adopting, news, inputs, fail);
 
   let materialLength: number | undefined;
-  if (news.keyMaterial === undefined) {
-    fail('keyMaterial', 'is required: the key material as a base64 string');
-  } else if (known(news.keyMaterial)) {
+  const origin = checkMaterialOrigin(news, inputs, failures);
+  if (origin === 'keyMaterial' && known(news.keyMaterial)) {
     try {
       const material = decodeKeyMaterial(news.keyMaterial);
       materialLength = material.length;
@@ -273,7 +273,7 @@ function ofType(type: Property['type'], value: unknown): boolean {
 
 /** Whether checked arguments are KeyInputs: the required ones given, every one an argument of its type, onDelete one of its values. */
 function isKeyInputs(inputs: Record<string, unknown>): inputs is KeyInputs & Record<string, unknown> {
-  const required = inputs.cloud !== undefined && inputs.keyMaterial !== undefined;
+  const required = inputs.cloud !== undefined && (inputs.keyMaterial !== undefined) !== (inputs.keyMaterialSource !== undefined);
   const typed = Object.entries(inputs).every(([name, value]) => {
     const property = findProperty(name);
     return property !== undefined && property.argument && ofType(property.type, value);

@@ -9,6 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { ImportedKeyError } from '../core/errors';
 import type { KeyInputs } from './types';
+import { HsmMaterial, type Material } from './material-sources';
 
 /** The tag (AWS) / description marker (elsewhere) the token is written under. */
 export const CREATION_TAG = 'imported-key:creation';
@@ -22,7 +23,7 @@ export function creationDescription(token: string): string {
   return `${CREATION_TAG} ${token}`;
 }
 
-export function creationToken(inputs: KeyInputs, material: Buffer): string {
+export function creationToken(inputs: KeyInputs, material: Material): string {
   const identity = {
     scope: inputs.stackScope ?? '',
     resource: inputs.resourceName ?? '',
@@ -38,7 +39,7 @@ export function creationToken(inputs: KeyInputs, material: Buffer): string {
     alias: inputs.aliasDerived ? '' : inputs.alias ?? '',
     tags: Object.entries(inputs.tags ?? {}).sort(([a], [b]) => a.localeCompare(b)),
   };
-  return createHmac('sha256', material).update(`imported-key creation token\n${JSON.stringify(identity)}`).digest('hex').slice(0, 32);
+  return createHmac('sha256', material instanceof HsmMaterial ? material.tokenKey : material).update(`imported-key creation token\n${JSON.stringify(identity)}`).digest('hex').slice(0, 32);
 }
 
 /**

@@ -9,11 +9,14 @@ import { backoffDelay } from './clouds/retry';
 import { ImportedKeyError, type ErrorCode } from '../core/errors';
 import { materialInPlace } from './lifecycle';
 import { NOT_FOUND_POLICY, REAL_CLOCK, waitForKey, type WaitClock } from './waiter';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../core/wrapping';
+import type { WrappingAlgorithm } from '../core/wrapping';
+import type { Material } from './material-sources';
+import { wrapMaterial } from './material-sources/wrap-material';
 
 export interface ImportRequest {
   keyId: string;
-  material: Buffer;
+  /** The bytes, or an HSM's key (the HSM wraps it). */
+  material: Material;
   wrappingAlgorithm: string;
   wrappingKeySpec: string;
   expiresAt?: string;
@@ -63,7 +66,7 @@ export async function importKeyMaterial(adapter: KmsAdapter, request: ImportRequ
   // cloud leaves the key without material for one round trip at most.
   const prepare = async () => {
     const parameters = await adapter.getImportParameters(keyId, algorithm, request.wrappingKeySpec);
-    const encryptedKeyMaterial = wrapKeyMaterial({ algorithm, publicKey: parameters.publicKey, material });
+    const encryptedKeyMaterial = await wrapMaterial(material, algorithm, parameters.publicKey);
     return { importToken: parameters.importToken, encryptedKeyMaterial };
   };
   let prepared = await prepare();

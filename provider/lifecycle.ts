@@ -8,6 +8,11 @@ import { expiryMatches, expiryPolicy, expirySatisfied, renewalDue, samePolicy, t
 import { earlierMaterialId, materialsOutOfReach, outgoingMissing } from './materials';
 import { select } from './properties';
 import type { KeyInputs, KeyOutputs, OnDelete } from './types';
+import type { Material } from './material-sources';
+import { describeMaterialSource } from './material-sources/spec';
+
+/** keyMaterialSource could not be read here: why (the source named, nothing of the material). */
+export type Unchecked = { unchecked: string };
 
 export { expiryMatches } from './expiry';
 
@@ -86,7 +91,7 @@ export interface RotationContext {
  * cloud. Throws for a change the cloud can never carry out (new material into an adopted key that does not rotate; a
  * rotation that would leave one of the key's materials out of reach).
  */
-export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer | 'unknown', rotation: RotationContext = { previous: [] }): OfflineDiff {
+export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Material | 'unknown' | Unchecked, rotation: RotationContext = { previous: [] }): OfflineDiff {
   const replaces: string[] = [];
   const reasons: string[] = [];
   const replace = (field: string, why: string) => {
@@ -126,9 +131,12 @@ export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer 
     if (olds.pendingFinish) update(`${Object.keys(olds.pendingFinish).join(', ')}: not set on the key yet (update sets them)`);
   }
 
-  const materialChanged = material === 'unknown' ? 'maybe' : !materialMatchesDigest(material, olds.materialDigest);
+  // A source this machine cannot read (preview on a runner without the file, variable or HSM): an update whose reason
+  // says so, never "no change" (provider/source-material.ts; IMPORTED_KEY_SOURCE_UNAVAILABLE=fail refuses instead).
+  if (typeof material === 'object' && 'unchecked' in material) update(`keyMaterialSource: ${material.unchecked}; whether its material changed is not checked here`);
+  const materialChanged = material === 'unknown' ? 'maybe' : 'unchecked' in material ? false : !materialMatchesDigest(material, olds.materialDigest);
   const rotating = news.onMaterialChange === 'rotate' && replaces.length === 0;
-  if (rotating) judgeRotation(olds, material, rotation, materialChanged);
+  if (rotating) judgeRotation(olds, 'unchecked' in Object(material) ? 'unknown' : material as Material | 'unknown', rotation, materialChanged);
   if (materialChanged && rotating) {
     update(materialChanged === true
       ? 'keyMaterial: new material, onMaterialChange rotate: a rotation, not a replacement — the same key imports it (NEW_KEY_MATERIAL) and rotates to it; earlier ciphertexts stay readable'
@@ -148,6 +156,9 @@ export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer 
     }
   }
 
+  const source = news.keyMaterialSource !== undefined && !isUnknown(news.keyMaterialSource) ? describeMaterialSource(news.keyMaterialSource) : undefined;
+  if (source !== olds.materialSource) update(`keyMaterialSource: now ${source ?? 'none (keyMaterial)'} (recorded; the material itself is compared by its digest)`);
+
   const changedExpiry = EXPIRY_FIELDS.filter((field) => isUnknown(news[field]) || (field === 'expiresAt' ? !sameInstant(news[field], olds[field]) : !sameValue(news[field], olds[field])));
   if (changedExpiry.length > 0) update(`${changedExpiry.join(', ')}: changed (reimport)`);
 
@@ -163,7 +174,7 @@ export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer 
  * A rotation the key could not survive is refused before any call: a key spec that does not rotate, new material that
  * is one of the key's earlier ones (AWS cannot rotate back), or a material of the key's that no argument holds.
  */
-function judgeRotation(olds: KeyOutputs, material: Buffer | 'unknown', rotation: RotationContext, changed: boolean | 'maybe'): void {
+function judgeRotation(olds: KeyOutputs, material: Material | 'unknown', rotation: RotationContext, changed: boolean | 'maybe'): void {
   const specs = rotation.keySpecs ?? [];
   if (changed && !specs.includes(olds.keySpec)) {
     throw new ImportedKeyError(
@@ -249,7 +260,7 @@ export function planDiff(
   olds: KeyOutputs,
   news: KeyInputs,
   live: KeyDescription | undefined | 'unchecked',
-  material: Buffer | 'unknown',
+  material: Material | 'unknown' | Unchecked,
   now: Date,
   rotation?: RotationContext,
 ): DiffPlan {

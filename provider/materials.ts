@@ -6,6 +6,7 @@
 import type { KeyDescription, KeyMaterialEntry } from './clouds/adapter';
 import { materialMatchesDigest } from './digest';
 import type { KeyOutputs, MaterialRecord } from './types';
+import type { Material } from './material-sources';
 
 /** Material states in which a material is permanently associated with the key: the key needs it imported. */
 const ASSOCIATED = new Set(['CURRENT', 'NON_CURRENT']);
@@ -30,17 +31,17 @@ export function recordedMaterialCount(olds: Partial<KeyOutputs>): number {
 }
 
 /** The candidate whose digest is `digest`, else undefined. */
-export function plaintextFor(digest: string | undefined, candidates: readonly Buffer[]): Buffer | undefined {
+export function plaintextFor(digest: string | undefined, candidates: readonly Material[]): Material | undefined {
   return digest === undefined ? undefined : candidates.find((candidate) => materialMatchesDigest(candidate, digest));
 }
 
 /** The recorded materials that no candidate matches: the key could not be healed once one of them needs importing. */
-export function materialsOutOfReach(olds: Partial<KeyOutputs>, candidates: readonly Buffer[]): string[] {
+export function materialsOutOfReach(olds: Partial<KeyOutputs>, candidates: readonly Material[]): string[] {
   return Object.entries(recordedDigests(olds)).filter(([, digest]) => !plaintextFor(digest, candidates)).map(([id]) => id);
 }
 
 /** The recorded material (not the current one) that `material` is, if any: AWS cannot rotate back to it. */
-export function earlierMaterialId(olds: Partial<KeyOutputs>, material: Buffer): string | undefined {
+export function earlierMaterialId(olds: Partial<KeyOutputs>, material: Material): string | undefined {
   return Object.entries(recordedDigests(olds)).find(([id, digest]) => id !== olds.keyMaterialId && materialMatchesDigest(material, digest))?.[0];
 }
 

@@ -16,6 +16,8 @@ import type { KeyInputs, KeyOutputs } from './types';
 import type { KeyMaterialEntry } from './clouds/adapter';
 import { describeRecordedKey, waitForKey } from './waiter';
 import { isWrappingAlgorithm, validateKeyMaterial } from '../core/wrapping';
+import type { Material } from './material-sources';
+import { validateMaterial } from './material-sources/wrap-material';
 
 export interface Cloud {
   profile: CloudProfile;
@@ -93,7 +95,7 @@ async function confirmImport(adapter: KmsAdapter, keyId: string, expiresAt: stri
 }
 
 /** Checks an existing key can be adopted and returns its description. */
-async function describeKeyToAdopt(adapter: KmsAdapter, keyId: string, inputs: KeyInputs, material: Buffer): Promise<KeyDescription> {
+async function describeKeyToAdopt(adapter: KmsAdapter, keyId: string, inputs: KeyInputs, material: Material): Promise<KeyDescription> {
   const live = await adapter.describeKey(keyId);
   if (keyIsGone(live)) throw new ImportedKeyError('KeyNotFound', `keyId: key ${keyId} does not exist or is pending deletion`);
   if (live!.origin.toUpperCase() !== 'EXTERNAL') {
@@ -102,7 +104,7 @@ async function describeKeyToAdopt(adapter: KmsAdapter, keyId: string, inputs: Ke
   if (inputs.keySpec !== undefined && inputs.keySpec !== live!.keySpec) {
     throw new ImportedKeyError('InvalidArgument', `keySpec: key ${keyId} is ${live!.keySpec}, not ${inputs.keySpec}`);
   }
-  validateKeyMaterial(live!.keySpec, material);
+  validateMaterial(live!.keySpec, material);
   return live!;
 }
 
@@ -115,7 +117,7 @@ export interface CreateResult {
  * Creates (or adopts) the key and imports the material. A failure after the key exists carries
  * the key id in `id`, so the engine records a partly created resource and the next update finishes.
  */
-export async function createImportedKey({ profile, adapter }: Cloud, inputs: KeyInputs, material: Buffer): Promise<CreateResult> {
+export async function createImportedKey({ profile, adapter }: Cloud, inputs: KeyInputs, material: Material): Promise<CreateResult> {
   const adopted = inputs.keyId !== undefined;
   let live: KeyDescription;
   // What CreateKey could not set (alias, tags on some clouds), when setting it after failed: recorded as pending.
@@ -237,12 +239,12 @@ function previousMaterials(news: KeyInputs): Buffer[] {
  * is in the key records its digest (a partial failure), so the next `up` finds it pending and finishes the rotation.
  */
 async function runMaterialSteps(
-  { profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, news: KeyInputs, material: Buffer, live: KeyDescription, now: Date,
+  { profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, news: KeyInputs, material: Material, live: KeyDescription, now: Date,
 ): Promise<MaterialOutcome> {
   if (!['Enabled', 'Disabled', 'PendingImport'].includes(live.keyState)) {
     throw new ImportedKeyError('InvalidKeyState', `key ${live.keyId} is ${live.keyState}; cannot import material in that state`);
   }
-  validateKeyMaterial(live.keySpec, material);
+  validateMaterial(live.keySpec, material);
   const previous = previousMaterials(news);
   for (const earlier of previous) validateKeyMaterial(live.keySpec, earlier);
   const rotating = news.onMaterialChange === 'rotate' && !materialMatchesDigest(material, olds.materialDigest);
@@ -364,7 +366,7 @@ export async function readImportedKey(
  * diff just before saw of the key (recent-look.ts), taken instead of describing it again; without it, it is described.
  */
 export async function updateImportedKey(
-  { profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, wanted: KeyInputs, material: Buffer, recent?: RecentLook,
+  { profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, wanted: KeyInputs, material: Material, recent?: RecentLook,
 ): Promise<KeyOutputs> {
   const news = keepDerivedAlias(olds, wanted);
   let live = recent ? recent.live : await describeRecordedKey(adapter, id);
@@ -380,7 +382,7 @@ export async function updateImportedKey(
   // Other current material: import ours again (the cloud refuses it if ours is not there), then check who is current.
   const action = planned === 'none' && materialMoved && !outcome ? 'reimport' : planned;
   if (action !== 'none') {
-    validateKeyMaterial(live!.keySpec, material);
+    validateMaterial(live!.keySpec, material);
     const expiresAt = importExpiry(policy, now);
     try {
       await importKeyMaterial(adapter, {
@@ -418,7 +420,7 @@ export async function updateImportedKey(
 }
 
 /** The digest to record: the recorded one while it still matches (a digest is salted: a new one would be a diff). */
-function recordedDigest(material: Buffer, olds: Partial<KeyOutputs>): string {
+function recordedDigest(material: Material, olds: Partial<KeyOutputs>): string {
   return materialMatchesDigest(material, olds.materialDigest) ? olds.materialDigest! : digestMaterial(material);
 }
 

@@ -2,6 +2,7 @@
 // material), what the cloud's DescribeKey reports, and what the provider works out. Create, update, read and a
 // partly created key all record them through toOutputs.
 
+import { describeMaterialSource } from './material-sources/spec';
 import type { KeyDescription } from './clouds/adapter';
 import { effectiveOnDelete } from './lifecycle';
 import { select } from './properties';
@@ -45,7 +46,8 @@ export function toOutputs(live: Pick<KeyDescription, 'keyId' | 'keyState'> & Par
   if ('recorded' in basis) return { ...basis.recorded, ...described(live, basis.recorded) };
   if ('createdAt' in basis) {
     const { createdAt, materialDigest } = basis;
-    return toOutputs(live, { inputs: { ...given(createdAt, PLACE_ARGUMENTS), cloud: createdAt.cloud, onDelete: createdAt.onDelete }, adopted: false, materialDigest });
+    const placed = { ...given(createdAt, PLACE_ARGUMENTS), cloud: createdAt.cloud, onDelete: createdAt.onDelete, keyMaterialSource: createdAt.keyMaterialSource };
+    return toOutputs(live, { inputs: placed, adopted: false, materialDigest });
   }
   const { inputs, adopted, materialDigest } = basis;
   return {
@@ -54,6 +56,8 @@ export function toOutputs(live: Pick<KeyDescription, 'keyId' | 'keyState'> & Par
     onDelete: effectiveOnDelete(inputs.onDelete, adopted),
     adopted,
     ...described(live, inputs),
+    // The source's description (never its material, a PIN or a command's arguments); absent with keyMaterial.
+    ...(inputs.keyMaterialSource ? { materialSource: describeMaterialSource(inputs.keyMaterialSource) } : {}),
     materialDigest,
   };
 }

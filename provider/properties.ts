@@ -130,8 +130,12 @@ const ROWS = [
     createOnly: true, cloudDefault: true, output: { from: 'cloud-or-argument', declared: true }, doc: 'Where the created key lives: SOFTWARE or HSM.',
   }),
   row({
-    name: 'keyMaterial', type: 'string', default: '— (required)', change: 'rotate', secret: true,
+    name: 'keyMaterial', type: 'string', default: '— (this or keyMaterialSource)', change: 'rotate', secret: true,
     doc: 'Base64 of the raw key material; never recorded (an adopted key refuses new material unless it rotates).',
+  }),
+  row({
+    name: 'keyMaterialSource', type: 'object', default: '— (this or keyMaterial)', change: 'rotate', secret: true,
+    doc: 'Where the provider reads the material at the step that needs it, instead of keyMaterial: { file }, { env }, { command }, { pkcs11 } (the HSM wraps it).',
   }),
   row({
     name: 'onMaterialChange', type: 'string', clouds: ['aws'], default: '`replace`', change: 'local', output: { from: 'argument', declared: false },
@@ -191,6 +195,10 @@ const ROWS = [
   output({ name: 'expirationModel', type: 'string', output: { from: 'cloud', declared: true }, doc: 'Whether the material expires.' }),
   output({ name: 'validTo', type: 'string', output: { from: 'cloud', declared: true }, doc: 'When the material expires.' }),
   output({ name: 'keyMaterialId', type: 'string', output: { from: 'cloud', declared: true }, doc: 'The id of the key\'s current material, where the cloud has one.' }),
+  output({
+    name: 'materialSource', type: 'string', output: { from: 'provider', declared: true },
+    doc: 'With keyMaterialSource: what it is (kind and path, variable, program, or PKCS#11 module, token and key), never the material or a PIN.',
+  }),
   output({ name: 'materialDigest', type: 'string', secret: true, output: { from: 'provider', declared: true }, doc: 'Salted digest of the material, to notice a change of material.' }),
   output({
     name: 'currentKeyMaterialId', type: 'string', clouds: ['aws'], output: { from: 'provider', declared: true },

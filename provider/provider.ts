@@ -5,6 +5,8 @@
 
 import type * as pulumi from '@pulumi/pulumi';
 import { checkInputs, decodeKeyMaterial } from './check';
+import type { Material } from './material-sources';
+import { diffMaterial, stepMaterial } from './source-material';
 import { createAdapter, findCloudProfile, getCloudProfile } from './clouds';
 import type { CloudProfile } from './clouds/adapter';
 import { digestMaterial } from './digest';
@@ -69,7 +71,7 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const recordedCloud = findCloudProfile(String(olds.cloud));
   const outputs = recordedCloud ? withRecordedDefaults(recordedCloud, olds as KeyOutputs) : (olds as KeyOutputs);
   const inputs = news as KeyInputs;
-  const material = isUnknown(inputs.keyMaterial) ? 'unknown' : decodeKeyMaterial(inputs.keyMaterial);
+  const material = isUnknown(inputs.keyMaterial) || isUnknown(inputs.keyMaterialSource) ? 'unknown' : await diffMaterial(inputs, outputs);
   const offline = offlineDiff(outputs, inputs, material, {
     previous: decodePrevious(inputs.previousKeyMaterials),
     keySpecs: recordedCloud?.materialRotation?.keySpecs,
@@ -90,7 +92,9 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const plan = finishDiff(offline, live, now);
   // A key found gone frees its alias; one not looked at (a certain replacement) or still there keeps it.
   if (plan.replaces.length > 0 && live !== undefined) refuseAliasThatCannotMove(recordedCloud, outputs, inputs, plan.replaces);
-  return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
+  // A changed material behind a source: the engine names the argument the program gave.
+  const replaces = inputs.keyMaterialSource !== undefined ? plan.replaces.map((name) => (name === 'keyMaterial' ? 'keyMaterialSource' : name)) : plan.replaces;
+  return { changes: plan.changes, replaces, deleteBeforeReplace: false };
 }
 
 /** previousKeyMaterials decoded ('unknown' while any of it is not known until apply). */
@@ -118,7 +122,8 @@ function refuseAliasThatCannotMove(recordedCloud: CloudProfile | undefined, olds
 
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
   const args = withDerivedAlias(getCloudProfile(String(inputs.cloud)), inputs as KeyInputs);
-  const material = decodeKeyMaterial(args.keyMaterial);
+  // Before any cloud call: a source that cannot be read (or an HSM that cannot wrap) creates nothing.
+  const material = await stepMaterial(args);
   try {
     const { id, outs } = await withCloud(args, (cloud) => createImportedKey(cloud, args, material));
     return { id, outs: plain(outs) };
@@ -133,7 +138,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
  * with exactly these properties, and the next `up` updates it (finishes it in the same key) instead of creating
  * another. The properties are what the cloud has (error.outputs), never more.
  */
-function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Buffer, provider: unknown): ImportedKeyError {
+function partlyCreated(error: ImportedKeyError, args: KeyInputs, material: Material, provider: unknown): ImportedKeyError {
   const known = error.outputs ?? toOutputs({ keyId: error.id!, keyState: 'PendingImport' }, { createdAt: args, materialDigest: digestMaterial(material) });
   // Delete and update of the partial resource deserialize the provider from these properties.
   return Object.assign(error, { properties: plain({ ...known, [PROVIDER_KEY]: provider }), reasons: [error.message] });
@@ -164,8 +169,8 @@ export async function read(id: string, props: Props): Promise<pulumi.dynamic.Rea
 
 export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const args = news as KeyInputs;
-  const material = decodeKeyMaterial(args.keyMaterial);
   try {
+    const material = await stepMaterial(args, olds as Partial<KeyOutputs>);
     const place = { ...args, region: args.region ?? olds.region };
     // What the Diff just before saw of the key, instead of describing it again (recent-look.ts).
     const recent = takeLook(lookKey(place, id), 'diff');

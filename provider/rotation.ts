@@ -9,7 +9,9 @@ import { ImportedKeyError } from '../core/errors';
 import { expirySatisfied, importExpiry, samePolicy, type ExpiryPolicy } from './expiry';
 import { isAssociated, isPendingRotation, plaintextFor } from './materials';
 import { REAL_CLOCK, waitForKey, type WaitClock, type WaitPolicy } from './waiter';
-import { wrapKeyMaterial, type WrappingAlgorithm } from '../core/wrapping';
+import type { WrappingAlgorithm } from '../core/wrapping';
+import type { Material } from './material-sources';
+import { wrapMaterial } from './material-sources/wrap-material';
 
 /** How long a rotation may take to show its material CURRENT in ListKeyRotations: AWS completes it asynchronously. */
 export const ROTATION_COMPLETION_POLICY: Readonly<WaitPolicy> = Object.freeze({ timeoutMs: 10 * 60_000, initialDelayMs: 500, maxDelayMs: 15_000 });
@@ -35,7 +37,7 @@ export interface MaterialSteps {
   wrappingAlgorithm: string;
   wrappingKeySpec: string;
   /** The plaintexts within reach: keyMaterial first, then previousKeyMaterials (newest first). */
-  candidates: readonly Buffer[];
+  candidates: readonly Material[];
   /** keyMaterialId → digest as recorded; the steps add what they learn. */
   digests: Record<string, string>;
   clock?: WaitClock;
@@ -56,11 +58,11 @@ class ImportSession {
   constructor(private readonly steps: MaterialSteps) {}
 
   /** Imports `material`; a refused token is fetched again once. */
-  async import(material: Buffer, fields: { importType: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL'; keyMaterialId?: string; description?: string }, expiresAt: string | undefined) {
+  async import(material: Material, fields: { importType: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL'; keyMaterialId?: string; description?: string }, expiresAt: string | undefined) {
     const { adapter, keyId } = this.steps;
     for (let attempt = 0; ; attempt++) {
       const parameters = await this.fetch(attempt > 0);
-      const encryptedKeyMaterial = wrapKeyMaterial({ algorithm: this.steps.wrappingAlgorithm as WrappingAlgorithm, publicKey: parameters.publicKey, material });
+      const encryptedKeyMaterial = await wrapMaterial(material, this.steps.wrappingAlgorithm as WrappingAlgorithm, parameters.publicKey);
       try {
         return await adapter.importMaterial({ keyId, importToken: parameters.importToken, encryptedKeyMaterial, expiresAt, ...fields });
       } catch (error) {
@@ -91,7 +93,7 @@ function needsImport(entry: KeyMaterialEntry, steps: MaterialSteps): boolean {
  * Imports `entry` again (EXISTING_KEY_MATERIAL + its id) with the plaintext its recorded digest names, else the first
  * candidate AWS accepts (it refuses another material: IncorrectKeyMaterialException). Records the digest found.
  */
-async function reimportEntry(steps: MaterialSteps, session: ImportSession, entry: KeyMaterialEntry, expiresAt: string | undefined): Promise<Buffer> {
+async function reimportEntry(steps: MaterialSteps, session: ImportSession, entry: KeyMaterialEntry, expiresAt: string | undefined): Promise<Material> {
   const recorded = plaintextFor(steps.digests[entry.keyMaterialId], steps.candidates);
   const tries = recorded ? [recorded] : steps.candidates;
   for (const candidate of tries) {
@@ -180,7 +182,7 @@ async function startRotation(steps: MaterialSteps, clock: WaitClock): Promise<vo
  * RotateKeyOnDemand → ListKeyRotations until it is CURRENT. Returns the listing that shows it and the new id.
  */
 export async function rotateTo(
-  steps: MaterialSteps, material: Buffer, materials: KeyMaterialEntry[], session = new ImportSession(steps), done: string[] = [],
+  steps: MaterialSteps, material: Material, materials: KeyMaterialEntry[], session = new ImportSession(steps), done: string[] = [],
 ): Promise<{ materials: KeyMaterialEntry[]; keyMaterialId: string }> {
   const clock = steps.clock ?? REAL_CLOCK;
   const expiresAt = importExpiry(steps.policy, steps.now);
@@ -226,7 +228,7 @@ export async function rotateTo(
  * Whether a pending material is `material`: by its recorded digest, else by importing `material` as that material
  * (EXISTING_KEY_MATERIAL + its id): AWS accepts only the same material. A refusal of any kind means "not provably ours".
  */
-async function isIntended(steps: MaterialSteps, session: ImportSession, pending: KeyMaterialEntry, material: Buffer, expiresAt: string | undefined): Promise<boolean> {
+async function isIntended(steps: MaterialSteps, session: ImportSession, pending: KeyMaterialEntry, material: Material, expiresAt: string | undefined): Promise<boolean> {
   if (materialMatchesDigest(material, steps.digests[pending.keyMaterialId])) return true;
   try {
     await session.import(material, { importType: 'EXISTING_KEY_MATERIAL', keyMaterialId: pending.keyMaterialId }, expiresAt);
@@ -241,7 +243,7 @@ async function isIntended(steps: MaterialSteps, session: ImportSession, pending:
  * The whole material step of an update: list, heal and renew every material, rotate when `rotateTo` is given, then
  * describe until the key is out of PendingImport (and, after a rotation, reports the new material as current).
  */
-export async function updateMaterials(steps: MaterialSteps, newMaterial: Buffer | undefined): Promise<MaterialOutcome> {
+export async function updateMaterials(steps: MaterialSteps, newMaterial: Material | undefined): Promise<MaterialOutcome> {
   const session = new ImportSession(steps);
   const done: string[] = [];
   let materials = await list(steps);

@@ -3,6 +3,7 @@
 // argument is echoed, and which output the cloud reports, is in the properties table (properties.ts, outputs.ts).
 
 import type { KeyDescription } from './clouds/adapter';
+import type { MaterialSourceSpec } from './material-sources/spec';
 
 export const ON_DELETE_VALUES = ['scheduleKeyDeletion', 'deleteMaterial', 'retain'] as const;
 export type OnDelete = (typeof ON_DELETE_VALUES)[number];
@@ -42,8 +43,10 @@ export interface KeyInputs {
   keyUsage?: string;
   /** Alibaba only: SOFTWARE or HSM (check fills in the key spec's default for a created key). */
   protectionLevel?: string;
-  /** Base64 of the raw material. Never copied to outputs, logs or errors. */
-  keyMaterial: string;
+  /** Base64 of the raw material. Never copied to outputs, logs or errors. Exactly one of this and keyMaterialSource. */
+  keyMaterial?: string;
+  /** Where the provider reads the material at the step that needs it (material-sources/). */
+  keyMaterialSource?: MaterialSourceSpec;
   /** AWS: what new material does: replace (default, a new key) or rotate (the same key rotates to it). */
   onMaterialChange?: OnMaterialChange;
   /** With rotate: the key's earlier materials, oldest first, base64. Never copied to outputs, logs or errors. */
@@ -100,6 +103,8 @@ export interface KeyOutputs extends Omit<KeyDescription, 'deletionDate'> {
   protectionLevel?: string;
   /** Keyed digest of the material (see digest.ts); secret. */
   materialDigest: string;
+  /** With keyMaterialSource: its description (material-sources/spec.ts), never a secret. */
+  materialSource?: string;
   onMaterialChange?: OnMaterialChange;
   /** AWS: the id of the material the key encrypts with (the same as keyMaterialId). */
   currentKeyMaterialId?: string;

@@ -30,8 +30,15 @@ export interface ImportedKeyArgs {
    * Aliyun_SM4 (its only level). HSM keys also take SM2PKE-wrapped material (wrapping key spec EC_SM2). A change replaces the key.
    */
   protectionLevel?: pulumi.Input<'SOFTWARE' | 'HSM'>;
-  /** Base64 of the raw key material. Always stored as a secret. */
-  keyMaterial: pulumi.Input<string>;
+  /** Base64 of the raw key material. Always stored as a secret. Exactly one of this and keyMaterialSource. */
+  keyMaterial?: pulumi.Input<string>;
+  /**
+   * Where the provider reads the material, at the step that needs it, instead of keyMaterial (the material is then never
+   * in the program or the state): `{ file: path }` (raw bytes), `{ env: NAME }` (base64), `{ command: [argv…],
+   * timeoutSeconds? }` (prints base64; no shell), or `{ pkcs11: { module, token, key, pinEnv } }` (the HSM wraps the key;
+   * the plaintext never leaves it). Stored as a secret (a command's arguments may hold a token).
+   */
+  keyMaterialSource?: pulumi.Input<KeyMaterialSource>;
   /**
    * AWS symmetric keys: what a new keyMaterial does. `replace` (default): a new key, the alias moved to it. `rotate`: the
    * same key imports it and rotates to it (RotateKeyOnDemand); data encrypted under earlier materials stays readable.
@@ -62,6 +69,23 @@ export interface ImportedKeyArgs {
   /** Whether the key is enabled (default true): `pulumi up` enables (EnableKey) or disables (DisableKey) it to match, and a key disabled out of band shows as drift. */
   enabled?: pulumi.Input<boolean>;
 }
+
+/** keyMaterialSource: exactly one kind. */
+export type KeyMaterialSource =
+  | { file: string }
+  | { env: string }
+  | { command: string[]; timeoutSeconds?: number }
+  | {
+    pkcs11: {
+      /** Path of the HSM vendor's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so. */
+      module: string;
+      token: { label: string } | { slot: number };
+      /** The secret key by its CKA_LABEL, or its CKA_ID in hexadecimal. */
+      key: { label: string } | { id: string };
+      /** The NAME of the environment variable holding the user PIN (never the PIN). */
+      pinEnv: string;
+    };
+  };
 
 /** One entry of the keyMaterials output. */
 export interface KeyMaterialOutput {
@@ -137,6 +161,8 @@ export class ImportedKey extends pulumi.dynamic.Resource {
   declare readonly expirationModel: pulumi.Output<string | undefined>;
   declare readonly validTo: pulumi.Output<string | undefined>;
   declare readonly keyMaterialId: pulumi.Output<string | undefined>;
+  /** With keyMaterialSource: what it is (kind and path, variable, program, or PKCS#11 module, token and key); never a secret. */
+  declare readonly materialSource: pulumi.Output<string | undefined>;
   /** Salted digest of the material, to notice a change of material; secret. */
   declare readonly materialDigest: pulumi.Output<string>;
   /** AWS: the id of the material the key encrypts with (the same as keyMaterialId). */
@@ -167,7 +193,8 @@ export class ImportedKey extends pulumi.dynamic.Resource {
       ? { ...state }
       : {
         ...args,
-        keyMaterial: pulumi.secret(args!.keyMaterial),
+        ...(args!.keyMaterial !== undefined ? { keyMaterial: pulumi.secret(args!.keyMaterial) } : {}),
+        ...(args!.keyMaterialSource !== undefined ? { keyMaterialSource: pulumi.secret(args!.keyMaterialSource) } : {}),
         ...(args!.previousKeyMaterials !== undefined ? { previousKeyMaterials: pulumi.secret(args!.previousKeyMaterials) } : {}),
         region: regionOf(args!), resourceName: name, stackScope: `${pulumi.getProject()}/${pulumi.getStack()}` };
     // Outputs are passed as undefined so the engine fills them in (else they would never resolve).

@@ -80,7 +80,7 @@ describe('properties: the table', () => {
   it('gives the lists check, lifecycle and the SDK class used to write by hand, in their order (messages print them)', () => {
     assert.deepEqual(select({ argument: true, internal: undefined }), [
       'cloud', 'region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'tags', 'keySpec', 'keyUsage', 'protectionLevel',
-      'keyMaterial', 'onMaterialChange', 'previousKeyMaterials', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'deletionWindowInDays', 'enabled',
+      'keyMaterial', 'keyMaterialSource', 'onMaterialChange', 'previousKeyMaterials', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'deletionWindowInDays', 'enabled',
     ]);
     assert.deepEqual(select({ argument: true, internal: 'sdk' }), ['resourceName', 'stackScope', '__provider']);
     assert.deepEqual(select({ internal: 'provider' }), ['aliasDerived', 'materialDigests']);
@@ -90,11 +90,11 @@ describe('properties: the table', () => {
     assert.deepEqual(select({ change: 'replace', cloudDefault: true }), ['keySpec', 'keyUsage', 'protectionLevel']);
     assert.deepEqual(select({ change: 'reimport' }), ['expiresAt', 'expiresIn', 'renewBefore']);
     assert.deepEqual(select({ change: 'local' }), ['endpoint', 'onMaterialChange', 'wrappingAlgorithm', 'wrappingKeySpec', 'onDelete', 'deletionWindowInDays']);
-    assert.deepEqual(select({ change: 'rotate' }), ['keyMaterial']);
+    assert.deepEqual(select({ change: 'rotate' }), ['keyMaterial', 'keyMaterialSource']);
     assert.deepEqual(select({ change: 'kept' }), ['previousKeyMaterials']);
     assert.deepEqual(select({ change: 'update' }), ['enabled']);
     assert.deepEqual([...DECLARED_OUTPUTS].sort(), [
-      'alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'protectionLevel', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest',
+      'alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'protectionLevel', 'expirationModel', 'validTo', 'keyMaterialId', 'materialSource', 'materialDigest',
       'currentKeyMaterialId', 'keyMaterials',
     ].sort());
     // Declared or not, the digests are secret in the state (the engine marks any output named in additionalSecretOutputs).
@@ -105,7 +105,10 @@ describe('properties: the table', () => {
     const material = findProperty('keyMaterial')!;
     assert.equal(material.output, undefined);
     assert.equal(material.secret, true);
-    assert.deepEqual(PROPERTIES.filter((p) => p.secret).map((p) => p.name), ['keyMaterial', 'previousKeyMaterials', 'materialDigest', 'materialDigests']);
+    assert.deepEqual(PROPERTIES.filter((p) => p.secret).map((p) => p.name), ['keyMaterial', 'keyMaterialSource', 'previousKeyMaterials', 'materialDigest', 'materialDigests']);
+    // The source is not recorded as an output (the engine keeps the input, as a secret): only its description is.
+    assert.equal(findProperty('keyMaterialSource')!.output, undefined);
+    assert.equal(findProperty('materialSource')!.secret, false);
     assert.equal(findProperty('previousKeyMaterials')!.output, undefined);
   });
 
