@@ -19,7 +19,7 @@ export interface Pkcs11Source {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function fail(field: string, what: string): never {
-  throw new ImportedKeyError('InvalidArgument', `keyMaterialSource.pkcs11.${field} ${what}`);
+  throw new ImportedKeyError('InvalidArgument', `keyMaterialSource.pkcs11${field ? `.${field}` : ''} ${what}`);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
