@@ -1,0 +1,163 @@
+// keyMaterialSource end to end through the real Pulumi CLI: the test program (material-sources/program) gives only
+// where the material is, never the material; the provider reads the source at create and heal. For each cloud: create,
+// drift heal (material deleted out of band) and destroy with a file source and a PKCS#11 source (SoftHSM2, an AES-256
+// key the HSM wraps with an algorithm SoftHSM can do and the cloud accepts); env and command on AWS; the refusals
+// (wrong PIN, missing key, unsupported mechanism) create nothing. The emulator's stored material proves the key is the
+// HSM's; the state and every output hold neither the material, nor its wrapped form, nor the PIN.
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunResult } from '../../harness';
+import { everyCloudEnvironment } from '../support/emulator';
+import { forEachEngine, type StackEngine } from '../support/engines';
+import { assertNoMaterial } from '../support/leaks';
+import { changeOps, failedRun, useScenario, type Scenario } from '../support/scenario';
+import { createSoftHsmToken, softHsmModule, type SoftHsmToken } from '../support/softhsm';
+
+const programDir = path.join(__dirname, 'material-sources', 'program');
+const CREDENTIALS = { accessKey: 'src-test-ak', secretKey: 'src-test-sk' };
+const PIN_ENV = 'IMPORTED_KEY_SCENARIO_HSM_PIN';
+const HUAWEI_PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+
+interface CloudCase {
+  cloud: string;
+  /** Its prefix in the emulator's request counts, and its CreateKey operation. */
+  counts: string;
+  createKey: string;
+  /** Arguments it needs besides the material. */
+  args: Record<string, unknown>;
+  /** One algorithm SoftHSM2 can do (RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5, RSA_AES_KEY_WRAP_SHA_1) that this cloud accepts. */
+  hsmAlgorithm: string;
+}
+
+const CLOUDS: CloudCase[] = [
+  { cloud: 'aws', counts: 'aws', createKey: 'CreateKey', args: { region: 'us-east-1' }, hsmAlgorithm: 'RSA_AES_KEY_WRAP_SHA_1' },
+  { cloud: 'alicloud', counts: 'alicloud', createKey: 'CreateKey', args: { region: 'cn-hangzhou' }, hsmAlgorithm: 'RSAES_OAEP_SHA_1' },
+  { cloud: 'huaweicloud', counts: 'huaweicloud', createKey: 'create-key', args: { region: 'cn-north-4', projectId: HUAWEI_PROJECT }, hsmAlgorithm: 'RSAES_PKCS1_V1_5' },
+  { cloud: 'pingan', counts: 'pingan', createKey: 'CreateCmk', args: { region: 'cn-shanghai' }, hsmAlgorithm: 'RSAES_PKCS1_V1_5' },
+];
+
+/** The emulator's copy of a key's current material (the proof of what was imported), and its store reference. */
+function storedKey(scene: Scenario, keyId: string) {
+  const store = scene.emulator.store as unknown as { keys: Map<string, { cloud: string; namespace: string }> };
+  const key = store.keys.get(keyId);
+  assert.ok(key, `the emulator has no key ${keyId}`);
+  const ref = { cloud: key.cloud, namespace: key.namespace, keyId };
+  return { ref, material: () => scene.emulator.store.materialForUse(ref).material };
+}
+
+function leakCheck(scene: Scenario, secrets: Buffer[], pin: string | undefined, runs: RunResult[]): void {
+  const texts: Record<string, string> = { stored: scene.storedText() };
+  runs.forEach((run, index) => {
+    texts[`run ${index} outputs`] = JSON.stringify(run.outputs);
+    texts[`run ${index} diagnostics`] = JSON.stringify(run.diagnostics);
+    texts[`run ${index} error`] = run.error ?? '';
+  });
+  assertNoMaterial(secrets, { texts });
+  if (pin) for (const [name, text] of Object.entries(texts)) assert.ok(!text.includes(pin), `the PIN leaked into ${name}`);
+}
+
+forEachEngine((kind) => {
+  const module = softHsmModule();
+  for (const target of CLOUDS) {
+    describe(`keyMaterialSource on ${target.cloud} (${kind})`, function () {
+      this.timeout(240_000);
+      const env = { ...everyCloudEnvironment(CREDENTIALS.accessKey, CREDENTIALS.secretKey) };
+      const scene = useScenario({
+        cloud: target.counts,
+        kind,
+        tmpPrefix: `src-${target.cloud}-`,
+        emulator: CREDENTIALS,
+        projectDir: programDir,
+        env,
+        config: (settings, endpoint) => ({ args: JSON.stringify({ cloud: target.cloud, endpoint, ...target.args, ...settings }) }),
+      });
+      let token: SoftHsmToken | undefined;
+      const hsmValue = randomBytes(32);
+      before(function () {
+        if (!module) return;
+        token = createSoftHsmToken(module);
+        token.createAesKey({ label: 'kms-key', value: hsmValue, sensitive: true, extractable: true });
+      });
+      after(() => token?.remove());
+
+      /** An engine with the source's settings, the PIN and SOFTHSM2_CONF in its environment. */
+      function engine(settings: Record<string, unknown>, extraEnv: Record<string, string> = {}): StackEngine {
+        const hsmEnv: Record<string, string> = token ? { SOFTHSM2_CONF: process.env.SOFTHSM2_CONF!, [PIN_ENV]: token.pin } : {};
+        return scene.configure(scene.engineFor(programDir, { ...env, ...hsmEnv, ...extraEnv }), settings, '');
+      }
+      const output = (run: RunResult, name: string) => run.outputs[name] as unknown;
+
+      /** create → material deleted out of band → up heals → destroy; returns the runs. */
+      async function lifecycle(settings: Record<string, unknown>, material: Buffer, extraEnv?: Record<string, string>): Promise<RunResult[]> {
+        const e = engine(settings, extraEnv);
+        const created = await e.up();
+        assert.deepEqual(changeOps(created), ['create']);
+        const keyId = output(created, 'keyId') as string;
+        const stored = storedKey(scene, keyId);
+        assert.deepEqual(stored.material(), material, 'the key holds exactly the source\'s material');
+        // Drift: the material deleted behind Pulumi's back; the next up (with refresh) imports it again from the source.
+        scene.emulator.store.deleteMaterial(stored.ref);
+        const healed = await e.up({ refresh: true });
+        assert.ok(changeOps(healed).includes('update'), `heal: ${changeOps(healed).join(', ')}`);
+        assert.equal(output(healed, 'keyState'), 'Enabled');
+        assert.deepEqual(stored.material(), material, 'healed with the same material');
+        leakCheck(scene, [material], token?.pin, [created, healed]);
+        const destroyed = await e.destroy();
+        assert.ok(destroyed.ok);
+        return [created, healed, destroyed];
+      }
+
+      it('file: create, drift heal and destroy; the state records the file\'s path, never its bytes', async () => {
+        const file = path.join(scene.dir, 'key.bin');
+        fs.writeFileSync(file, scene.material);
+        const [created] = await lifecycle({ keyMaterialSource: { file } }, scene.material);
+        assert.equal(output(created, 'materialSource'), `file ${file}`);
+      });
+
+      (module ? it : it.skip)('pkcs11 (SoftHSM2): the HSM wraps; create, drift heal and destroy import exactly the HSM key; no PIN anywhere', async () => {
+        const source = { pkcs11: { module, token: { label: token!.label }, key: { label: 'kms-key' }, pinEnv: PIN_ENV } };
+        const [created] = await lifecycle({ keyMaterialSource: source, wrappingAlgorithm: target.hsmAlgorithm }, hsmValue);
+        assert.match(String(output(created, 'materialSource')), /^PKCS#11 module .*, key "kms-key"$/);
+      });
+
+      if (target.cloud === 'aws') {
+        it('env and command: create and destroy; a command failure says its exit status, not its stderr', async () => {
+          const material = scene.material;
+          await lifecycle({ keyMaterialSource: { env: 'IMPORTED_KEY_SCENARIO_MATERIAL' } }, material, { IMPORTED_KEY_SCENARIO_MATERIAL: material.toString('base64') });
+          // The program prints the material it fetches (here from a file only it reads): never in the argv, which the
+          // stack config (plain JSON here) would hold.
+          const vault = path.join(scene.dir, 'vault.bin');
+          fs.writeFileSync(vault, material);
+          const command = [process.execPath, '-e', 'process.stdout.write(require("fs").readFileSync(process.argv[1]).toString("base64"))', vault];
+          await lifecycle({ keyMaterialSource: { command } }, material);
+          const before = scene.emulator.requestCounts();
+          const failing = await failedRun(engine({ keyMaterialSource: { command: [process.execPath, '-e', 'process.stderr.write("vault: token s3cr3t-tok expired"); process.exit(2)'] } }).up());
+          assert.match(failing.error ?? JSON.stringify(failing.diagnostics), /exited with status 2/);
+          assert.ok(!JSON.stringify(failing).includes('s3cr3t-tok'));
+          assert.equal(scene.countsSince(before)[`${target.counts}:${target.createKey}`], undefined);
+        });
+
+        (module ? it : it.skip)('pkcs11 refusals: a wrong PIN, a missing key and an unsupported mechanism, each named, nothing created, no PIN shown', async () => {
+          const source = (key: string) => ({ pkcs11: { module, token: { label: token!.label }, key: { label: key }, pinEnv: PIN_ENV } });
+          const before = scene.emulator.requestCounts();
+          const cases: [Record<string, unknown>, Record<string, string>, RegExp][] = [
+            [{ keyMaterialSource: source('kms-key'), wrappingAlgorithm: 'RSAES_OAEP_SHA_1' }, { [PIN_ENV]: `${token!.pin}-wrong` }, /PIN/],
+            [{ keyMaterialSource: source('no-such-key'), wrappingAlgorithm: 'RSAES_OAEP_SHA_1' }, {}, /no-such-key/],
+            [{ keyMaterialSource: source('kms-key'), wrappingAlgorithm: 'RSAES_OAEP_SHA_256' }, {}, /RSAES_OAEP_SHA_256/],
+          ];
+          const runs: RunResult[] = [];
+          for (const [settings, extraEnv, expected] of cases) {
+            const failed = await failedRun(engine(settings, extraEnv).up());
+            runs.push(failed);
+            const said = `${failed.error ?? ''} ${JSON.stringify(failed.diagnostics)}`;
+            assert.match(said, expected);
+          }
+          leakCheck(scene, [hsmValue], token!.pin, runs);
+          assert.equal(scene.countsSince(before)[`${target.counts}:${target.createKey}`], undefined, 'nothing created');
+        });
+      }
+    });
+  }
+}, ['pulumi CLI']);
