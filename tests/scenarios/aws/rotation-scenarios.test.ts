@@ -69,7 +69,10 @@ forEachEngine((kind) => describe(`ImportedKey on AWS rotating its imported mater
     const newest = await open(c3);
     assert.equal(newest.text, 'generation 3');
     assert.equal(newest.keyMaterialId, materials[2].keyMaterialId, 'new ciphertexts use the newest material');
-    assert.deepEqual(changeOps(await e.up()), ['same'], 'quiet once rotated');
+    let quiet: RunResult | undefined;
+    assert.deepEqual(await calls(async () => (quiet = await e.up())), { DescribeKey: 1 }, 'a quiet up of a rotated key: the diff\'s one DescribeKey');
+    assert.deepEqual(changeOps(quiet!), ['same'], 'quiet once rotated');
+    assert.deepEqual(await calls(() => e.refresh()), { DescribeKey: 1, ListKeyRotations: 1 }, 'refresh of a key with history: one listing more');
 
     // Past the first material's expiry only: the whole key is PendingImport; a plain up imports exactly that one.
     const secondsLeft = Math.ceil((Date.parse(materials[0].validTo) - emu.running.clock.now()) / 1000);
@@ -78,6 +81,7 @@ forEachEngine((kind) => describe(`ImportedKey on AWS rotating its imported mater
     const heal = await calls(async () => (healed = await e.up()));
     assert.deepEqual(changeOps(healed!), ['update']);
     assert.equal(heal.ImportKeyMaterial, 1, 'exactly the expired material');
+    assert.equal(heal.GetParametersForImport, 1);
     assert.equal(heal.RotateKeyOnDemand, undefined);
     assert.equal(outputs(e).keyState, 'Enabled');
     assert.equal((await open(c1)).text, 'generation 1');
