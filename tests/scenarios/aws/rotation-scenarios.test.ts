@@ -86,6 +86,9 @@ forEachEngine((kind) => describe(`ImportedKey on AWS rotating its imported mater
     assert.equal(outputs(e).keyState, 'Enabled');
     assert.equal((await open(c1)).text, 'generation 1');
 
+    // The digests (materialDigest, materialDigests by id) are secrets in the state: never stored in plain.
+    assert.ok(e.resource('key')!.outputs.materialDigests !== undefined, 'the per-material digests are recorded');
+    assert.doesNotMatch(scene.storedText(), /hmac-sha256:/, 'no digest stored in plain');
     const texts = [scene.storedText(), JSON.stringify([preview, rotated, healed]), scene.log.join('\n')];
     for (const text of texts) {
       for (const m of [m1, m2, m3]) assert.ok(!text.includes(b64(m)) && !text.includes(m.toString('hex')), 'key material leaked');
