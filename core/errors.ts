@@ -15,7 +15,11 @@ export type ErrorCode =
   | 'InvalidKeyState'
   | 'ImportFailed'
   /** The cloud refused the import token (expired, of another key, unverifiable): the lifecycle retries once with fresh parameters. */
-  | 'ImportTokenRejected';
+  | 'ImportTokenRejected'
+  /** A rotation of the key's material is in progress (AWS ConflictException): waited out. */
+  | 'RotationInProgress'
+  /** The key has had as many on-demand rotations as the cloud allows (AWS LimitExceededException). */
+  | 'RotationLimitExceeded';
 
 export class ImportedKeyError extends Error {
   readonly code: ErrorCode;

@@ -4,6 +4,7 @@
 
 import type { CloudProfile } from './clouds/adapter';
 import { CLOUD_NAMES, findCloudProfile } from './clouds';
+import { checkMaterialRotation, checkOutgoingMaterial } from './check-rotation';
 import { describeDuration, parseDuration } from './duration';
 import { ImportedKeyError } from '../core/errors';
 import { isUnknown } from './lifecycle';
@@ -70,7 +71,9 @@ export type CheckedInputs =
   | { typed: false; inputs: Record<string, unknown>; failures: CheckFailure[] };
 
 /** Validates `news` and returns them with defaults filled in, plus every failure found; every reason starts with its argument's name. */
-export function checkInputs(news: Record<string, unknown>, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): CheckedInputs {
+export function checkInputs(
+  news: Record<string, unknown>, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env, olds: Record<string, unknown> = {},
+): CheckedInputs {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason: named(property, reason) });
   const inputs: Record<string, unknown> = { ...news };
@@ -181,6 +184,9 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
     }
   }
 
+  checkMaterialRotation(profile, keySpec, news, decodeKeyMaterial, fail);
+  checkOutgoingMaterial(olds, news, decodeKeyMaterial, fail);
+
   // Wrapping algorithm and its key spec, against the cloud and the key spec.
   const wrappingAlgorithm = text('wrappingAlgorithm');
   if (profile && wrappingAlgorithm !== undefined) {
@@ -260,6 +266,7 @@ export function checkInputs(news: Record<string, unknown>, now: Date = new Date(
 /** Whether a value is of an argument's type in the table; the engine's placeholder stands for any value. */
 function ofType(type: Property['type'], value: unknown): boolean {
   if (value === undefined || isUnknown(value)) return true;
+  if (type === 'list') return Array.isArray(value) && value.every((entry) => typeof entry === 'string' || isUnknown(entry));
   if (type === 'map') return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
   return typeof value === type;
 }

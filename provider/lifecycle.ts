@@ -5,6 +5,7 @@ import type { KeyDescription } from './clouds/adapter';
 import { materialMatchesDigest } from './digest';
 import { ImportedKeyError } from '../core/errors';
 import { expiryMatches, expiryPolicy, expirySatisfied, renewalDue, samePolicy, type ExpiryPolicy } from './expiry';
+import { earlierMaterialId, materialsOutOfReach, outgoingMissing } from './materials';
 import { select } from './properties';
 import type { KeyInputs, KeyOutputs, OnDelete } from './types';
 
@@ -74,11 +75,18 @@ export interface OfflineDiff {
   readonly reasons: readonly string[];
 }
 
+/** What the diff knows of rotating: the earlier materials given (decoded), and the key specs the cloud rotates (none: it cannot). */
+export interface RotationContext {
+  previous: readonly Buffer[] | 'unknown';
+  keySpecs?: readonly string[];
+}
+
 /**
  * The diff's first half: what the recorded outputs (`olds`) and the checked arguments (`news`) say without asking the
- * cloud. Throws for a change the cloud can never carry out (new material into an adopted key).
+ * cloud. Throws for a change the cloud can never carry out (new material into an adopted key that does not rotate; a
+ * rotation that would leave one of the key's materials out of reach).
  */
-export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer | 'unknown'): OfflineDiff {
+export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer | 'unknown', rotation: RotationContext = { previous: [] }): OfflineDiff {
   const replaces: string[] = [];
   const reasons: string[] = [];
   const replace = (field: string, why: string) => {
@@ -119,7 +127,13 @@ export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer 
   }
 
   const materialChanged = material === 'unknown' ? 'maybe' : !materialMatchesDigest(material, olds.materialDigest);
-  if (materialChanged) {
+  const rotating = news.onMaterialChange === 'rotate' && replaces.length === 0;
+  if (rotating) judgeRotation(olds, material, rotation, materialChanged);
+  if (materialChanged && rotating) {
+    update(materialChanged === true
+      ? 'keyMaterial: new material, onMaterialChange rotate: a rotation, not a replacement — the same key imports it (NEW_KEY_MATERIAL) and rotates to it; earlier ciphertexts stay readable'
+      : 'keyMaterial: not known until apply (onMaterialChange rotate: a rotation if it changes)');
+  } else if (materialChanged) {
     if (olds.adopted && replaces.length === 0) {
       if (materialChanged === true) {
         throw new ImportedKeyError(
@@ -143,6 +157,43 @@ export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer 
 
   if (olds.keyState === 'PendingImport') update('keyState: PendingImport in state (reimport)');
   return { olds, news, replaces, reasons };
+}
+
+/**
+ * A rotation the key could not survive is refused before any call: a key spec that does not rotate, new material that
+ * is one of the key's earlier ones (AWS cannot rotate back), or a material of the key's that no argument holds.
+ */
+function judgeRotation(olds: KeyOutputs, material: Buffer | 'unknown', rotation: RotationContext, changed: boolean | 'maybe'): void {
+  const specs = rotation.keySpecs ?? [];
+  if (changed && !specs.includes(olds.keySpec)) {
+    throw new ImportedKeyError(
+      'InvalidArgument',
+      `onMaterialChange: rotate is not possible for key ${olds.keyId} (${olds.cloud} ${olds.keySpec}): ${olds.cloud} keeps one material per ${olds.keySpec} key` +
+        `${specs.length > 0 ? ` (only ${specs.join(', ')} keys rotate)` : ''}; use onMaterialChange replace, which creates a new key with the new material and moves the alias to it`,
+    );
+  }
+  if (material === 'unknown' || rotation.previous === 'unknown') return;
+  if (changed === true && !rotation.previous.some((earlier) => materialMatchesDigest(earlier, olds.materialDigest))) {
+    throw new ImportedKeyError('InvalidArgument', `previousKeyMaterials ${outgoingMissing(`the material key ${olds.keyId} has now (the one this rotation retires)`)}`);
+  }
+  if (changed === true) {
+    const earlier = earlierMaterialId(olds, material);
+    if (earlier) {
+      throw new ImportedKeyError(
+        'InvalidArgument',
+        `keyMaterial: this is material ${earlier}, one of key ${olds.keyId}'s earlier materials; a key cannot rotate back to a material it already holds — give new material, or keep the current one`,
+      );
+    }
+  }
+  const missing = materialsOutOfReach(olds, [material, ...rotation.previous]);
+  if (missing.length > 0) {
+    const which = missing.map((id) => (id === olds.keyMaterialId ? `${id} (the current one)` : id)).join(', ');
+    throw new ImportedKeyError(
+      'InvalidArgument',
+      `previousKeyMaterials must include every material key ${olds.keyId} holds, and ${which} is in neither keyMaterial nor previousKeyMaterials: ` +
+        'the key is usable only while each of its materials is imported, and once that one expires or is deleted only it can bring the key back (add it, oldest first)',
+    );
+  }
 }
 
 /**
@@ -200,8 +251,9 @@ export function planDiff(
   live: KeyDescription | undefined | 'unchecked',
   material: Buffer | 'unknown',
   now: Date,
+  rotation?: RotationContext,
 ): DiffPlan {
-  return finishDiff(offlineDiff(olds, news, material), live, now);
+  return finishDiff(offlineDiff(olds, news, material, rotation), live, now);
 }
 
 export type UpdateAction =

@@ -8,9 +8,12 @@ import { ImportedKeyError } from '../core/errors';
 import { expiryPolicy, importExpiry } from './expiry';
 import { importKeyMaterial, MaterialDeletedError } from './import-material';
 import { effectiveOnDelete, keyIsGone, materialInPlace, planDelete, planUpdate } from './lifecycle';
+import { materialRecords, needsMaterialListing, recordedDigests, recordedMaterialCount, singleMaterialRecord } from './materials';
 import { toOutputs } from './outputs';
+import { updateMaterials, type MaterialOutcome, type MaterialSteps } from './rotation';
 import type { RecentLook } from './recent-look';
 import type { KeyInputs, KeyOutputs } from './types';
+import type { KeyMaterialEntry } from './clouds/adapter';
 import { describeRecordedKey, waitForKey } from './waiter';
 import { isWrappingAlgorithm, validateKeyMaterial } from '../core/wrapping';
 
@@ -195,7 +198,74 @@ export async function createImportedKey({ profile, adapter }: Cloud, inputs: Key
       },
     );
   }
-  return { id: keyId, outs: toOutputs(live, { inputs, adopted, materialDigest: digestMaterial(material) }) };
+  const digest = digestMaterial(material);
+  const digests = live.keyMaterialId ? { [live.keyMaterialId]: digest } : {};
+  return { id: keyId, outs: withMaterials(adapter, toOutputs(live, { inputs, adopted, materialDigest: digest }), live, undefined, digests) };
+}
+
+/**
+ * The material outputs, where the cloud keeps several materials per key (an adapter with listMaterials): the current
+ * id, every material (from `materials`, else DescribeKey's one), the digests by id (only of materials still listed).
+ */
+function withMaterials(
+  adapter: KmsAdapter, outs: KeyOutputs, live: KeyDescription, materials: readonly KeyMaterialEntry[] | undefined, digests: Record<string, string>,
+): KeyOutputs {
+  if (!adapter.listMaterials) return outs;
+  const listed = materials ? new Set(materials.map((entry) => entry.keyMaterialId)) : undefined;
+  const kept = Object.fromEntries(Object.entries(digests).filter(([id]) => !listed || listed.has(id)));
+  return {
+    ...outs,
+    currentKeyMaterialId: live.keyMaterialId,
+    keyMaterials: materials ? materialRecords(materials) : singleMaterialRecord(live, outs.keyMaterials),
+    materialDigests: kept,
+  };
+}
+
+/** Whether an update goes through the material steps (rotation.ts): a key that rotates, or holds several materials already. */
+function manyMaterials(profile: CloudProfile, adapter: KmsAdapter, live: KeyDescription, olds: Partial<KeyOutputs>, news: KeyInputs): boolean {
+  if (!adapter.listMaterials || !profile.materialRotation?.keySpecs.includes(live.keySpec)) return false;
+  return news.onMaterialChange === 'rotate' || recordedMaterialCount(olds) > 1;
+}
+
+/** previousKeyMaterials, decoded (check has refused what does not decode). */
+function previousMaterials(news: KeyInputs): Buffer[] {
+  return (news.previousKeyMaterials ?? []).map((entry) => Buffer.from(entry.replace(/\s+/g, ''), 'base64'));
+}
+
+/**
+ * The material steps of an update (heal, renewal, rotation, crash recovery: rotation.ts). A failure once new material
+ * is in the key records its digest (a partial failure), so the next `up` finds it pending and finishes the rotation.
+ */
+async function runMaterialSteps(
+  { profile, adapter }: Cloud, id: string, olds: Partial<KeyOutputs>, news: KeyInputs, material: Buffer, live: KeyDescription, now: Date,
+): Promise<MaterialOutcome> {
+  if (!['Enabled', 'Disabled', 'PendingImport'].includes(live.keyState)) {
+    throw new ImportedKeyError('InvalidKeyState', `key ${live.keyId} is ${live.keyState}; cannot import material in that state`);
+  }
+  validateKeyMaterial(live.keySpec, material);
+  const previous = previousMaterials(news);
+  for (const earlier of previous) validateKeyMaterial(live.keySpec, earlier);
+  const rotating = news.onMaterialChange === 'rotate' && !materialMatchesDigest(material, olds.materialDigest);
+  const steps: MaterialSteps = {
+    adapter, keyId: id, live, now,
+    policy: expiryPolicy(news),
+    previousPolicy: expiryPolicy(olds),
+    ...wrappingFor(profile, news, live),
+    // The newest first: the likeliest match for a material nobody recorded.
+    candidates: [material, ...[...previous].reverse()],
+    digests: recordedDigests(olds),
+  };
+  try {
+    return await updateMaterials(steps, rotating ? material : undefined);
+  } catch (error) {
+    const pendingMaterialId = (error as { pendingMaterialId?: string }).pendingMaterialId;
+    if (!(error instanceof ImportedKeyError) || pendingMaterialId === undefined) throw error;
+    // Recorded: the key as it was, plus the digest of the material now pending in it.
+    const outputs = { ...olds, materialDigests: { ...steps.digests } };
+    throw new ImportedKeyError(error.code, `${error.message} (new material ${pendingMaterialId} is in the key, pending; the next \`pulumi up\` rotates to it)`, {
+      cause: error, cloudCode: error.cloudCode, id, outputs,
+    });
+  }
 }
 
 /** Enables or disables the key to match `enabled`; the description after, as the cloud reports it. */
@@ -276,13 +346,17 @@ function assertSameMaterialId(keyId: string, recorded: string | undefined, live:
  * read with `ImportedKey.get` (nothing recorded) is not waited for.
  */
 export async function readImportedKey(
-  { adapter }: Cloud, id: string, olds: KeyOutputs, seen?: (look: RecentLook) => void,
+  { profile, adapter }: Cloud, id: string, olds: KeyOutputs, seen?: (look: RecentLook) => void,
 ): Promise<KeyOutputs | undefined> {
   const live = olds.keyState === undefined ? await adapter.describeKey(id) : await describeRecordedKey(adapter, id);
   if (keyIsGone(live)) return undefined;
   // A key this stack recorded, found: what it is now, for the step that follows (a refresh's Diff).
   if (olds.keyState !== undefined) seen?.({ live: live!, now: cloudNow(adapter) });
-  return toOutputs(live!, { recorded: olds });
+  const outs = toOutputs(live!, { recorded: olds });
+  // One DescribeKey for a key never rotated; ListKeyRotations too once the key holds several materials (materials.ts).
+  const rotates = !!profile.materialRotation?.keySpecs.includes(live!.keySpec);
+  const materials = olds.keyState !== undefined && rotates && adapter.listMaterials && needsMaterialListing(olds, live!) ? await adapter.listMaterials(id) : undefined;
+  return withMaterials(adapter, outs, live!, materials, recordedDigests(olds));
 }
 
 /**
@@ -296,10 +370,15 @@ export async function updateImportedKey(
   let live = recent ? recent.live : await describeRecordedKey(adapter, id);
   const now = recent ? recent.now : cloudNow(adapter);
   const policy = expiryPolicy(news);
+  let outcome: MaterialOutcome | undefined;
+  if (live && !keyIsGone(live) && manyMaterials(profile, adapter, live, olds, news)) {
+    outcome = await runMaterialSteps({ profile, adapter }, id, olds, news, material, live, now);
+    live = outcome.live;
+  }
   const materialMoved = !!(olds.keyMaterialId && live?.keyMaterialId && live.keyMaterialId !== olds.keyMaterialId);
-  const planned = planUpdate(live, policy, now, expiryPolicy(olds));
+  const planned = outcome ? 'none' : planUpdate(live, policy, now, expiryPolicy(olds));
   // Other current material: import ours again (the cloud refuses it if ours is not there), then check who is current.
-  const action = planned === 'none' && materialMoved ? 'reimport' : planned;
+  const action = planned === 'none' && materialMoved && !outcome ? 'reimport' : planned;
   if (action !== 'none') {
     validateKeyMaterial(live!.keySpec, material);
     const expiresAt = importExpiry(policy, now);
@@ -323,7 +402,7 @@ export async function updateImportedKey(
     }
     live = await confirmImport(adapter, id, expiresAt, false);
   }
-  assertSameMaterialId(id, olds.keyMaterialId, live!);
+  if (!outcome) assertSameMaterialId(id, olds.keyMaterialId, live!);
   live = await matchEnabled(adapter, id, live!, news.enabled !== false);
   // A partly created key's alias / tags that the cloud does not have yet (recorded only once it has them).
   if (olds.pendingFinish && !olds.adopted) await adapter.finishKey?.(id, finishFor(olds.pendingFinish, news));
@@ -331,7 +410,11 @@ export async function updateImportedKey(
   if (olds.pendingFinish?.description !== undefined && !olds.adopted) {
     await adapter.creationDone?.(creationToken(news, material), { keyId: id, description: news.description });
   }
-  return toOutputs(live!, { inputs: news, adopted: olds.adopted ?? news.keyId !== undefined, materialDigest: recordedDigest(material, olds) });
+  const digests = outcome ? outcome.digests : recordedDigests(olds);
+  const digest = (live!.keyMaterialId && materialMatchesDigest(material, digests[live!.keyMaterialId]) ? digests[live!.keyMaterialId] : undefined) ?? recordedDigest(material, olds);
+  if (!outcome && live!.keyMaterialId) digests[live!.keyMaterialId] = digest;
+  const outs = toOutputs(live!, { inputs: news, adopted: olds.adopted ?? news.keyId !== undefined, materialDigest: digest });
+  return withMaterials(adapter, outs, live!, outcome?.materials, digests);
 }
 
 /** The digest to record: the recorded one while it still matches (a digest is salted: a new one would be a diff). */

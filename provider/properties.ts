@@ -12,9 +12,11 @@
  * - update: a cloud call on the same key without a reimport (EnableKey / DisableKey);
  * - local: recorded only, no cloud call (it matters to later steps: the next import, the delete);
  * - ignored: not compared (it names the resource, not the key);
+ * - kept: not recorded and no cloud call of its own: only held within reach of the steps that need it (earlier materials a heal reimports);
+ * - rotate: an in-place update with onMaterialChange rotate (AWS: new material, same key), else a replacement;
  * - output: not an argument; the provider or the cloud sets it.
  */
-export type ChangeMeans = 'replace' | 'reimport' | 'update' | 'local' | 'ignored' | 'output';
+export type ChangeMeans = 'replace' | 'reimport' | 'update' | 'local' | 'ignored' | 'kept' | 'rotate' | 'output';
 
 /** Where a recorded output's value comes from. */
 export type OutputSource =
@@ -30,7 +32,7 @@ export type OutputSource =
 export interface Property {
   readonly name: string;
   /** The value's type as the engine passes it. */
-  readonly type: 'string' | 'number' | 'boolean' | 'map' | 'object';
+  readonly type: 'string' | 'number' | 'boolean' | 'map' | 'object' | 'list';
   /** Which clouds take it: every cloud, or only these (the others refuse it at preview). */
   readonly clouds: 'all' | readonly string[];
   /** The default, as the README says it ('—' for none). */
@@ -128,8 +130,16 @@ const ROWS = [
     createOnly: true, cloudDefault: true, output: { from: 'cloud-or-argument', declared: true }, doc: 'Where the created key lives: SOFTWARE or HSM.',
   }),
   row({
-    name: 'keyMaterial', type: 'string', default: '— (required)', change: 'replace', secret: true,
-    doc: 'Base64 of the raw key material; never recorded (an adopted key refuses new material).',
+    name: 'keyMaterial', type: 'string', default: '— (required)', change: 'rotate', secret: true,
+    doc: 'Base64 of the raw key material; never recorded (an adopted key refuses new material unless it rotates).',
+  }),
+  row({
+    name: 'onMaterialChange', type: 'string', clouds: ['aws'], default: '`replace`', change: 'local', output: { from: 'argument', declared: false },
+    doc: 'What new keyMaterial does: replace (a new key, the alias moved to it) or rotate (AWS symmetric keys: the same key rotates to it).',
+  }),
+  row({
+    name: 'previousKeyMaterials', type: 'list', clouds: ['aws'], default: '—', change: 'kept', secret: true,
+    doc: 'With rotate: every earlier material of the key, oldest first, base64; never recorded, kept so that heal and renewal can reimport them.',
   }),
   row({
     name: 'wrappingAlgorithm', type: 'string', default: '`RSAES_OAEP_SHA_256`; AWS RSA/ECC/SM2 specs: `RSA_AES_KEY_WRAP_SHA_256`', change: 'local',
@@ -182,6 +192,18 @@ const ROWS = [
   output({ name: 'validTo', type: 'string', output: { from: 'cloud', declared: true }, doc: 'When the material expires.' }),
   output({ name: 'keyMaterialId', type: 'string', output: { from: 'cloud', declared: true }, doc: 'The id of the key\'s current material, where the cloud has one.' }),
   output({ name: 'materialDigest', type: 'string', secret: true, output: { from: 'provider', declared: true }, doc: 'Salted digest of the material, to notice a change of material.' }),
+  output({
+    name: 'currentKeyMaterialId', type: 'string', clouds: ['aws'], output: { from: 'provider', declared: true },
+    doc: 'The id of the material the key encrypts with (AWS CurrentKeyMaterialId); the same as keyMaterialId.',
+  }),
+  output({
+    name: 'keyMaterials', type: 'list', clouds: ['aws'], output: { from: 'provider', declared: true },
+    doc: 'Every material of the key: keyMaterialId, state, importState, expirationModel, validTo, description (never the material or its digest).',
+  }),
+  output({
+    name: 'materialDigests', type: 'map', secret: true, internal: 'provider', output: { from: 'provider', declared: false },
+    doc: 'keyMaterialId → salted digest of that material, to find its plaintext among keyMaterial and previousKeyMaterials.',
+  }),
 ] as const;
 
 /** Every argument and output, in the table's order. */
@@ -207,8 +229,8 @@ export function select<const P extends Pattern>(pattern: P): readonly Extract<An
 
 /** The outputs the ImportedKey class declares (the README's Outputs). */
 export const DECLARED_OUTPUTS = select({ output: { declared: true } });
-/** The declared outputs the engine keeps secret (additionalSecretOutputs). */
-export const SECRET_OUTPUTS = select({ output: { declared: true }, secret: true });
+/** The outputs the engine keeps secret (additionalSecretOutputs): declared or not, the engine marks them in the state. */
+export const SECRET_OUTPUTS = select({ argument: false, secret: true });
 
 export function findProperty(name: string): Property | undefined {
   return PROPERTIES.find((property) => property.name === name);

@@ -57,7 +57,7 @@ function plain<T extends object>(value: T): Props {
 const SECRET_ARGUMENTS: ReadonlySet<string> = new Set(select({ argument: true, secret: true }));
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  const { inputs, failures } = checkInputs(news);
+  const { inputs, failures } = checkInputs(news, new Date(), process.env, olds);
   // A failure with no property is printed as its reason alone; the reason still names the argument.
   const shown = failures.map((f) =>
     SECRET_ARGUMENTS.has(f.property) ? { property: '', reason: f.reason.startsWith(f.property) ? f.reason : `${f.property} ${f.reason}` } : f,
@@ -70,7 +70,10 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const outputs = recordedCloud ? withRecordedDefaults(recordedCloud, olds as KeyOutputs) : (olds as KeyOutputs);
   const inputs = news as KeyInputs;
   const material = isUnknown(inputs.keyMaterial) ? 'unknown' : decodeKeyMaterial(inputs.keyMaterial);
-  const offline = offlineDiff(outputs, inputs, material);
+  const offline = offlineDiff(outputs, inputs, material, {
+    previous: decodePrevious(inputs.previousKeyMaterials),
+    keySpecs: recordedCloud?.materialRotation?.keySpecs,
+  });
   const place = { ...inputs, region: inputs.region ?? outputs.region };
   const memo = lookKey(place, id);
   // The lifecycle says whether the key must be described first (never for a replacement already certain).
@@ -88,6 +91,13 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   // A key found gone frees its alias; one not looked at (a certain replacement) or still there keeps it.
   if (plan.replaces.length > 0 && live !== undefined) refuseAliasThatCannotMove(recordedCloud, outputs, inputs, plan.replaces);
   return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
+}
+
+/** previousKeyMaterials decoded ('unknown' while any of it is not known until apply). */
+function decodePrevious(previous: unknown): Buffer[] | 'unknown' {
+  if (previous === undefined) return [];
+  if (isUnknown(previous) || !Array.isArray(previous) || previous.some((entry) => isUnknown(entry))) return 'unknown';
+  return previous.map((entry) => decodeKeyMaterial(entry));
 }
 
 /**

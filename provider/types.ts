@@ -7,6 +7,21 @@ import type { KeyDescription } from './clouds/adapter';
 export const ON_DELETE_VALUES = ['scheduleKeyDeletion', 'deleteMaterial', 'retain'] as const;
 export type OnDelete = (typeof ON_DELETE_VALUES)[number];
 
+export const ON_MATERIAL_CHANGE_VALUES = ['replace', 'rotate'] as const;
+export type OnMaterialChange = (typeof ON_MATERIAL_CHANGE_VALUES)[number];
+
+/** One material of the key as the state records it (the keyMaterials output): never the material or its digest. */
+export interface MaterialRecord {
+  keyMaterialId: string;
+  /** CURRENT, NON_CURRENT, PENDING_ROTATION, PENDING_MULTI_REGION_IMPORT_AND_ROTATION. */
+  state: string;
+  /** IMPORTED or PENDING_IMPORT. */
+  importState?: string;
+  expirationModel?: string;
+  validTo?: string;
+  description?: string;
+}
+
 export function isOnDelete(value: unknown): value is OnDelete {
   return ON_DELETE_VALUES.some((choice) => choice === value);
 }
@@ -29,6 +44,10 @@ export interface KeyInputs {
   protectionLevel?: string;
   /** Base64 of the raw material. Never copied to outputs, logs or errors. */
   keyMaterial: string;
+  /** AWS: what new material does: replace (default, a new key) or rotate (the same key rotates to it). */
+  onMaterialChange?: OnMaterialChange;
+  /** With rotate: the key's earlier materials, oldest first, base64. Never copied to outputs, logs or errors. */
+  previousKeyMaterials?: string[];
   wrappingAlgorithm?: string;
   wrappingKeySpec?: string;
   /** ISO 8601; absent (and no expiresIn) = the material never expires. */
@@ -81,4 +100,11 @@ export interface KeyOutputs extends Omit<KeyDescription, 'deletionDate'> {
   protectionLevel?: string;
   /** Keyed digest of the material (see digest.ts); secret. */
   materialDigest: string;
+  onMaterialChange?: OnMaterialChange;
+  /** AWS: the id of the material the key encrypts with (the same as keyMaterialId). */
+  currentKeyMaterialId?: string;
+  /** AWS: every material of the key, as ListKeyRotations (or, for a key never rotated, DescribeKey) reports it. */
+  keyMaterials?: MaterialRecord[];
+  /** keyMaterialId → keyed digest of that material (digest.ts): finds its plaintext among the arguments; secret. */
+  materialDigests?: Record<string, string>;
 }

@@ -32,6 +32,16 @@ export interface ImportedKeyArgs {
   protectionLevel?: pulumi.Input<'SOFTWARE' | 'HSM'>;
   /** Base64 of the raw key material. Always stored as a secret. */
   keyMaterial: pulumi.Input<string>;
+  /**
+   * AWS symmetric keys: what a new keyMaterial does. `replace` (default): a new key, the alias moved to it. `rotate`: the
+   * same key imports it and rotates to it (RotateKeyOnDemand); data encrypted under earlier materials stays readable.
+   */
+  onMaterialChange?: pulumi.Input<'replace' | 'rotate'>;
+  /**
+   * With rotate: every earlier material of the key, oldest first (base64). The key is usable only while all of them are
+   * imported, so heal and renewal need them; always stored as a secret.
+   */
+  previousKeyMaterials?: pulumi.Input<pulumi.Input<string>[]>;
   /** Default: RSAES_OAEP_SHA_256 (RSA_AES_KEY_WRAP_SHA_256 for AWS RSA and ECC key specs). */
   wrappingAlgorithm?: pulumi.Input<string>;
   /** Default: RSA_2048 (EC_SM2 for SM2PKE on Alibaba, SM2 on Huawei). */
@@ -51,6 +61,18 @@ export interface ImportedKeyArgs {
   deletionWindowInDays?: pulumi.Input<number>;
   /** Whether the key is enabled (default true): `pulumi up` enables (EnableKey) or disables (DisableKey) it to match, and a key disabled out of band shows as drift. */
   enabled?: pulumi.Input<boolean>;
+}
+
+/** One entry of the keyMaterials output. */
+export interface KeyMaterialOutput {
+  keyMaterialId: string;
+  /** CURRENT, NON_CURRENT, PENDING_ROTATION, … */
+  state: string;
+  /** IMPORTED or PENDING_IMPORT. */
+  importState?: string;
+  expirationModel?: string;
+  validTo?: string;
+  description?: string;
 }
 
 /** The state of an existing ImportedKey, for `ImportedKey.get`. */
@@ -117,6 +139,10 @@ export class ImportedKey extends pulumi.dynamic.Resource {
   declare readonly keyMaterialId: pulumi.Output<string | undefined>;
   /** Salted digest of the material, to notice a change of material; secret. */
   declare readonly materialDigest: pulumi.Output<string>;
+  /** AWS: the id of the material the key encrypts with (the same as keyMaterialId). */
+  declare readonly currentKeyMaterialId: pulumi.Output<string | undefined>;
+  /** AWS: every material of the key (id, state, import state, expiry, description); never a material or its digest. */
+  declare readonly keyMaterials: pulumi.Output<KeyMaterialOutput[] | undefined>;
 
   constructor(name: string, args: ImportedKeyArgs, opts?: pulumi.CustomResourceOptions);
   /** @internal used by `get` */
@@ -139,7 +165,11 @@ export class ImportedKey extends pulumi.dynamic.Resource {
     // resourceName: where the cloud requires an alias and none is given, the provider derives it from the name.
     const props: Record<string, unknown> = state
       ? { ...state }
-      : { ...args, keyMaterial: pulumi.secret(args!.keyMaterial), region: regionOf(args!), resourceName: name, stackScope: `${pulumi.getProject()}/${pulumi.getStack()}` };
+      : {
+        ...args,
+        keyMaterial: pulumi.secret(args!.keyMaterial),
+        ...(args!.previousKeyMaterials !== undefined ? { previousKeyMaterials: pulumi.secret(args!.previousKeyMaterials) } : {}),
+        region: regionOf(args!), resourceName: name, stackScope: `${pulumi.getProject()}/${pulumi.getStack()}` };
     // Outputs are passed as undefined so the engine fills them in (else they would never resolve).
     for (const output of DECLARED_OUTPUTS) if (props[output] === undefined) props[output] = undefined;
     super(provider(), name, props, {

@@ -74,6 +74,30 @@ export interface ImportMaterialRequest {
   encryptedKeyMaterial: Buffer;
   /** ISO 8601 UTC; undefined = the material never expires. */
   expiresAt?: string;
+  /**
+   * AWS symmetric keys only (never sent otherwise): NEW_KEY_MATERIAL for a material the key will rotate to,
+   * EXISTING_KEY_MATERIAL (with keyMaterialId) to import one of its materials again. Undefined: the cloud's default.
+   */
+  importType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+  /** With EXISTING_KEY_MATERIAL: which material (64 lowercase hex). */
+  keyMaterialId?: string;
+  /** With NEW_KEY_MATERIAL: the material's description (AWS KeyMaterialDescription). */
+  description?: string;
+}
+
+/** One material of a key that holds several (AWS ListKeyRotations with ALL_KEY_MATERIAL). */
+export interface KeyMaterialEntry {
+  keyMaterialId: string;
+  /** CURRENT, NON_CURRENT, PENDING_ROTATION, PENDING_MULTI_REGION_IMPORT_AND_ROTATION. */
+  state: string;
+  /** IMPORTED or PENDING_IMPORT. */
+  importState?: string;
+  expirationModel?: string;
+  /** ISO 8601 UTC. */
+  validTo?: string;
+  description?: string;
+  /** ISO 8601 UTC, when the key rotated to it. */
+  rotationDate?: string;
 }
 
 /** How an adapter must reimport when the key already holds the material (new expiry). */
@@ -114,7 +138,19 @@ export interface KmsAdapter {
    */
   finishKey?(keyId: string, finish: KeyFinish): Promise<void>;
   importMaterial(request: ImportMaterialRequest): Promise<{ keyMaterialId?: string }>;
-  deleteMaterial(keyId: string): Promise<void>;
+  /** Deletes the key's current material, or the material `keyMaterialId` where the cloud has several (AWS). */
+  deleteMaterial(keyId: string, keyMaterialId?: string): Promise<void>;
+  /**
+   * Optional, where a key holds several materials (AWS symmetric EXTERNAL keys): every material, pending ones
+   * included, every page read (ListKeyRotations IncludeKeyMaterial ALL_KEY_MATERIAL).
+   */
+  listMaterials?(keyId: string): Promise<KeyMaterialEntry[]>;
+  /**
+   * Optional, with listMaterials: starts the rotation to the key's pending material (RotateKeyOnDemand); it completes
+   * asynchronously (listMaterials shows it CURRENT). A rotation in progress fails with code RotationInProgress, the
+   * per-key limit of on-demand rotations with RotationLimitExceeded.
+   */
+  rotateMaterial?(keyId: string): Promise<void>;
   /** Schedules deletion; "already pending deletion" and "already gone" count as done. */
   scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void>;
   enableKey(keyId: string): Promise<void>;
@@ -219,6 +255,11 @@ export interface CloudProfile {
   readonly endpointForm?: { readonly bareHost: boolean; readonly path: boolean };
   /** Optional: the region a key id names (an ARN), so `check` can refuse one from another region than the resource's. */
   keyIdRegion?(keyId: string): string | undefined;
+  /**
+   * Optional, only where a key can hold several materials and rotate between them (AWS symmetric keys): the key specs
+   * that can. Without it `check` refuses onMaterialChange rotate and previousKeyMaterials.
+   */
+  readonly materialRotation?: { readonly keySpecs: readonly string[] };
 }
 
 /** A cloud's regions, for `check`. */

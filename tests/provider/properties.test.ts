@@ -70,6 +70,8 @@ describe('properties: the table', () => {
     assert.deepEqual(findProperty('projectId')!.clouds, having((p) => p.project));
     assert.deepEqual(findProperty('protectionLevel')!.clouds, having((p) => p.protectionLevels));
     assert.deepEqual(findProperty('tags')!.clouds, having((p) => p.tagLimits));
+    assert.deepEqual(findProperty('onMaterialChange')!.clouds, having((p) => p.materialRotation));
+    assert.deepEqual(findProperty('previousKeyMaterials')!.clouds, having((p) => p.materialRotation));
     for (const property of PROPERTIES) {
       if (property.clouds !== 'all') for (const cloud of property.clouds) assert.ok(CLOUD_NAMES.includes(cloud), `${property.name}: ${cloud}`);
     }
@@ -78,28 +80,33 @@ describe('properties: the table', () => {
   it('gives the lists check, lifecycle and the SDK class used to write by hand, in their order (messages print them)', () => {
     assert.deepEqual(select({ argument: true, internal: undefined }), [
       'cloud', 'region', 'endpoint', 'projectId', 'keyId', 'description', 'alias', 'tags', 'keySpec', 'keyUsage', 'protectionLevel',
-      'keyMaterial', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'deletionWindowInDays', 'enabled',
+      'keyMaterial', 'onMaterialChange', 'previousKeyMaterials', 'wrappingAlgorithm', 'wrappingKeySpec', 'expiresAt', 'expiresIn', 'renewBefore', 'onDelete', 'deletionWindowInDays', 'enabled',
     ]);
     assert.deepEqual(select({ argument: true, internal: 'sdk' }), ['resourceName', 'stackScope', '__provider']);
-    assert.deepEqual(select({ internal: 'provider' }), ['aliasDerived']);
+    assert.deepEqual(select({ internal: 'provider' }), ['aliasDerived', 'materialDigests']);
     assert.deepEqual(select({ createOnly: true }), ['description', 'alias', 'tags', 'keyUsage', 'protectionLevel']);
     assert.deepEqual(select({ change: 'replace', place: true }), ['cloud', 'region', 'projectId']);
     assert.deepEqual(select({ place: true }), ['cloud', 'region', 'endpoint', 'projectId']);
     assert.deepEqual(select({ change: 'replace', cloudDefault: true }), ['keySpec', 'keyUsage', 'protectionLevel']);
     assert.deepEqual(select({ change: 'reimport' }), ['expiresAt', 'expiresIn', 'renewBefore']);
-    assert.deepEqual(select({ change: 'local' }), ['endpoint', 'wrappingAlgorithm', 'wrappingKeySpec', 'onDelete', 'deletionWindowInDays']);
+    assert.deepEqual(select({ change: 'local' }), ['endpoint', 'onMaterialChange', 'wrappingAlgorithm', 'wrappingKeySpec', 'onDelete', 'deletionWindowInDays']);
+    assert.deepEqual(select({ change: 'rotate' }), ['keyMaterial']);
+    assert.deepEqual(select({ change: 'kept' }), ['previousKeyMaterials']);
     assert.deepEqual(select({ change: 'update' }), ['enabled']);
     assert.deepEqual([...DECLARED_OUTPUTS].sort(), [
       'alias', 'keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'protectionLevel', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest',
+      'currentKeyMaterialId', 'keyMaterials',
     ].sort());
-    assert.deepEqual(SECRET_OUTPUTS, ['materialDigest']);
+    // Declared or not, the digests are secret in the state (the engine marks any output named in additionalSecretOutputs).
+    assert.deepEqual(SECRET_OUTPUTS, ['materialDigest', 'materialDigests']);
   });
 
   it('never records the key material, and keeps it secret', () => {
     const material = findProperty('keyMaterial')!;
     assert.equal(material.output, undefined);
     assert.equal(material.secret, true);
-    assert.deepEqual(PROPERTIES.filter((p) => p.secret).map((p) => p.name), ['keyMaterial', 'materialDigest']);
+    assert.deepEqual(PROPERTIES.filter((p) => p.secret).map((p) => p.name), ['keyMaterial', 'previousKeyMaterials', 'materialDigest', 'materialDigests']);
+    assert.equal(findProperty('previousKeyMaterials')!.output, undefined);
   });
 
   it('a name once, each row consistent: create-only and cloud defaults are replacements, outputs are not arguments', () => {

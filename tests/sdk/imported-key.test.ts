@@ -62,7 +62,7 @@ describe('ImportedKey (SDK) under pulumi mocks', function () {
   it('declares every output, resolved from the engine state', async () => {
     const key = new ImportedKey('outputs', { cloud: 'aws', keyMaterial: randomBytes(32).toString('base64') });
     assert.equal((await output(key.keyState)).value, 'Enabled');
-    for (const name of ['keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'protectionLevel', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest']) {
+    for (const name of ['keyId', 'arn', 'keyState', 'origin', 'keySpec', 'keyUsage', 'protectionLevel', 'expirationModel', 'validTo', 'keyMaterialId', 'materialDigest', 'currentKeyMaterialId', 'keyMaterials']) {
       assert.ok(pulumi.Output.isInstance((key as any)[name]), name);
     }
   });

@@ -33,8 +33,10 @@ import type {
   ImportParameters,
   KeyDescription,
   KeyFinish,
+  KeyMaterialEntry,
   KmsAdapter,
 } from '../adapter';
+import { awsMaterialFields, listAwsMaterials, rotateAwsMaterial } from './adapter-materials';
 import { CreationListings } from '../creation-listings';
 import { createKmsClient } from './client';
 import { awsCloudTime } from './clock';
@@ -231,6 +233,7 @@ export class AwsKmsAdapter implements KmsAdapter {
           KeyId: request.keyId,
           ImportToken: request.importToken,
           EncryptedKeyMaterial: request.encryptedKeyMaterial,
+          ...awsMaterialFields(request),
           ...(request.expiresAt
             ? { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: new Date(request.expiresAt) }
             : { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }),
@@ -242,12 +245,20 @@ export class AwsKmsAdapter implements KmsAdapter {
     }
   }
 
-  async deleteMaterial(keyId: string): Promise<void> {
+  async deleteMaterial(keyId: string, keyMaterialId?: string): Promise<void> {
     try {
-      await this.client.send(new DeleteImportedKeyMaterialCommand({ KeyId: keyId }));
+      await this.client.send(new DeleteImportedKeyMaterialCommand({ KeyId: keyId, ...(keyMaterialId ? { KeyMaterialId: keyMaterialId } : {}) }));
     } catch (error) {
-      throw mapAwsError(error, 'deleting imported key material of', keyId);
+      throw mapAwsError(error, keyMaterialId ? `deleting key material ${keyMaterialId} of` : 'deleting imported key material of', keyId);
     }
+  }
+
+  listMaterials(keyId: string): Promise<KeyMaterialEntry[]> {
+    return listAwsMaterials(this.client, keyId);
+  }
+
+  rotateMaterial(keyId: string): Promise<void> {
+    return rotateAwsMaterial(this.client, keyId);
   }
 
   async scheduleDeletion(keyId: string, pendingWindowInDays: number): Promise<void> {

@@ -15,6 +15,9 @@ const CODES: Readonly<Record<string, ErrorCode>> = {
   InvalidArnException: 'InvalidArgument',
   AlreadyExistsException: 'InvalidArgument',
   TagException: 'InvalidArgument',
+  // RotateKeyOnDemand: a rotation in progress (or due within 20 minutes); the 25 on-demand rotations of a key used up.
+  ConflictException: 'RotationInProgress',
+  LimitExceededException: 'RotationLimitExceeded',
 };
 
 export function awsErrorName(error: unknown): string | undefined {

@@ -95,6 +95,8 @@ export const awsProfile: CloudProfile = {
   // The SDK needs a scheme (a bare host is "Invalid URL" at up); it keeps a path prefix and drops a query.
   endpointForm: { bareHost: false, path: true },
   keyIdRegion: awsKeyIdRegion,
+  // Several materials per key and RotateKeyOnDemand between them: symmetric keys only (AWS refuses ImportType for HMAC and asymmetric keys).
+  materialRotation: { keySpecs: ['SYMMETRIC_DEFAULT'] },
   // A key id (UUID or multi-Region mrk-<32 hex>) or a key ARN; aliases are refused: adoption pins one key.
   keyIdPattern: /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/)?(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
 };
