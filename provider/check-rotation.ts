@@ -49,10 +49,12 @@ export function checkMaterialRotation(
 
   const previous = news.previousKeyMaterials;
   if (previous === undefined || isUnknown(previous)) return;
-  if (!isUnknown(mode) && !rotating) {
-    fail('previousKeyMaterials', 'only applies with onMaterialChange rotate (the earlier materials of a key that rotates); remove it, or set onMaterialChange to rotate');
+  if (profile && !profile.materialRotation) {
+    fail('previousKeyMaterials', `${profile.cloud} keys hold one material for good, so there are no earlier materials to keep; remove it (it applies to ${rotatingClouds()})`);
     return;
   }
+  // Allowed with replace too: a key that rotated keeps needing every earlier material (heal, renewal) after its
+  // program switches back to replace; the diff refuses dropping one (lifecycle.ts judgeKeptMaterials).
   if (!Array.isArray(previous)) {
     fail('previousKeyMaterials', `must be a list of base64 key materials, oldest first; got ${previous === null ? 'null' : typeof previous}`);
     return;

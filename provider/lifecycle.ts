@@ -5,7 +5,7 @@ import type { KeyDescription } from './clouds/adapter';
 import { materialMatchesDigest } from './digest';
 import { ImportedKeyError } from '../core/errors';
 import { expiryMatches, expiryPolicy, expirySatisfied, renewalDue, samePolicy, type ExpiryPolicy } from './expiry';
-import { earlierMaterialId, materialsOutOfReach, outgoingMissing } from './materials';
+import { earlierMaterialId, materialsOutOfReach, outgoingMissing, recordedMaterialCount } from './materials';
 import { select } from './properties';
 import type { KeyInputs, KeyOutputs, OnDelete } from './types';
 
@@ -148,6 +148,8 @@ export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Buffer 
     }
   }
 
+  if (!rotating && replaces.length === 0) judgeKeptMaterials(olds, material, rotation);
+
   const changedExpiry = EXPIRY_FIELDS.filter((field) => isUnknown(news[field]) || (field === 'expiresAt' ? !sameInstant(news[field], olds[field]) : !sameValue(news[field], olds[field])));
   if (changedExpiry.length > 0) update(`${changedExpiry.join(', ')}: changed (reimport)`);
 
@@ -185,6 +187,15 @@ function judgeRotation(olds: KeyOutputs, material: Buffer | 'unknown', rotation:
       );
     }
   }
+  judgeKeptMaterials(olds, material, rotation, 1);
+}
+
+/**
+ * A key that stays and holds several materials (it rotated) needs every one of them within reach, whatever
+ * onMaterialChange says now: with replace, previousKeyMaterials still keeps the earlier materials a heal reimports.
+ */
+function judgeKeptMaterials(olds: KeyOutputs, material: Buffer | 'unknown', rotation: RotationContext, fromCount = 2): void {
+  if (material === 'unknown' || rotation.previous === 'unknown' || recordedMaterialCount(olds) < fromCount) return;
   const missing = materialsOutOfReach(olds, [material, ...rotation.previous]);
   if (missing.length > 0) {
     const which = missing.map((id) => (id === olds.keyMaterialId ? `${id} (the current one)` : id)).join(', ');

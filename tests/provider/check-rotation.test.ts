@@ -44,12 +44,11 @@ describe('check: onMaterialChange and previousKeyMaterials', () => {
     assert.deepEqual(reasons({ cloud: 'aws', keyMaterial: MATERIAL_B64, onMaterialChange: 'swap' }), ['onMaterialChange "swap" is not allowed; one of: replace, rotate']);
   });
 
-  it('refuses previousKeyMaterials without rotate, and on a cloud that cannot rotate', () => {
-    assert.deepEqual(reasons({ cloud: 'aws', keyMaterial: MATERIAL_B64, previousKeyMaterials: [b64(SECOND)] }), [
-      'previousKeyMaterials only applies with onMaterialChange rotate (the earlier materials of a key that rotates); remove it, or set onMaterialChange to rotate',
-    ]);
+  it('takes previousKeyMaterials with replace on AWS (a rotated key keeps needing them), and refuses it on a cloud that cannot rotate', () => {
+    assert.deepEqual(reasons({ cloud: 'aws', keyMaterial: MATERIAL_B64, previousKeyMaterials: [b64(SECOND)] }), []);
     const ali = reasons({ cloud: 'alicloud', keyMaterial: MATERIAL_B64, onMaterialChange: 'rotate', previousKeyMaterials: [b64(SECOND)] });
     assert.ok(ali.some((r) => r.startsWith('onMaterialChange: rotate is not possible on alicloud')), ali.join('; '));
+    assert.ok(reasons({ cloud: 'alicloud', keyMaterial: MATERIAL_B64, previousKeyMaterials: [b64(SECOND)] }).some((r) => r.startsWith('previousKeyMaterials')));
   });
 
   it('refuses duplicates: twice in the list, or the current material again; names entries by index, never the bytes', () => {
@@ -100,6 +99,16 @@ describe('diff: rotation instead of replacement', () => {
       () => offlineDiff(olds(), inputs({ keyMaterial: b64(SECOND), onMaterialChange: 'rotate', previousKeyMaterials: [b64(THIRD)] }), SECOND, { ...AWS, previous: [THIRD] }),
       /^ImportedKeyError: previousKeyMaterials must include the material key 1111.* has now \(the one this rotation retires\)/,
     );
+  });
+
+  it('a rotated key switched back to replace still needs every material it holds: dropping one is refused, keeping them is no change', () => {
+    const recorded = outputs({ keyMaterialId: 'b'.repeat(64), materialDigest: digestMaterial(SECOND), materialDigests: { ['a'.repeat(64)]: digestMaterial(MATERIAL), ['b'.repeat(64)]: digestMaterial(SECOND) } });
+    assert.throws(
+      () => offlineDiff(recorded, inputs({ keyMaterial: b64(SECOND) }), SECOND, { previous: [], keySpecs: ['SYMMETRIC_DEFAULT'] }),
+      new RegExp(`previousKeyMaterials must include every material key .* holds, and ${'a'.repeat(64)} is in neither`),
+    );
+    const kept = offlineDiff(recorded, inputs({ keyMaterial: b64(SECOND), previousKeyMaterials: [MATERIAL_B64] }), SECOND, { previous: [MATERIAL], keySpecs: ['SYMMETRIC_DEFAULT'] });
+    assert.deepEqual(kept.replaces, []);
   });
 
   it('refuses when any recorded material is out of reach, naming its id', () => {
