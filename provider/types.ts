@@ -2,7 +2,7 @@
 // Outputs echo every argument except the key material, so `diff` can compare old outputs with new inputs; which
 // argument is echoed, and which output the cloud reports, is in the properties table (properties.ts, outputs.ts).
 
-import type { KeyDescription } from './clouds/adapter';
+import type { KeyDescription, KeyMaterialEntry } from './clouds/adapter';
 
 export const ON_DELETE_VALUES = ['scheduleKeyDeletion', 'deleteMaterial', 'retain'] as const;
 export type OnDelete = (typeof ON_DELETE_VALUES)[number];
@@ -11,16 +11,7 @@ export const ON_MATERIAL_CHANGE_VALUES = ['replace', 'rotate'] as const;
 export type OnMaterialChange = (typeof ON_MATERIAL_CHANGE_VALUES)[number];
 
 /** One material of the key as the state records it (the keyMaterials output): never the material or its digest. */
-export interface MaterialRecord {
-  keyMaterialId: string;
-  /** CURRENT, NON_CURRENT, PENDING_ROTATION, PENDING_MULTI_REGION_IMPORT_AND_ROTATION. */
-  state: string;
-  /** IMPORTED or PENDING_IMPORT. */
-  importState?: string;
-  expirationModel?: string;
-  validTo?: string;
-  description?: string;
-}
+export type MaterialRecord = Omit<KeyMaterialEntry, 'rotationDate'>;
 
 export function isOnDelete(value: unknown): value is OnDelete {
   return ON_DELETE_VALUES.some((choice) => choice === value);

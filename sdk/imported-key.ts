@@ -2,6 +2,7 @@
 
 import * as pulumi from '@pulumi/pulumi';
 import { DECLARED_OUTPUTS, SECRET_OUTPUTS } from '../provider/properties';
+import type { MaterialRecord } from '../provider/types';
 import { makeProviderRef, providerModuleReference } from './provider-ref';
 
 export interface ImportedKeyArgs {
@@ -63,17 +64,8 @@ export interface ImportedKeyArgs {
   enabled?: pulumi.Input<boolean>;
 }
 
-/** One entry of the keyMaterials output. */
-export interface KeyMaterialOutput {
-  keyMaterialId: string;
-  /** CURRENT, NON_CURRENT, PENDING_ROTATION, … */
-  state: string;
-  /** IMPORTED or PENDING_IMPORT. */
-  importState?: string;
-  expirationModel?: string;
-  validTo?: string;
-  description?: string;
-}
+/** One entry of the keyMaterials output: id, state, import state, expiry, description (never the material). */
+export type KeyMaterialOutput = MaterialRecord;
 
 /** The state of an existing ImportedKey, for `ImportedKey.get`. */
 export type ImportedKeyState = Record<string, pulumi.Input<unknown>>;
