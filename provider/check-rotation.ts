@@ -8,6 +8,7 @@ import { isUnknown } from './lifecycle';
 import { outgoingMissing } from './materials';
 import { ON_MATERIAL_CHANGE_VALUES } from './types';
 import { validateKeyMaterial } from '../core/wrapping';
+import { checkMaterialSource, describeMaterialSource } from './material-sources/spec';
 
 type Fail = (property: string, reason: string) => void;
 
@@ -49,35 +50,61 @@ export function checkMaterialRotation(
 
   const previous = news.previousKeyMaterials;
   if (previous === undefined || isUnknown(previous)) return;
-  if (!isUnknown(mode) && !rotating) {
-    fail('previousKeyMaterials', 'only applies with onMaterialChange rotate (the earlier materials of a key that rotates); remove it, or set onMaterialChange to rotate');
+  if (profile && !profile.materialRotation) {
+    fail('previousKeyMaterials', `${profile.cloud} keys hold one material for good, so there are no earlier materials to keep; remove it (it applies to ${rotatingClouds()})`);
     return;
   }
+  // Allowed with replace too: a key that rotated keeps needing every earlier material (heal, renewal) after its
+  // program switches back to replace; the diff refuses dropping one (lifecycle.ts judgeKeptMaterials).
   if (!Array.isArray(previous)) {
-    fail('previousKeyMaterials', `must be a list of base64 key materials, oldest first; got ${previous === null ? 'null' : typeof previous}`);
+    fail('previousKeyMaterials', `must be a list of the earlier key materials, oldest first, each base64 or a source ({ file }, { env }, { command }, { pkcs11 }); got ${previous === null ? 'null' : typeof previous}`);
     return;
   }
-  const decoded: (Buffer | undefined)[] = previous.map((entry, index) => {
+  // A source entry is checked for its shape only (nothing is read at preview); the diff opens it and judges its material.
+  const decoded: (Buffer | string | undefined)[] = previous.map((entry, index) => {
     if (isUnknown(entry)) return undefined;
+    if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
+      try {
+        return describeMaterialSource(checkMaterialSource(entry, `previousKeyMaterials[${index}]`));
+      } catch (error) {
+        fail('previousKeyMaterials', error instanceof Error ? error.message : String(error));
+        return undefined;
+      }
+    }
     try {
       const material = decode(entry);
       if (keySpec !== undefined) validateKeyMaterial(keySpec, material);
       return material;
     } catch (error) {
       const reason = error instanceof Error ? error.message.replace(/^keyMaterial\b/, 'it') : String(error);
-      fail('previousKeyMaterials', `[${index}] is not usable key material: ${reason}`);
+      fail('previousKeyMaterials', `[${index}] is not usable key material (base64, or a source object): ${reason}`);
       return undefined;
     }
   });
   const current = news.keyMaterial !== undefined && !isUnknown(news.keyMaterial) ? safeDecode(decode, news.keyMaterial) : undefined;
+  const currentSource = isSpecLike(news.keyMaterialSource) ? safeDescribe(news.keyMaterialSource) : undefined;
+  const same = (a: Buffer | string, b: Buffer | string) => (typeof a === 'string' ? a === b : typeof b !== 'string' && a.equals(b));
   decoded.forEach((material, index) => {
-    if (!material) return;
-    const first = decoded.findIndex((other) => other !== undefined && other.equals(material));
-    if (first < index) fail('previousKeyMaterials', `[${index}] is the same material as [${first}]; list each earlier material once, oldest first`);
-    else if (current?.equals(material)) {
-      fail('previousKeyMaterials', `[${index}] is the same material as keyMaterial; keyMaterial is the current material, previousKeyMaterials only the earlier ones`);
+    if (material === undefined) return;
+    const first = decoded.findIndex((other) => other !== undefined && same(other, material));
+    if (first < index) fail('previousKeyMaterials', `[${index}] is the same ${typeof material === 'string' ? 'source' : 'material'} as [${first}]; list each earlier material once, oldest first`);
+    else if ((current && typeof material !== 'string' && current.equals(material)) || (currentSource !== undefined && material === currentSource)) {
+      const argument = typeof material === 'string' ? 'keyMaterialSource' : 'keyMaterial';
+      fail('previousKeyMaterials', `[${index}] is the same ${typeof material === 'string' ? 'source' : 'material'} as ${argument}; ${argument} is the current material, previousKeyMaterials only the earlier ones`);
     }
   });
+}
+
+function isSpecLike(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value);
+}
+
+function safeDescribe(raw: unknown): string | undefined {
+  try {
+    return describeMaterialSource(checkMaterialSource(raw));
+  } catch {
+    return undefined;
+  }
 }
 
 function safeDecode(decode: (value: unknown) => Buffer, value: unknown): Buffer | undefined {
@@ -100,7 +127,8 @@ export function checkOutgoingMaterial(olds: Record<string, unknown>, news: Recor
   const now = safeDecode(decode, news.keyMaterial);
   if (!before || !now || before.equals(now)) return;
   const previous = Array.isArray(news.previousKeyMaterials) ? news.previousKeyMaterials : [];
-  if (previous.some((entry) => isUnknown(entry)) || isUnknown(news.previousKeyMaterials)) return;
+  // Unknown entries, or sources (read only by the diff, which judges the same against the recorded digests): not here.
+  if (previous.some((entry) => isUnknown(entry) || typeof entry !== 'string') || isUnknown(news.previousKeyMaterials)) return;
   const kept = previous.some((entry) => safeDecode(decode, entry)?.equals(before));
   if (!kept) fail('previousKeyMaterials', outgoingMissing());
 }

@@ -1,5 +1,5 @@
 // check's rules for where the material comes from: exactly one of keyMaterial and keyMaterialSource, the source's
-// shape (offline: nothing is read, run or opened at preview), and what a source cannot do yet.
+// shape (offline: nothing is read, run or opened at preview).
 type CheckFailure = { property: string; reason: string };
 import { isUnknown } from './lifecycle';
 import { checkMaterialSource } from './material-sources/spec';
@@ -21,9 +21,6 @@ export function checkMaterialOrigin(news: Record<string, unknown>, inputs: Recor
   try {
     const spec = checkMaterialSource(news.keyMaterialSource);
     inputs.keyMaterialSource = spec;
-    if ('pkcs11' in spec && news.onMaterialChange === 'rotate') {
-      failures.push({ property: 'keyMaterialSource', reason: 'keyMaterialSource.pkcs11 does not go with onMaterialChange rotate yet: an HSM key is imported as one material; use onMaterialChange replace (the default), or a file, env or command source' });
-    }
   } catch (error) {
     failures.push({ property: 'keyMaterialSource', reason: error instanceof Error ? error.message : String(error) });
   }

@@ -5,7 +5,7 @@ import type { KeyDescription } from './clouds/adapter';
 import { materialMatchesDigest } from './digest';
 import { ImportedKeyError } from '../core/errors';
 import { expiryMatches, expiryPolicy, expirySatisfied, renewalDue, samePolicy, type ExpiryPolicy } from './expiry';
-import { earlierMaterialId, materialsOutOfReach, outgoingMissing } from './materials';
+import { earlierMaterialId, materialsOutOfReach, outgoingMissing, recordedMaterialCount } from './materials';
 import { select } from './properties';
 import type { KeyInputs, KeyOutputs, OnDelete } from './types';
 import type { Material } from './material-sources';
@@ -82,7 +82,7 @@ export interface OfflineDiff {
 
 /** What the diff knows of rotating: the earlier materials given (decoded), and the key specs the cloud rotates (none: it cannot). */
 export interface RotationContext {
-  previous: readonly Buffer[] | 'unknown';
+  previous: readonly Material[] | 'unknown';
   keySpecs?: readonly string[];
 }
 
@@ -158,6 +158,7 @@ export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Materia
 
   const source = news.keyMaterialSource !== undefined && !isUnknown(news.keyMaterialSource) ? describeMaterialSource(news.keyMaterialSource) : undefined;
   if (source !== olds.materialSource) update(`keyMaterialSource: now ${source ?? 'none (keyMaterial)'} (recorded; the material itself is compared by its digest)`);
+  if (!rotating && replaces.length === 0 && !(typeof material === 'object' && 'unchecked' in material)) judgeKeptMaterials(olds, material, rotation);
 
   const changedExpiry = EXPIRY_FIELDS.filter((field) => isUnknown(news[field]) || (field === 'expiresAt' ? !sameInstant(news[field], olds[field]) : !sameValue(news[field], olds[field])));
   if (changedExpiry.length > 0) update(`${changedExpiry.join(', ')}: changed (reimport)`);
@@ -196,6 +197,15 @@ function judgeRotation(olds: KeyOutputs, material: Material | 'unknown', rotatio
       );
     }
   }
+  judgeKeptMaterials(olds, material, rotation, 1);
+}
+
+/**
+ * A key that stays and holds several materials (it rotated) needs every one of them within reach, whatever
+ * onMaterialChange says now: with replace, previousKeyMaterials still keeps the earlier materials a heal reimports.
+ */
+function judgeKeptMaterials(olds: KeyOutputs, material: Material | 'unknown', rotation: RotationContext, fromCount = 2): void {
+  if (material === 'unknown' || rotation.previous === 'unknown' || recordedMaterialCount(olds) < fromCount) return;
   const missing = materialsOutOfReach(olds, [material, ...rotation.previous]);
   if (missing.length > 0) {
     const which = missing.map((id) => (id === olds.keyMaterialId ? `${id} (the current one)` : id)).join(', ');

@@ -15,9 +15,10 @@ import type { RecentLook } from './recent-look';
 import type { KeyInputs, KeyOutputs } from './types';
 import type { KeyMaterialEntry } from './clouds/adapter';
 import { describeRecordedKey, waitForKey } from './waiter';
-import { isWrappingAlgorithm, validateKeyMaterial } from '../core/wrapping';
+import { isWrappingAlgorithm } from '../core/wrapping';
 import type { Material } from './material-sources';
 import { validateMaterial } from './material-sources/wrap-material';
+import { previousStepMaterials } from './source-material';
 
 export interface Cloud {
   profile: CloudProfile;
@@ -229,11 +230,6 @@ function manyMaterials(profile: CloudProfile, adapter: KmsAdapter, live: KeyDesc
   return news.onMaterialChange === 'rotate' || recordedMaterialCount(olds) > 1;
 }
 
-/** previousKeyMaterials, decoded (check has refused what does not decode). */
-function previousMaterials(news: KeyInputs): Buffer[] {
-  return (news.previousKeyMaterials ?? []).map((entry) => Buffer.from(entry.replace(/\s+/g, ''), 'base64'));
-}
-
 /**
  * The material steps of an update (heal, renewal, rotation, crash recovery: rotation.ts). A failure once new material
  * is in the key records its digest (a partial failure), so the next `up` finds it pending and finishes the rotation.
@@ -245,8 +241,9 @@ async function runMaterialSteps(
     throw new ImportedKeyError('InvalidKeyState', `key ${live.keyId} is ${live.keyState}; cannot import material in that state`);
   }
   validateMaterial(live.keySpec, material);
-  const previous = previousMaterials(news);
-  for (const earlier of previous) validateKeyMaterial(live.keySpec, earlier);
+  // Read only here, where the material steps may reimport one of them (source-material.ts).
+  const previous = await previousStepMaterials(news, olds);
+  for (const earlier of previous) validateMaterial(live.keySpec, earlier);
   const rotating = news.onMaterialChange === 'rotate' && !materialMatchesDigest(material, olds.materialDigest);
   const steps: MaterialSteps = {
     adapter, keyId: id, live, now,

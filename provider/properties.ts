@@ -143,7 +143,7 @@ const ROWS = [
   }),
   row({
     name: 'previousKeyMaterials', type: 'list', clouds: ['aws'], default: '—', change: 'kept', secret: true,
-    doc: 'With rotate: every earlier material of the key, oldest first, base64; never recorded, kept so that heal and renewal can reimport them.',
+    doc: 'With rotate: every earlier material of the key, oldest first, each base64 or a source as keyMaterialSource; never recorded, kept so that heal and renewal can reimport them.',
   }),
   row({
     name: 'wrappingAlgorithm', type: 'string', default: '`RSAES_OAEP_SHA_256`; AWS RSA/ECC/SM2 specs: `RSA_AES_KEY_WRAP_SHA_256`', change: 'local',

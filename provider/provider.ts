@@ -4,9 +4,9 @@
 // operations.ts. Never logs; the key material never reaches an error, output or log.
 
 import type * as pulumi from '@pulumi/pulumi';
-import { checkInputs, decodeKeyMaterial } from './check';
+import { checkInputs } from './check';
 import type { Material } from './material-sources';
-import { diffMaterial, stepMaterial } from './source-material';
+import { diffMaterial, diffPreviousMaterials, stepMaterial } from './source-material';
 import { createAdapter, findCloudProfile, getCloudProfile } from './clouds';
 import type { CloudProfile } from './clouds/adapter';
 import { digestMaterial } from './digest';
@@ -73,7 +73,7 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const inputs = news as KeyInputs;
   const material = isUnknown(inputs.keyMaterial) || isUnknown(inputs.keyMaterialSource) ? 'unknown' : await diffMaterial(inputs, outputs);
   const offline = offlineDiff(outputs, inputs, material, {
-    previous: decodePrevious(inputs.previousKeyMaterials),
+    previous: isUnknown(inputs.previousKeyMaterials) || (inputs.previousKeyMaterials ?? []).some((entry) => isUnknown(entry)) ? 'unknown' : await diffPreviousMaterials(inputs, outputs),
     keySpecs: recordedCloud?.materialRotation?.keySpecs,
   });
   const place = { ...inputs, region: inputs.region ?? outputs.region };
@@ -95,13 +95,6 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   // A changed material behind a source: the engine names the argument the program gave.
   const replaces = inputs.keyMaterialSource !== undefined ? plan.replaces.map((name) => (name === 'keyMaterial' ? 'keyMaterialSource' : name)) : plan.replaces;
   return { changes: plan.changes, replaces, deleteBeforeReplace: false };
-}
-
-/** previousKeyMaterials decoded ('unknown' while any of it is not known until apply). */
-function decodePrevious(previous: unknown): Buffer[] | 'unknown' {
-  if (previous === undefined) return [];
-  if (isUnknown(previous) || !Array.isArray(previous) || previous.some((entry) => isUnknown(entry))) return 'unknown';
-  return previous.map((entry) => decodeKeyMaterial(entry));
 }
 
 /**

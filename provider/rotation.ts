@@ -148,8 +148,12 @@ async function poll<T>(probe: () => Promise<T>, settled: (value: T) => boolean, 
   }
 }
 
-/** RotateKeyOnDemand, a ConflictException (a rotation in progress) waited out within ROTATION_CONFLICT_POLICY. */
-async function startRotation(steps: MaterialSteps, clock: WaitClock): Promise<void> {
+/**
+ * RotateKeyOnDemand, a ConflictException (a rotation in progress) waited out within ROTATION_CONFLICT_POLICY. "No
+ * material pending rotation" is success when `id` is already CURRENT: an earlier run's RotateKeyOnDemand, still in
+ * flight when that run died, landed meanwhile.
+ */
+async function startRotation(steps: MaterialSteps, clock: WaitClock, id: string): Promise<void> {
   let last: unknown;
   const { settled } = await poll(
     async () => {
@@ -157,6 +161,11 @@ async function startRotation(steps: MaterialSteps, clock: WaitClock): Promise<vo
         await steps.adapter.rotateMaterial!(steps.keyId);
         return true;
       } catch (error) {
+        if (error instanceof ImportedKeyError && error.code === 'InvalidKeyState') {
+          const entries = await list(steps);
+          if (entries.some((entry) => entry.keyMaterialId === id && entry.state === 'CURRENT')) return true;
+          throw error;
+        }
         if (!(error instanceof ImportedKeyError && error.code === 'RotationInProgress')) throw error;
         last = error;
         return false;
@@ -211,7 +220,7 @@ export async function rotateTo(
   steps.digests[pendingId] = digestMaterial(material);
   const id = pendingId;
   try {
-    await startRotation(steps, clock);
+    await startRotation(steps, clock, id);
     done.push(`rotate ${id}`);
     const { value, settled, waitedMs } = await poll(() => list(steps), (entries) => entries.some((e) => e.keyMaterialId === id && e.state === 'CURRENT'), ROTATION_COMPLETION_POLICY, clock);
     if (!settled) {

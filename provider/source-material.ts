@@ -20,22 +20,61 @@ export async function stepMaterial(inputs: KeyInputs, olds: Partial<KeyOutputs> 
   return materialSource(inputs.keyMaterialSource).open(inputs.wrappingAlgorithm, recorded);
 }
 
+/**
+ * previousKeyMaterials at a step that needs them: base64 decoded, a source opened (against the key's recorded digests,
+ * as keyMaterialSource). Newest last, as given. A source that cannot be read fails the step, before any call.
+ */
+export async function previousStepMaterials(inputs: KeyInputs, olds: Partial<KeyOutputs> = {}): Promise<Material[]> {
+  const recorded = [olds.materialDigest, ...Object.values(olds.materialDigests ?? {})];
+  const opened: Material[] = [];
+  // One at a time: an HSM is opened (logged in to) by one source at once.
+  for (const entry of inputs.previousKeyMaterials ?? []) {
+    opened.push(typeof entry === 'string' ? decodeKeyMaterial(entry) : await materialSource(entry).open(inputs.wrappingAlgorithm, recorded));
+  }
+  return opened;
+}
+
+/**
+ * The diff's previousKeyMaterials: as previousStepMaterials, but 'unknown' (nothing judged) when a source cannot be read
+ * here — with the same warning, or failure, as keyMaterialSource (IMPORTED_KEY_SOURCE_UNAVAILABLE).
+ */
+export async function diffPreviousMaterials(inputs: KeyInputs, olds: Partial<KeyOutputs>, env: NodeJS.ProcessEnv = process.env, warn: (line: string) => void = warnLine): Promise<Material[] | 'unknown'> {
+  const policy = unavailablePolicy(env);
+  try {
+    return await previousStepMaterials(inputs, olds);
+  } catch (error) {
+    if (policy === 'fail' || !(error instanceof ImportedKeyError)) throw error;
+    warn(`warning: ImportedKey: a source in previousKeyMaterials cannot be read here, so this preview does not check the key's earlier materials: ${shorten(error.message)}. ` +
+      `\`pulumi up\` reads them where the sources can be read; set ${SOURCE_UNAVAILABLE_ENV}=fail to fail instead.`);
+    return 'unknown';
+  }
+}
+
 /** The diff's material: as stepMaterial, but a source that cannot be read here is `unchecked` (or fails, as asked). */
 export async function diffMaterial(inputs: KeyInputs, olds: Partial<KeyOutputs>, env: NodeJS.ProcessEnv = process.env, warn: (line: string) => void = warnLine): Promise<Material | Unchecked> {
-  const policy = env[SOURCE_UNAVAILABLE_ENV] ?? 'warn';
-  if (!(POLICIES as readonly string[]).includes(policy)) {
-    throw new ImportedKeyError('InvalidArgument', `${SOURCE_UNAVAILABLE_ENV} must be one of ${POLICIES.join(', ')}; it is ${JSON.stringify(policy.slice(0, 20))}`);
-  }
+  const policy = unavailablePolicy(env);
   try {
     return await stepMaterial(inputs, olds);
   } catch (error) {
     if (inputs.keyMaterialSource === undefined || policy === 'fail' || !(error instanceof ImportedKeyError)) throw error;
     const source = describeMaterialSource(inputs.keyMaterialSource);
-    const why = error.message.length > 300 ? `${error.message.slice(0, 300)}…` : error.message;
-    warn(`warning: ImportedKey: keyMaterialSource (${source}) cannot be read here, so this preview cannot tell whether the material changed: ${why}. ` +
+    warn(`warning: ImportedKey: keyMaterialSource (${source}) cannot be read here, so this preview cannot tell whether the material changed: ${shorten(error.message)}. ` +
       `It is planned as an update, which \`pulumi up\` can only carry out where the source can be read; set ${SOURCE_UNAVAILABLE_ENV}=fail to fail instead.`);
     return { unchecked: `${source} cannot be read here (${error.code})` };
   }
+}
+
+/** IMPORTED_KEY_SOURCE_UNAVAILABLE: warn (default) or fail. */
+function unavailablePolicy(env: NodeJS.ProcessEnv): (typeof POLICIES)[number] {
+  const policy = env[SOURCE_UNAVAILABLE_ENV] ?? 'warn';
+  const known = POLICIES.find((p) => p === policy);
+  if (!known) throw new ImportedKeyError('InvalidArgument', `${SOURCE_UNAVAILABLE_ENV} must be one of ${POLICIES.join(', ')}; it is ${JSON.stringify(policy.slice(0, 20))}`);
+  return known;
+}
+
+/** A source's error, cut for a warning line (it names the source and what is wrong, never material). */
+function shorten(message: string): string {
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
 function warnLine(line: string): void {

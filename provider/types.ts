@@ -2,7 +2,7 @@
 // Outputs echo every argument except the key material, so `diff` can compare old outputs with new inputs; which
 // argument is echoed, and which output the cloud reports, is in the properties table (properties.ts, outputs.ts).
 
-import type { KeyDescription } from './clouds/adapter';
+import type { KeyDescription, KeyMaterialEntry } from './clouds/adapter';
 import type { MaterialSourceSpec } from './material-sources/spec';
 
 export const ON_DELETE_VALUES = ['scheduleKeyDeletion', 'deleteMaterial', 'retain'] as const;
@@ -12,16 +12,7 @@ export const ON_MATERIAL_CHANGE_VALUES = ['replace', 'rotate'] as const;
 export type OnMaterialChange = (typeof ON_MATERIAL_CHANGE_VALUES)[number];
 
 /** One material of the key as the state records it (the keyMaterials output): never the material or its digest. */
-export interface MaterialRecord {
-  keyMaterialId: string;
-  /** CURRENT, NON_CURRENT, PENDING_ROTATION, PENDING_MULTI_REGION_IMPORT_AND_ROTATION. */
-  state: string;
-  /** IMPORTED or PENDING_IMPORT. */
-  importState?: string;
-  expirationModel?: string;
-  validTo?: string;
-  description?: string;
-}
+export type MaterialRecord = Omit<KeyMaterialEntry, 'rotationDate'>;
 
 export function isOnDelete(value: unknown): value is OnDelete {
   return ON_DELETE_VALUES.some((choice) => choice === value);
@@ -50,7 +41,8 @@ export interface KeyInputs {
   /** AWS: what new material does: replace (default, a new key) or rotate (the same key rotates to it). */
   onMaterialChange?: OnMaterialChange;
   /** With rotate: the key's earlier materials, oldest first, base64. Never copied to outputs, logs or errors. */
-  previousKeyMaterials?: string[];
+  /** Earlier materials, oldest first: base64, or a source read at the step that needs it. */
+  previousKeyMaterials?: (string | MaterialSourceSpec)[];
   wrappingAlgorithm?: string;
   wrappingKeySpec?: string;
   /** ISO 8601; absent (and no expiresIn) = the material never expires. */

@@ -2,6 +2,7 @@
 
 import * as pulumi from '@pulumi/pulumi';
 import { DECLARED_OUTPUTS, SECRET_OUTPUTS } from '../provider/properties';
+import type { MaterialRecord } from '../provider/types';
 import { makeProviderRef, providerModuleReference } from './provider-ref';
 
 export interface ImportedKeyArgs {
@@ -45,10 +46,11 @@ export interface ImportedKeyArgs {
    */
   onMaterialChange?: pulumi.Input<'replace' | 'rotate'>;
   /**
-   * With rotate: every earlier material of the key, oldest first (base64). The key is usable only while all of them are
-   * imported, so heal and renewal need them; always stored as a secret.
+   * With rotate: every earlier material of the key, oldest first: each base64, or a source like keyMaterialSource (read
+   * only at the step that reimports it). The key is usable only while all of them are imported, so heal and renewal
+   * need them; always stored as a secret.
    */
-  previousKeyMaterials?: pulumi.Input<pulumi.Input<string>[]>;
+  previousKeyMaterials?: pulumi.Input<pulumi.Input<string | KeyMaterialSource>[]>;
   /** Default: RSAES_OAEP_SHA_256 (RSA_AES_KEY_WRAP_SHA_256 for AWS RSA and ECC key specs). */
   wrappingAlgorithm?: pulumi.Input<string>;
   /** Default: RSA_2048 (EC_SM2 for SM2PKE on Alibaba, SM2 on Huawei). */
@@ -87,17 +89,8 @@ export type KeyMaterialSource =
     };
   };
 
-/** One entry of the keyMaterials output. */
-export interface KeyMaterialOutput {
-  keyMaterialId: string;
-  /** CURRENT, NON_CURRENT, PENDING_ROTATION, … */
-  state: string;
-  /** IMPORTED or PENDING_IMPORT. */
-  importState?: string;
-  expirationModel?: string;
-  validTo?: string;
-  description?: string;
-}
+/** One entry of the keyMaterials output: id, state, import state, expiry, description (never the material). */
+export type KeyMaterialOutput = MaterialRecord;
 
 /** The state of an existing ImportedKey, for `ImportedKey.get`. */
 export type ImportedKeyState = Record<string, pulumi.Input<unknown>>;

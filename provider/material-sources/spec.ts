@@ -20,8 +20,11 @@ export type MaterialSourceSpec =
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function fail(field: string, what: string): never {
-  throw new ImportedKeyError('InvalidArgument', `keyMaterialSource${field ? `.${field}` : ''} ${what}`);
+/** Throws InvalidArgument naming `argument` (keyMaterialSource, or previousKeyMaterials[i]) and its field. */
+function failer(argument: string): (field: string, what: string) => never {
+  return (field, what) => {
+    throw new ImportedKeyError('InvalidArgument', `${argument}${field ? `.${field}` : ''} ${what}`);
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -30,8 +33,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const ALLOWED = 'one of { file: path }, { env: NAME }, { command: [argv…], timeoutSeconds? }, { pkcs11: { module, token, key, pinEnv } }';
 
-/** The source as checked; throws InvalidArgument naming the field. */
-export function checkMaterialSource(raw: unknown): MaterialSourceSpec {
+/** The source as checked; throws InvalidArgument naming the argument (default keyMaterialSource) and the field. */
+export function checkMaterialSource(raw: unknown, argument = 'keyMaterialSource'): MaterialSourceSpec {
+  const fail: (field: string, what: string) => never = failer(argument);
   if (!isRecord(raw)) fail('', `must be an object: ${ALLOWED}`);
   const kinds = SOURCE_KINDS.filter((kind) => raw[kind] !== undefined);
   if (kinds.length !== 1) fail('', `must have exactly one of ${SOURCE_KINDS.join(', ')}${kinds.length ? ` (it has ${kinds.join(' and ')})` : ''}: ${ALLOWED}`);
@@ -66,7 +70,13 @@ export function checkMaterialSource(raw: unknown): MaterialSourceSpec {
       return spec;
     }
     default:
-      return { pkcs11: checkPkcs11Source(raw.pkcs11) };
+      try {
+        return { pkcs11: checkPkcs11Source(raw.pkcs11) };
+      } catch (error) {
+        // pkcs11/source.ts names keyMaterialSource.pkcs11.<field>; an entry of previousKeyMaterials is named as such.
+        if (argument === 'keyMaterialSource' || !(error instanceof ImportedKeyError)) throw error;
+        throw new ImportedKeyError(error.code, error.message.replace(/^keyMaterialSource/, argument));
+      }
   }
 }
 

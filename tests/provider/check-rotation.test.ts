@@ -44,12 +44,11 @@ describe('check: onMaterialChange and previousKeyMaterials', () => {
     assert.deepEqual(reasons({ cloud: 'aws', keyMaterial: MATERIAL_B64, onMaterialChange: 'swap' }), ['onMaterialChange "swap" is not allowed; one of: replace, rotate']);
   });
 
-  it('refuses previousKeyMaterials without rotate, and on a cloud that cannot rotate', () => {
-    assert.deepEqual(reasons({ cloud: 'aws', keyMaterial: MATERIAL_B64, previousKeyMaterials: [b64(SECOND)] }), [
-      'previousKeyMaterials only applies with onMaterialChange rotate (the earlier materials of a key that rotates); remove it, or set onMaterialChange to rotate',
-    ]);
+  it('takes previousKeyMaterials with replace on AWS (a rotated key keeps needing them), and refuses it on a cloud that cannot rotate', () => {
+    assert.deepEqual(reasons({ cloud: 'aws', keyMaterial: MATERIAL_B64, previousKeyMaterials: [b64(SECOND)] }), []);
     const ali = reasons({ cloud: 'alicloud', keyMaterial: MATERIAL_B64, onMaterialChange: 'rotate', previousKeyMaterials: [b64(SECOND)] });
     assert.ok(ali.some((r) => r.startsWith('onMaterialChange: rotate is not possible on alicloud')), ali.join('; '));
+    assert.ok(reasons({ cloud: 'alicloud', keyMaterial: MATERIAL_B64, previousKeyMaterials: [b64(SECOND)] }).some((r) => r.startsWith('previousKeyMaterials')));
   });
 
   it('refuses duplicates: twice in the list, or the current material again; names entries by index, never the bytes', () => {
@@ -64,9 +63,30 @@ describe('check: onMaterialChange and previousKeyMaterials', () => {
   it('refuses an entry that is not base64 or not material of the key spec, and a list of another type', () => {
     const found = reasons({ cloud: 'aws', keyMaterial: MATERIAL_B64, onMaterialChange: 'rotate', previousKeyMaterials: ['not base64!', b64(randomBytes(16))] });
     assert.equal(found.length, 2);
-    assert.match(found[0], /^previousKeyMaterials: \[0\] is not usable key material: it must be base64/);
+    assert.match(found[0], /^previousKeyMaterials: \[0\] is not usable key material \(base64, or a source object\): it must be base64/);
     assert.match(found[1], /^previousKeyMaterials: \[1\] is not usable key material/);
-    assert.match(reasons({ cloud: 'aws', keyMaterial: MATERIAL_B64, onMaterialChange: 'rotate', previousKeyMaterials: 'x' })[0], /^previousKeyMaterials must be a list of base64 key materials/);
+    assert.match(reasons({ cloud: 'aws', keyMaterial: MATERIAL_B64, onMaterialChange: 'rotate', previousKeyMaterials: 'x' })[0], /^previousKeyMaterials must be a list of the earlier key materials, oldest first, each base64 or a source/);
+  });
+
+  it('takes sources as entries (checked for shape only: nothing read at preview); a bad one is named by its index and field; the same source twice, or keyMaterialSource again, is refused', () => {
+    const file = { file: '/secure/first.bin' };
+    assert.deepEqual(reasons({ cloud: 'aws', keyMaterialSource: { file: '/secure/second.bin' }, onMaterialChange: 'rotate', previousKeyMaterials: [file, { env: 'OLDER_KEY' }, MATERIAL_B64] }), []);
+    const bad = reasons({ cloud: 'aws', keyMaterial: b64(SECOND), onMaterialChange: 'rotate', previousKeyMaterials: [{ env: 'not a name' }, { pkcs11: { module: '/lib/x.so', token: { label: 't' }, key: { label: 'k' } } }, { file: 'a', env: 'B' }] });
+    assert.equal(bad.length, 3, bad.join('; '));
+    assert.match(bad[0], /previousKeyMaterials\[0\]\.env must be the NAME of an environment variable/);
+    assert.match(bad[1], /previousKeyMaterials\[1\]\.pkcs11\.pinEnv must be the NAME of an environment variable holding the PIN/);
+    assert.match(bad[2], /previousKeyMaterials\[2\] must have exactly one of file, env, command, pkcs11/);
+    const twice = reasons({ cloud: 'aws', keyMaterialSource: file, onMaterialChange: 'rotate', previousKeyMaterials: [{ file: '/secure/zero.bin' }, file, { file: '/secure/zero.bin' }] });
+    assert.deepEqual(twice, [
+      'previousKeyMaterials: [1] is the same source as keyMaterialSource; keyMaterialSource is the current material, previousKeyMaterials only the earlier ones',
+      'previousKeyMaterials: [2] is the same source as [0]; list each earlier material once, oldest first',
+    ]);
+  });
+
+  it('with sources among previousKeyMaterials, the outgoing material is judged by the diff (which reads them), not by check', () => {
+    const olds = { cloud: 'aws', keyMaterial: MATERIAL_B64, onMaterialChange: 'rotate' };
+    assert.deepEqual(reasons({ cloud: 'aws', keyMaterial: b64(SECOND), onMaterialChange: 'rotate', previousKeyMaterials: [{ file: '/secure/first.bin' }] }, olds), []);
+    assert.ok(reasons({ cloud: 'aws', keyMaterial: b64(SECOND), onMaterialChange: 'rotate', previousKeyMaterials: [b64(THIRD)] }, olds).some((r) => r.startsWith('previousKeyMaterials')));
   });
 
   it('with the old arguments known: refuses a rotation whose outgoing material is not kept', () => {
@@ -100,6 +120,16 @@ describe('diff: rotation instead of replacement', () => {
       () => offlineDiff(olds(), inputs({ keyMaterial: b64(SECOND), onMaterialChange: 'rotate', previousKeyMaterials: [b64(THIRD)] }), SECOND, { ...AWS, previous: [THIRD] }),
       /^ImportedKeyError: previousKeyMaterials must include the material key 1111.* has now \(the one this rotation retires\)/,
     );
+  });
+
+  it('a rotated key switched back to replace still needs every material it holds: dropping one is refused, keeping them is no change', () => {
+    const recorded = outputs({ keyMaterialId: 'b'.repeat(64), materialDigest: digestMaterial(SECOND), materialDigests: { ['a'.repeat(64)]: digestMaterial(MATERIAL), ['b'.repeat(64)]: digestMaterial(SECOND) } });
+    assert.throws(
+      () => offlineDiff(recorded, inputs({ keyMaterial: b64(SECOND) }), SECOND, { previous: [], keySpecs: ['SYMMETRIC_DEFAULT'] }),
+      new RegExp(`previousKeyMaterials must include every material key .* holds, and ${'a'.repeat(64)} is in neither`),
+    );
+    const kept = offlineDiff(recorded, inputs({ keyMaterial: b64(SECOND), previousKeyMaterials: [MATERIAL_B64] }), SECOND, { previous: [MATERIAL], keySpecs: ['SYMMETRIC_DEFAULT'] });
+    assert.deepEqual(kept.replaces, []);
   });
 
   it('refuses when any recorded material is out of reach, naming its id', () => {

@@ -220,6 +220,25 @@ describe('rotation: crash recovery', () => {
     assert.ok(!(strayId in after.materialDigests!));
   });
 
+  it('an earlier run\'s RotateKeyOnDemand lands first ("no material pending rotation"): the material is CURRENT, which is success', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, rotating(FIRST, []), FIRST);
+    // The rotation is done (afterWork) but the reply says there was nothing pending, as after a racing earlier call.
+    c.adapter.failNext('rotateMaterial', () => new ImportedKeyError('InvalidKeyState', 'no key material pending rotation', { cloudCode: 'KMSInvalidStateException' }), true);
+    const after = await updateImportedKey(c, id, outs, rotating(SECOND, [FIRST]), SECOND);
+    assert.equal(after.currentKeyMaterialId, MultiMaterialStub.materialId(id, SECOND));
+  });
+
+  it('"no material pending rotation" while ours is not current is an error, and the pending material is recorded', async () => {
+    const c = cloud();
+    const { id, outs } = await createImportedKey(c, rotating(FIRST, []), FIRST);
+    c.adapter.failNext('rotateMaterial', () => new ImportedKeyError('InvalidKeyState', 'no key material pending rotation', { cloudCode: 'KMSInvalidStateException' }));
+    await assert.rejects(updateImportedKey(c, id, outs, rotating(SECOND, [FIRST]), SECOND), (e: unknown) => {
+      assert.ok(e instanceof ImportedKeyError && e.code === 'InvalidKeyState' && e.id === id);
+      return true;
+    });
+  });
+
   it('a run stopped after RotateKeyOnDemand: the next up recognises the current material and only records it', async () => {
     const c = cloud();
     const { id, outs } = await createImportedKey(c, rotating(FIRST, []), FIRST);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DeleteImportedKeyMaterialCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import * as provider from '../../provider/provider';
 import { forgetCreationMarkers } from '../../provider/clouds/aws/adapter';
 import { SOURCE_UNAVAILABLE_ENV } from '../../provider/source-material';
@@ -19,7 +19,8 @@ import { createSoftHsmToken, describeWithSoftHsm, type SoftHsmToken } from '../s
 
 describe('provider: keyMaterialSource against the emulator (AWS)', function () {
   this.timeout(60_000);
-  const emu = useEmulator();
+  // Rotations complete at once here (AWS takes a while; the rotation scenarios wait for the emulator's default).
+  const emu = useEmulator({ rotationDelaySeconds: 0 });
   useAwsEnvironment();
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'src-prov-')); });
@@ -109,7 +110,6 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
     assertNoMaterial([material], { texts: { outs: JSON.stringify(outs) } });
     // Drift: the material deleted out of band; the diff (after a read) sees PendingImport, the update imports it again.
     const kms = new KMSClient({ region: 'us-east-1', endpoint: emu.url });
-    const { DeleteImportedKeyMaterialCommand } = await import('@aws-sdk/client-kms');
     await kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: id }));
     kms.destroy();
     const read = await provider.read(id, outs);
@@ -125,15 +125,76 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
     await provider.delete(id, healed.outs!);
   });
 
+  /** Deletes one material of the key out of band (all of it without an id), as drift. */
+  async function deleteMaterialOutOfBand(keyId: string, keyMaterialId?: string): Promise<void> {
+    const kms = new KMSClient({ region: 'us-east-1', endpoint: emu.url });
+    try {
+      await kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: keyId, ...(keyMaterialId ? { KeyMaterialId: keyMaterialId } : {}) }));
+    } finally {
+      kms.destroy();
+    }
+  }
+
+  /** An update as `pulumi up --refresh` runs it: read, diff, update; the outputs after. */
+  async function refreshAndUpdate(id: string, outs: Record<string, unknown>, inputs: Record<string, unknown>) {
+    const read = await provider.read(id, outs);
+    const plan = await provider.diff(id, read.props!, inputs);
+    assert.equal(plan.changes, true);
+    return (await provider.update(id, read.props!, inputs)).outs!;
+  }
+
+  it('previousKeyMaterials as sources: a file-sourced key rotates to new material, and heals its earlier material from the previous source; unreadable there, preview warns and up fails naming it, importing nothing', async () => {
+    const [first, second] = [path.join(dir, 'first.bin'), path.join(dir, 'second.bin')];
+    const [material1, material2] = [randomBytes(32), randomBytes(32)];
+    fs.writeFileSync(first, material1);
+    fs.writeFileSync(second, material2);
+    const created = await provider.create(await checked({ keyMaterialSource: { file: first }, onMaterialChange: 'rotate' }));
+    const id = created.id;
+    const rotating = await checked({ keyMaterialSource: { file: second }, onMaterialChange: 'rotate', previousKeyMaterials: [{ file: first }] });
+    assert.deepEqual((await provider.diff(id, created.outs, rotating)).replaces, [], 'a rotation, not a replacement');
+    const rotated = (await provider.update(id, created.outs, rotating)).outs!;
+    assert.equal(rotated.keyMaterials.length, 2);
+    assert.notEqual(rotated.currentKeyMaterialId, created.outs.currentKeyMaterialId);
+    await encryptAndOpen(id, material2);
+    assertNoMaterial([material1, material2], { texts: { outs: JSON.stringify(rotated) } });
+
+    // The earlier material deleted out of band: the key is PendingImport until the previous source's material is back.
+    await deleteMaterialOutOfBand(id, created.outs.currentKeyMaterialId);
+    const healed = await refreshAndUpdate(id, rotated, rotating);
+    assert.equal(healed.keyState, 'Enabled');
+    await encryptAndOpen(id, material2);
+
+    // Without the previous source here: preview warns and still plans (the key's earlier material is not judged); up fails.
+    await deleteMaterialOutOfBand(id, created.outs.currentKeyMaterialId);
+    fs.renameSync(first, `${first}.away`);
+    const read = await provider.read(id, healed);
+    const written: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    (process.stderr as { write: unknown }).write = (chunk: string) => (written.push(String(chunk)), true);
+    try {
+      assert.equal((await provider.diff(id, read.props!, rotating)).changes, true);
+    } finally {
+      (process.stderr as { write: unknown }).write = original;
+    }
+    assert.match(written.join(''), new RegExp(`previousKeyMaterials cannot be read here.*${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const imports = (await emu.requestCounts())['aws:ImportKeyMaterial'] ?? 0;
+    await assert.rejects(provider.update(id, read.props!, rotating), (error: Error) => error.message.includes(first) && !error.message.includes(material1.toString('base64')));
+    assert.equal((await emu.requestCounts())['aws:ImportKeyMaterial'] ?? 0, imports, 'nothing imported');
+    fs.renameSync(`${first}.away`, first);
+    assert.equal((await refreshAndUpdate(id, read.props!, rotating)).keyState, 'Enabled');
+    await provider.delete(id, healed);
+  });
+
   describeWithSoftHsm('pkcs11 (SoftHSM2)', (module) => {
     const PIN_ENV = 'IMPORTED_KEY_TEST_HSM_PIN_PROVIDER';
     let token: SoftHsmToken;
     const value = randomBytes(32);
+    const otherValue = randomBytes(32);
     const pkcs11 = () => ({ module, token: { label: token.label }, key: { label: 'kms-key' }, pinEnv: PIN_ENV });
     before(() => {
       token = createSoftHsmToken(module);
       token.createAesKey({ label: 'kms-key', value, sensitive: true, extractable: true });
-      token.createAesKey({ label: 'other-key', value: randomBytes(32), sensitive: true, extractable: true });
+      token.createAesKey({ label: 'other-key', value: otherValue, sensitive: true, extractable: true });
       process.env[PIN_ENV] = token.pin;
     });
     after(() => { delete process.env[PIN_ENV]; token?.remove(); });
@@ -155,6 +216,27 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
         await provider.delete(id, outs);
       });
     }
+
+    it('rotate between HSM keys: the key rotates to another HSM key, and heals its earlier material from the previous pkcs11 source', async () => {
+      const wrappingAlgorithm = 'RSA_AES_KEY_WRAP_SHA_1';
+      const created = await provider.create(await checked({ keyMaterialSource: { pkcs11: pkcs11() }, onMaterialChange: 'rotate', wrappingAlgorithm }));
+      const id = created.id;
+      const rotating = await checked({
+        keyMaterialSource: { pkcs11: { ...pkcs11(), key: { label: 'other-key' } } }, onMaterialChange: 'rotate', wrappingAlgorithm,
+        previousKeyMaterials: [{ pkcs11: pkcs11() }],
+      });
+      assert.deepEqual((await provider.diff(id, created.outs, rotating)).replaces, []);
+      const rotated = (await provider.update(id, created.outs, rotating)).outs!;
+      assert.equal(rotated.keyMaterials.length, 2);
+      await encryptAndOpen(id, otherValue);
+      await deleteMaterialOutOfBand(id, created.outs.currentKeyMaterialId);
+      const healed = await refreshAndUpdate(id, rotated, rotating);
+      assert.equal(healed.keyState, 'Enabled');
+      await encryptAndOpen(id, otherValue);
+      assertNoMaterial([value, otherValue], { texts: { outs: JSON.stringify(healed), inputs: JSON.stringify(rotating) } });
+      assert.ok(!JSON.stringify(healed).includes(token.pin));
+      await provider.delete(id, healed);
+    });
 
     it('a wrong PIN, a missing key and an unsupported mechanism are refused by name, with nothing created and no PIN shown', async () => {
       const before = await createKeys();

@@ -8,6 +8,7 @@
 // The helpers talk to the emulator over its /_emulator/* HTTP controls, like any other client.
 
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
+import type { StoreSnapshot } from '../../emulator/store-types';
 
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
@@ -83,4 +84,14 @@ export async function control(url: string, method: string, path: string, body?: 
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * The bytes of a key's CURRENT material while it is imported, read from a store snapshot; undefined when the key has
+ * none imported. (Keys hold several materials by id since AWS rotation; the CURRENT one is the one in use.)
+ */
+export function importedCurrentMaterial(snapshot: StoreSnapshot, keyId: string): Buffer | undefined {
+  const current = snapshot.keys.find((k) => k.id === keyId)?.materials?.find((m) => m.state === 'CURRENT' && m.importState === 'IMPORTED');
+  const b64 = current && snapshot.secret.materials.find((m) => m.keyId === keyId)?.byId?.[current.id];
+  return b64 === undefined ? undefined : Buffer.from(b64, 'base64');
 }

@@ -173,6 +173,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
     args: {
       cloud: 'alicloud', keySpec: 'Aliyun_AES_128', description: 'd'.repeat(8193), alias: 'payments', tags: { 'acs:owner': 'me' },
       deletionWindowInDays: 367, projectId: PROJECT,
+      onMaterialChange: 'rotate',
     },
     material: b64(32),
     expect: [
@@ -183,6 +184,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
       { arg: 'tags', allowed: 'must not start with aliyun or acs:', what: 'Alibaba tag key under acs:' },
       { arg: 'deletionWindowInDays', allowed: 'whole number of days from 7 to 366', what: 'Alibaba deletion window of 367 days' },
       { arg: 'projectId', allowed: 'only applies to cloud huaweicloud', what: 'projectId on Alibaba' },
+      { arg: 'onMaterialChange', allowed: 'use onMaterialChange replace (the default), which creates a new key', what: 'rotate on Alibaba (one material per key)' },
     ],
   },
   {
@@ -253,6 +255,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
     name: 'huawei-nothing-set',
     args: {
       cloud: 'huaweicloud', tags: { team: 'payments' }, description: 'd'.repeat(256), alias: 'bad alias!', keySpec: 'AES_128', deletionWindowInDays: 1097,
+      onMaterialChange: 'rotate',
     },
     material: b64(32),
     expect: [
@@ -263,6 +266,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
       { arg: 'alias', allowed: 'it must match ^[a-zA-Z0-9:/_-]{1,255}$', what: 'a Huawei alias with a space and !' },
       { arg: 'keySpec', allowed: 'one of: AES_256, SM4', what: 'AES_128 on Huawei' },
       { arg: 'deletionWindowInDays', allowed: 'from 7 to 1096', what: 'a Huawei deletion window of 1097 days' },
+      { arg: 'onMaterialChange', allowed: 'use onMaterialChange replace (the default), which creates a new key', what: 'rotate on Huawei (one material per key)' },
     ],
   },
   {
@@ -315,7 +319,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
     name: 'pingan-sm4-beijing',
     args: {
       cloud: 'pingan', region: 'cn-beijing', keySpec: 'SM4', deletionWindowInDays: 31, tags: { team: 'payments' }, projectId: PROJECT,
-      protectionLevel: 'HSM',
+      protectionLevel: 'HSM', previousKeyMaterials: [b64(32)],
     },
     material: b64(32),
     expect: [
@@ -326,6 +330,7 @@ export const BAD_INPUT_GROUPS: BadInputGroup[] = [
       { arg: 'tags', allowed: 'not supported for pingan keys yet; remove them (tags work on aws, alicloud)', what: 'tags on Ping An (CreateCmk takes none)' },
       { arg: 'projectId', allowed: 'only applies to cloud huaweicloud; pingan keys have no project', what: 'projectId on Ping An' },
       { arg: 'protectionLevel', allowed: 'only applies to cloud alicloud', what: 'protectionLevel on Ping An' },
+      { arg: 'previousKeyMaterials', allowed: 'hold one material for good, so there are no earlier materials to keep', what: 'previousKeyMaterials on Ping An' },
     ],
   },
   {
