@@ -6,7 +6,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { checkInputs } from './check';
 import type { Material } from './material-sources';
-import { diffMaterial, diffPreviousMaterials, stepMaterial } from './source-material';
+import { checkHsmAtPreview, diffMaterial, diffPreviousMaterials, stepMaterial } from './source-material';
 import { createAdapter, findCloudProfile, getCloudProfile } from './clouds';
 import type { CloudProfile } from './clouds/adapter';
 import { digestMaterial } from './digest';
@@ -60,6 +60,8 @@ const SECRET_ARGUMENTS: ReadonlySet<string> = new Set(select({ argument: true, s
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const { inputs, failures } = checkInputs(news, new Date(), process.env, olds);
+  // An HSM that cannot wrap as asked is refused at preview (the one source check opens; source-material.ts).
+  if (failures.length === 0) failures.push(...await checkHsmAtPreview(inputs as KeyInputs));
   // A failure with no property is printed as its reason alone; the reason still names the argument.
   const shown = failures.map((f) =>
     SECRET_ARGUMENTS.has(f.property) ? { property: '', reason: f.reason.startsWith(f.property) ? f.reason : `${f.property} ${f.reason}` } : f,

@@ -4,10 +4,16 @@
 // A diff on a machine that cannot read the source (a GitOps runner without the file, variable or HSM) follows
 // IMPORTED_KEY_SOURCE_UNAVAILABLE: `warn` (default) plans an update whose reason says the material was not checked,
 // and writes one warning line naming the source; `fail` fails the preview with the source's error. Never "no change".
+//
+// One source is opened at check too: a PKCS#11 source's HSM, asked whether it can wrap with the algorithm (and holds
+// the key, and takes the PIN), so that preview refuses what the HSM lacks — even for a key not created yet, where the
+// engine calls no diff. An HSM not reachable from this machine follows the same policy.
 import { decodeKeyMaterial } from './check';
 import { ImportedKeyError } from '../core/errors';
 import type { Unchecked } from './lifecycle';
 import { describeMaterialSource, materialSource, type Material } from './material-sources';
+import { checkHsmCanWrap } from './material-sources/pkcs11';
+import { HsmSourceError, type HsmFailure } from './material-sources/pkcs11/errors';
 import type { KeyInputs, KeyOutputs } from './types';
 
 export const SOURCE_UNAVAILABLE_ENV = 'IMPORTED_KEY_SOURCE_UNAVAILABLE';
@@ -61,6 +67,32 @@ export async function diffMaterial(inputs: KeyInputs, olds: Partial<KeyOutputs>,
     warn(`warning: ImportedKey: keyMaterialSource (${source}) cannot be read here, so this preview cannot tell whether the material changed: ${shorten(error.message)}. ` +
       `It is planned as an update, which \`pulumi up\` can only carry out where the source can be read; set ${SOURCE_UNAVAILABLE_ENV}=fail to fail instead.`);
     return { unchecked: `${source} cannot be read here (${error.code})` };
+  }
+}
+
+/** HSM failures that mean "no HSM here" (a runner without the library or the token's set-up), not "the HSM refuses". */
+const HSM_UNREACHABLE: readonly HsmFailure[] = ['ModuleNotFound', 'ModuleLoadFailed', 'PinUnset', 'TokenNotFound'];
+
+/**
+ * check's question to a PKCS#11 source's HSM: can it wrap the key with the wrapping algorithm? A refusal (no such key,
+ * wrong PIN, mechanism missing: the message names the algorithms it can do) is a check failure; an HSM not reachable
+ * here warns (or fails, with IMPORTED_KEY_SOURCE_UNAVAILABLE=fail). Other sources are not read at check.
+ */
+export async function checkHsmAtPreview(inputs: KeyInputs, env: NodeJS.ProcessEnv = process.env, warn: (line: string) => void = warnLine): Promise<{ property: string; reason: string }[]> {
+  const source = inputs.keyMaterialSource;
+  if (source === undefined || !('pkcs11' in source) || typeof inputs.wrappingAlgorithm !== 'string') return [];
+  const policy = unavailablePolicy(env);
+  try {
+    await checkHsmCanWrap(source.pkcs11, inputs.wrappingAlgorithm);
+    return [];
+  } catch (error) {
+    if (!(error instanceof HsmSourceError)) throw error;
+    if (HSM_UNREACHABLE.includes(error.reason) && policy === 'warn') {
+      warn(`warning: ImportedKey: keyMaterialSource (${describeMaterialSource(source)}) cannot be opened here, so this preview cannot tell whether the HSM can wrap with ${inputs.wrappingAlgorithm}: ${shorten(error.message)}. ` +
+        `\`pulumi up\` opens it where the HSM can be reached; set ${SOURCE_UNAVAILABLE_ENV}=fail to fail instead.`);
+      return [];
+    }
+    return [{ property: 'keyMaterialSource', reason: error.message }];
   }
 }
 

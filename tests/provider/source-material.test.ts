@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DeleteImportedKeyMaterialCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import * as provider from '../../provider/provider';
+import { checkInputs } from '../../provider/check';
 import { forgetCreationMarkers } from '../../provider/clouds/aws/adapter';
 import { SOURCE_UNAVAILABLE_ENV } from '../../provider/source-material';
 import { decryptWithMaterial } from '../../emulator/key-crypto';
@@ -34,6 +35,13 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
     const result = await provider.check({}, { cloud: 'aws', region: 'us-east-1', endpoint: emu.url, ...news });
     assert.deepEqual(result.failures, []);
     return result.inputs!;
+  }
+
+  /** check's offline rules only (the HSM not asked): what `up` gets when the HSM changed after the preview. */
+  function offlineChecked(news: Record<string, unknown>) {
+    const result = checkInputs({ cloud: 'aws', region: 'us-east-1', endpoint: emu.url, ...news });
+    assert.deepEqual(result.failures, []);
+    return result.inputs as Record<string, unknown>;
   }
 
   async function encryptAndOpen(keyId: string, material: Buffer): Promise<void> {
@@ -238,19 +246,53 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
       await provider.delete(id, healed);
     });
 
-    it('a wrong PIN, a missing key and an unsupported mechanism are refused by name, with nothing created and no PIN shown', async () => {
+    it('check (preview) asks the HSM: an unsupported mechanism (naming those it can do), a missing key and a wrong PIN fail check; an HSM not reachable here warns, or fails with IMPORTED_KEY_SOURCE_UNAVAILABLE=fail', async () => {
+      const base = { cloud: 'aws', region: 'us-east-1', endpoint: emu.url };
+      const keysBefore = await createKeys();
+      const failed = async (news: Record<string, unknown>) => (await provider.check({}, { ...base, ...news })).failures ?? [];
+      const mechanism = await failed({ keyMaterialSource: { pkcs11: pkcs11() }, wrappingAlgorithm: 'RSAES_OAEP_SHA_256' });
+      assert.equal(mechanism.length, 1);
+      assert.match(mechanism[0].reason, /RSAES_OAEP_SHA_256/);
+      assert.match(mechanism[0].reason, /RSAES_OAEP_SHA_1/, 'names an algorithm the HSM can do');
+      assert.match((await failed({ keyMaterialSource: { pkcs11: { ...pkcs11(), key: { label: 'no-such-key' } } }, wrappingAlgorithm: 'RSAES_OAEP_SHA_1' }))[0].reason, /no-such-key/);
+      process.env[PIN_ENV] = `${token.pin}-wrong`;
+      try {
+        const pin = await failed({ keyMaterialSource: { pkcs11: pkcs11() }, wrappingAlgorithm: 'RSAES_OAEP_SHA_1' });
+        assert.match(pin[0].reason, /PIN/);
+        assert.ok(!JSON.stringify(pin).includes(token.pin));
+      } finally {
+        process.env[PIN_ENV] = token.pin;
+      }
+      assert.deepEqual(await failed({ keyMaterialSource: { pkcs11: pkcs11() }, wrappingAlgorithm: 'RSAES_OAEP_SHA_1' }), []);
+      // No HSM library on this runner: a warning by default, a failure when asked.
+      const away = { keyMaterialSource: { pkcs11: { ...pkcs11(), module: path.join(dir, 'no-such-libsofthsm2.so') } }, wrappingAlgorithm: 'RSAES_OAEP_SHA_1' };
+      const written: string[] = [];
+      const original = process.stderr.write.bind(process.stderr);
+      (process.stderr as { write: unknown }).write = (chunk: string) => (written.push(String(chunk)), true);
+      try {
+        assert.deepEqual(await failed(away), []);
+      } finally {
+        (process.stderr as { write: unknown }).write = original;
+      }
+      assert.match(written.join(''), /cannot be opened here.*IMPORTED_KEY_SOURCE_UNAVAILABLE=fail/s);
+      process.env[SOURCE_UNAVAILABLE_ENV] = 'fail';
+      assert.match((await failed(away))[0].reason, /no-such-libsofthsm2\.so/);
+      assert.equal(await createKeys(), keysBefore, 'check creates nothing');
+    });
+
+    it('create refuses them too (an HSM that changed between preview and up): a wrong PIN, a missing key and an unsupported mechanism, by name, with nothing created and no PIN shown', async () => {
       const before = await createKeys();
       const refusals: [Record<string, unknown>, RegExp][] = [
         [{ keyMaterialSource: { pkcs11: { ...pkcs11(), key: { label: 'no-such-key' } } }, wrappingAlgorithm: 'RSAES_OAEP_SHA_1' }, /no-such-key/],
         [{ keyMaterialSource: { pkcs11: pkcs11() }, wrappingAlgorithm: 'RSAES_OAEP_SHA_256' }, /RSAES_OAEP_SHA_256/],
       ];
       for (const [news, expected] of refusals) {
-        const inputs = await checked(news);
+        const inputs = offlineChecked(news);
         await assert.rejects(provider.create(inputs), (error: Error) => expected.test(error.message) && !error.message.includes(token.pin));
       }
       process.env[PIN_ENV] = `${token.pin}-wrong`;
       try {
-        const inputs = await checked({ keyMaterialSource: { pkcs11: pkcs11() }, wrappingAlgorithm: 'RSAES_OAEP_SHA_1' });
+        const inputs = offlineChecked({ keyMaterialSource: { pkcs11: pkcs11() }, wrappingAlgorithm: 'RSAES_OAEP_SHA_1' });
         await assert.rejects(provider.create(inputs), (error: Error) => /PIN/.test(error.message) && !error.message.includes(token.pin));
       } finally {
         process.env[PIN_ENV] = token.pin;
