@@ -11,7 +11,7 @@
 import { decodeKeyMaterial } from './check';
 import { ImportedKeyError } from '../core/errors';
 import type { Unchecked } from './lifecycle';
-import { describeMaterialSource, materialSource, type Material } from './material-sources';
+import { describeMaterialSource, materialSource, type Material, type MaterialSourceSpec } from './material-sources';
 import { checkHsmCanWrap } from './material-sources/pkcs11';
 import { HsmSourceError, type HsmFailure } from './material-sources/pkcs11/errors';
 import type { KeyInputs, KeyOutputs } from './types';
@@ -34,10 +34,22 @@ export async function previousStepMaterials(inputs: KeyInputs, olds: Partial<Key
   const recorded = [olds.materialDigest, ...Object.values(olds.materialDigests ?? {})];
   const opened: Material[] = [];
   // One at a time: an HSM is opened (logged in to) by one source at once.
-  for (const entry of inputs.previousKeyMaterials ?? []) {
-    opened.push(typeof entry === 'string' ? decodeKeyMaterial(entry) : await materialSource(entry).open(inputs.wrappingAlgorithm, recorded));
+  for (const [index, entry] of (inputs.previousKeyMaterials ?? []).entries()) {
+    opened.push(typeof entry === 'string' ? decodeKeyMaterial(entry) : await openPrevious(entry, index, inputs.wrappingAlgorithm, recorded));
   }
   return opened;
+}
+
+/** One source of previousKeyMaterials opened; its failure names the entry (the sources name keyMaterialSource). */
+async function openPrevious(spec: MaterialSourceSpec, index: number, algorithm: string | undefined, recorded: readonly (string | undefined)[]): Promise<Material> {
+  try {
+    return await materialSource(spec).open(algorithm, recorded);
+  } catch (error) {
+    if (!(error instanceof ImportedKeyError)) throw error;
+    const entry = `previousKeyMaterials[${index}]`;
+    const message = error.message.startsWith('keyMaterialSource') ? error.message.replace(/^keyMaterialSource/, entry) : `${entry}: ${error.message}`;
+    throw new ImportedKeyError(error.code, message, { cause: error });
+  }
 }
 
 /**

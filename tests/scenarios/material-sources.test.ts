@@ -1,8 +1,9 @@
 // keyMaterialSource end to end through the real Pulumi CLI: the test program (material-sources/program) gives only
 // where the material is, never the material; the provider reads the source at create and heal. For each cloud: create,
-// drift heal (material deleted out of band) and destroy with a file source and a PKCS#11 source (SoftHSM2, an AES-256
-// key the HSM wraps with an algorithm SoftHSM can do and the cloud accepts); env and command on AWS; the refusals
-// (wrong PIN, missing key, unsupported mechanism) create nothing. The emulator's stored material proves the key is the
+// drift heal (material deleted out of band) and destroy with each kind: file, env, command and PKCS#11 (SoftHSM2, an
+// AES-256 key the HSM wraps with an algorithm SoftHSM can do and the cloud accepts); the PKCS#11 refusals (wrong PIN,
+// missing key, unsupported mechanism) at preview, with no call to the cloud; on AWS, a rotation between two HSM keys with
+// the first as a pkcs11 source in previousKeyMaterials, healed. The emulator's stored material proves the key is the
 // HSM's; the state and every output hold neither the material, nor its wrapped form, nor the PIN.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
@@ -75,10 +76,12 @@ forEachEngine((kind) => {
       });
       let token: SoftHsmToken | undefined;
       const hsmValue = randomBytes(32);
+      const secondHsmValue = randomBytes(32);
       before(function () {
         if (!module) return;
         token = createSoftHsmToken(module);
         token.createAesKey({ label: 'kms-key', value: hsmValue, sensitive: true, extractable: true });
+        token.createAesKey({ label: 'kms-key-2', value: secondHsmValue, sensitive: true, extractable: true });
       });
       after(() => token?.remove());
 
@@ -122,40 +125,68 @@ forEachEngine((kind) => {
         assert.match(String(output(created, 'materialSource')), /^PKCS#11 module .*, key "kms-key"$/);
       });
 
-      if (target.cloud === 'aws') {
-        it('env and command: create and destroy; a command failure says its exit status, not its stderr', async () => {
-          const material = scene.material;
-          await lifecycle({ keyMaterialSource: { env: 'IMPORTED_KEY_SCENARIO_MATERIAL' } }, material, { IMPORTED_KEY_SCENARIO_MATERIAL: material.toString('base64') });
-          // The program prints the material it fetches (here from a file only it reads): never in the argv, which the
-          // stack config (plain JSON here) would hold.
-          const vault = path.join(scene.dir, 'vault.bin');
-          fs.writeFileSync(vault, material);
-          const command = [process.execPath, '-e', 'process.stdout.write(require("fs").readFileSync(process.argv[1]).toString("base64"))', vault];
-          await lifecycle({ keyMaterialSource: { command } }, material);
-          const before = scene.emulator.requestCounts();
-          const failing = await failedRun(engine({ keyMaterialSource: { command: [process.execPath, '-e', 'process.stderr.write("vault: token s3cr3t-tok expired"); process.exit(2)'] } }).up());
-          assert.match(failing.error ?? JSON.stringify(failing.diagnostics), /exited with status 2/);
-          assert.ok(!JSON.stringify(failing).includes('s3cr3t-tok'));
-          assert.equal(scene.countsSince(before)[`${target.counts}:${target.createKey}`], undefined);
-        });
+      it('env and command: create, drift heal and destroy; a command failure says its exit status, not its stderr', async () => {
+        const material = scene.material;
+        await lifecycle({ keyMaterialSource: { env: 'IMPORTED_KEY_SCENARIO_MATERIAL' } }, material, { IMPORTED_KEY_SCENARIO_MATERIAL: material.toString('base64') });
+        // The program prints the material it fetches (here from a file only it reads): never in the argv, which the
+        // stack config (plain JSON here) would hold.
+        const vault = path.join(scene.dir, 'vault.bin');
+        fs.writeFileSync(vault, material);
+        const command = [process.execPath, '-e', 'process.stdout.write(require("fs").readFileSync(process.argv[1]).toString("base64"))', vault];
+        await lifecycle({ keyMaterialSource: { command } }, material);
+        const before = scene.emulator.requestCounts();
+        const failing = await failedRun(engine({ keyMaterialSource: { command: [process.execPath, '-e', 'process.stderr.write("vault: token s3cr3t-tok expired"); process.exit(2)'] } }).up());
+        assert.match(failing.error ?? JSON.stringify(failing.diagnostics), /exited with status 2/);
+        assert.ok(!JSON.stringify(failing).includes('s3cr3t-tok'));
+        assert.equal(scene.countsSince(before)[`${target.counts}:${target.createKey}`], undefined);
+      });
 
-        (module ? it : it.skip)('pkcs11 refusals: a wrong PIN, a missing key and an unsupported mechanism, each named, nothing created, no PIN shown', async () => {
+      (module ? it : it.skip)('pkcs11 refusals at preview: a wrong PIN, a missing key and an unsupported mechanism, each named, nothing created, no PIN shown; up refuses too', async () => {
+        const source = (key: string) => ({ pkcs11: { module, token: { label: token!.label }, key: { label: key }, pinEnv: PIN_ENV } });
+        const before = scene.emulator.requestCounts();
+        const cases: [Record<string, unknown>, Record<string, string>, RegExp][] = [
+          [{ keyMaterialSource: source('kms-key'), wrappingAlgorithm: target.hsmAlgorithm }, { [PIN_ENV]: `${token!.pin}-wrong` }, /PIN/],
+          [{ keyMaterialSource: source('no-such-key'), wrappingAlgorithm: target.hsmAlgorithm }, {}, /no-such-key/],
+          // Every cloud takes RSAES_OAEP_SHA_256; SoftHSM2 cannot do OAEP with SHA-256: the message names what it can do.
+          [{ keyMaterialSource: source('kms-key'), wrappingAlgorithm: 'RSAES_OAEP_SHA_256' }, {}, /RSAES_OAEP_SHA_256.*RSAES_OAEP_SHA_1/s],
+        ];
+        const runs: RunResult[] = [];
+        for (const [settings, extraEnv, expected] of cases) {
+          const failed = await failedRun(engine(settings, extraEnv).preview());
+          runs.push(failed);
+          assert.match(`${failed.error ?? ''} ${JSON.stringify(failed.diagnostics)}`, expected);
+        }
+        const [settings, extraEnv, expected] = cases[2];
+        const up = await failedRun(engine(settings, extraEnv).up());
+        runs.push(up);
+        assert.match(`${up.error ?? ''} ${JSON.stringify(up.diagnostics)}`, expected);
+        leakCheck(scene, [hsmValue], token!.pin, runs);
+        assert.deepEqual(Object.keys(scene.countsSince(before)).filter((op) => op.startsWith(`${target.counts}:`)), [], 'no call to the cloud at all');
+      });
+
+      if (target.cloud === 'aws') {
+        (module ? it : it.skip)('rotate between HSM keys: the key rotates to a second HSM key, previousKeyMaterials names the first as a pkcs11 source, and heals it; destroy', async () => {
           const source = (key: string) => ({ pkcs11: { module, token: { label: token!.label }, key: { label: key }, pinEnv: PIN_ENV } });
-          const before = scene.emulator.requestCounts();
-          const cases: [Record<string, unknown>, Record<string, string>, RegExp][] = [
-            [{ keyMaterialSource: source('kms-key'), wrappingAlgorithm: 'RSAES_OAEP_SHA_1' }, { [PIN_ENV]: `${token!.pin}-wrong` }, /PIN/],
-            [{ keyMaterialSource: source('no-such-key'), wrappingAlgorithm: 'RSAES_OAEP_SHA_1' }, {}, /no-such-key/],
-            [{ keyMaterialSource: source('kms-key'), wrappingAlgorithm: 'RSAES_OAEP_SHA_256' }, {}, /RSAES_OAEP_SHA_256/],
-          ];
-          const runs: RunResult[] = [];
-          for (const [settings, extraEnv, expected] of cases) {
-            const failed = await failedRun(engine(settings, extraEnv).up());
-            runs.push(failed);
-            const said = `${failed.error ?? ''} ${JSON.stringify(failed.diagnostics)}`;
-            assert.match(said, expected);
-          }
-          leakCheck(scene, [hsmValue], token!.pin, runs);
-          assert.equal(scene.countsSince(before)[`${target.counts}:${target.createKey}`], undefined, 'nothing created');
+          const common = { onMaterialChange: 'rotate', wrappingAlgorithm: target.hsmAlgorithm };
+          const e = engine({ keyMaterialSource: source('kms-key'), ...common });
+          const created = await e.up();
+          const keyId = output(created, 'keyId') as string;
+          const stored = storedKey(scene, keyId);
+          assert.deepEqual(stored.material(), hsmValue);
+          const firstMaterialId = output(created, 'keyMaterialId') as string;
+          const rotating = engine({ keyMaterialSource: source('kms-key-2'), previousKeyMaterials: [source('kms-key')], ...common });
+          const rotated = await rotating.up();
+          assert.deepEqual(changeOps(rotated), ['update'], 'a rotation of the same key, not a replacement');
+          assert.equal(output(rotated, 'keyId'), keyId);
+          assert.deepEqual(stored.material(), secondHsmValue, 'the key now encrypts with the second HSM key');
+          // The first material deleted out of band: the key is PendingImport until the first HSM key is imported again.
+          scene.emulator.store.deleteMaterial(stored.ref, firstMaterialId);
+          const healed = await rotating.up({ refresh: true });
+          assert.ok(changeOps(healed).includes('update'), `heal: ${changeOps(healed).join(', ')}`);
+          assert.equal(output(healed, 'keyState'), 'Enabled');
+          assert.deepEqual(stored.material(), secondHsmValue);
+          leakCheck(scene, [hsmValue, secondHsmValue], token!.pin, [created, rotated, healed]);
+          assert.ok((await rotating.destroy()).ok);
         });
       }
     });
