@@ -2,6 +2,7 @@
 // through node. Errors name the source and what is wrong, and never hold the material (nor a command's stderr).
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -52,10 +53,18 @@ describe('material sources: file', () => {
   });
 
   it('refuses an unreadable file (permission denied)', async function () {
-    if (process.getuid?.() === 0) this.skip();
     const file = path.join(dir, 'locked.bin');
     fs.writeFileSync(file, material, { mode: 0o000 });
-    assert.match((await refusal(() => readFileSource(file))).message, /cannot be read \(permission denied\)/);
+    if (process.getuid?.() !== 0) {
+      assert.match((await refusal(() => readFileSource(file))).message, /cannot be read \(permission denied\)/);
+      return;
+    }
+    // root reads any file: the read is made by a child process running as nobody (65534) instead.
+    fs.chmodSync(dir, 0o755);
+    const read = 'require("./provider/material-sources/file").readFileSource(process.argv[1]).then(() => console.log("read"), (e) => console.log(e.message))';
+    const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', read, file], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: path.join(__dirname, '..', '..', '..') });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), `keyMaterialSource file ${file}: cannot be read (permission denied)`);
   });
 });
 
