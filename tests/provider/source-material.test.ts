@@ -44,6 +44,28 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
     return result.inputs as Record<string, unknown>;
   }
 
+  /** A key created from a file source holding fresh material. */
+  async function createFromFile() {
+    const file = path.join(dir, 'key.bin');
+    const material = randomBytes(32);
+    fs.writeFileSync(file, material);
+    const inputs = await checked({ keyMaterialSource: { file } });
+    forgetCreationMarkers();
+    return { file, material, inputs, ...(await provider.create(inputs)) };
+  }
+
+  /** What `run` writes to stderr (the provider's warning lines), and its result. */
+  async function capturingStderr<T>(run: () => Promise<T>): Promise<{ result: T; written: string }> {
+    const written: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    (process.stderr as { write: unknown }).write = (chunk: string) => (written.push(String(chunk)), true);
+    try {
+      return { result: await run(), written: written.join('') };
+    } finally {
+      (process.stderr as { write: unknown }).write = original;
+    }
+  }
+
   async function encryptAndOpen(keyId: string, material: Buffer): Promise<void> {
     const kms = new KMSClient({ region: 'us-east-1', endpoint: emu.url });
     try {
@@ -56,12 +78,7 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
   }
 
   it('file: create reads it (outputs: its description, a digest, no material); diff notices new material behind the same path', async () => {
-    const file = path.join(dir, 'key.bin');
-    const material = randomBytes(32);
-    fs.writeFileSync(file, material);
-    const inputs = await checked({ keyMaterialSource: { file } });
-    forgetCreationMarkers();
-    const { id, outs } = await provider.create(inputs);
+    const { file, material, inputs, id, outs } = await createFromFile();
     assert.equal(outs.materialSource, `file ${file}`);
     assert.match(outs.materialDigest, /^hmac-sha256:/);
     assertNoMaterial([material], { texts: { outs: JSON.stringify(outs) } });
@@ -75,25 +92,12 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
   });
 
   it('preview without the source: warn (default) plans an update and writes a warning naming the source; fail refuses; up needs the source', async () => {
-    const file = path.join(dir, 'key.bin');
-    const material = randomBytes(32);
-    fs.writeFileSync(file, material);
-    const inputs = await checked({ keyMaterialSource: { file } });
-    forgetCreationMarkers();
-    const { id, outs } = await provider.create(inputs);
+    const { file, inputs, id, outs } = await createFromFile();
     fs.rmSync(file);
-    const written: string[] = [];
-    const original = process.stderr.write.bind(process.stderr);
-    (process.stderr as { write: unknown }).write = (chunk: string) => (written.push(String(chunk)), true);
-    let planned;
-    try {
-      planned = await provider.diff(id, outs, inputs);
-    } finally {
-      (process.stderr as { write: unknown }).write = original;
-    }
+    const { result: planned, written } = await capturingStderr(() => provider.diff(id, outs, inputs));
     assert.deepEqual(planned, { changes: true, replaces: [], deleteBeforeReplace: false });
-    assert.equal(written.length, 1);
-    assert.match(written[0], new RegExp(`keyMaterialSource \\(file ${file}\\) cannot be read here.*does not exist.*${SOURCE_UNAVAILABLE_ENV}=fail`));
+    assert.equal(written.split('\n').filter(Boolean).length, 1);
+    assert.match(written, new RegExp(`keyMaterialSource \\(file ${file}\\) cannot be read here.*does not exist.*${SOURCE_UNAVAILABLE_ENV}=fail`));
 
     process.env[SOURCE_UNAVAILABLE_ENV] = 'fail';
     await assert.rejects(provider.diff(id, outs, inputs), (error: Error & { code?: string }) => error.code === 'SourceUnavailable' && /file .*key\.bin: does not exist/.test(error.message));
@@ -176,15 +180,9 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
     await deleteMaterialOutOfBand(id, created.outs.currentKeyMaterialId);
     fs.renameSync(first, `${first}.away`);
     const read = await provider.read(id, healed);
-    const written: string[] = [];
-    const original = process.stderr.write.bind(process.stderr);
-    (process.stderr as { write: unknown }).write = (chunk: string) => (written.push(String(chunk)), true);
-    try {
-      assert.equal((await provider.diff(id, read.props!, rotating)).changes, true);
-    } finally {
-      (process.stderr as { write: unknown }).write = original;
-    }
-    assert.match(written.join(''), new RegExp(`previousKeyMaterials cannot be read here.*${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const { result: withoutPrevious, written } = await capturingStderr(() => provider.diff(id, read.props!, rotating));
+    assert.equal(withoutPrevious.changes, true);
+    assert.match(written, new RegExp(`previousKeyMaterials cannot be read here.*${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     const imports = (await emu.requestCounts())['aws:ImportKeyMaterial'] ?? 0;
     await assert.rejects(provider.update(id, read.props!, rotating), (error: Error) => error.message.startsWith(`previousKeyMaterials[0] file ${first}: does not exist`) && !error.message.includes(material1.toString('base64')));
     assert.equal((await emu.requestCounts())['aws:ImportKeyMaterial'] ?? 0, imports, 'nothing imported');
@@ -266,15 +264,9 @@ describe('provider: keyMaterialSource against the emulator (AWS)', function () {
       assert.deepEqual(await failed({ keyMaterialSource: { pkcs11: pkcs11() }, wrappingAlgorithm: 'RSAES_OAEP_SHA_1' }), []);
       // No HSM library on this runner: a warning by default, a failure when asked.
       const away = { keyMaterialSource: { pkcs11: { ...pkcs11(), module: path.join(dir, 'no-such-libsofthsm2.so') } }, wrappingAlgorithm: 'RSAES_OAEP_SHA_1' };
-      const written: string[] = [];
-      const original = process.stderr.write.bind(process.stderr);
-      (process.stderr as { write: unknown }).write = (chunk: string) => (written.push(String(chunk)), true);
-      try {
-        assert.deepEqual(await failed(away), []);
-      } finally {
-        (process.stderr as { write: unknown }).write = original;
-      }
-      assert.match(written.join(''), /cannot be opened here.*IMPORTED_KEY_SOURCE_UNAVAILABLE=fail/s);
+      const { result: unreachable, written } = await capturingStderr(() => failed(away));
+      assert.deepEqual(unreachable, []);
+      assert.match(written, /cannot be opened here.*IMPORTED_KEY_SOURCE_UNAVAILABLE=fail/s);
       process.env[SOURCE_UNAVAILABLE_ENV] = 'fail';
       assert.match((await failed(away))[0].reason, /no-such-libsofthsm2\.so/);
       assert.equal(await createKeys(), keysBefore, 'check creates nothing');
