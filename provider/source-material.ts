@@ -121,6 +121,11 @@ function shorten(message: string): string {
   return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
+/** The warnings written by this provider host: a refreshing preview diffs a resource more than once; say it once. */
+const warned = new Set<string>();
+
 function warnLine(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
   process.stderr.write(`${line}\n`);
 }

@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunResult } from '../../harness';
+import { transcript, type RunResult } from '../../harness';
 import { everyCloudEnvironment } from '../support/emulator';
 import { forEachEngine, type StackEngine } from '../support/engines';
 import { assertNoMaterial } from '../support/leaks';
@@ -178,6 +178,26 @@ forEachEngine((kind) => {
       });
 
       if (target.cloud === 'aws') {
+        it('preview on a runner without the source: an update (so --expect-no-changes fails), the CLI shows the warning naming the source; with IMPORTED_KEY_SOURCE_UNAVAILABLE=fail the preview fails with its error', async () => {
+          const file = path.join(scene.dir, 'gitops.bin');
+          fs.writeFileSync(file, scene.material);
+          const e = engine({ keyMaterialSource: { file } });
+          await e.up();
+          await e.preview({ refresh: true, expectNoChanges: true });
+          fs.renameSync(file, `${file}.away`);
+          const warned = await failedRun(e.preview({ refresh: true, expectNoChanges: true }));
+          const said = transcript(warned);
+          assert.match(said, /~ +pulumi-nodejs:dynamic:Resource key update/, 'planned as an update');
+          assert.equal(warned.diagnostics.filter((d) => d.message.includes('cannot be read here')).length, 1, `the warning once: ${JSON.stringify(warned.diagnostics)}`);
+          assert.match(said, new RegExp(`keyMaterialSource \\(file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) cannot be read here`), `the warning is shown: ${said.slice(-1500)}`);
+          const failing = await failedRun(engine({ keyMaterialSource: { file } }, { IMPORTED_KEY_SOURCE_UNAVAILABLE: 'fail' }).preview({ refresh: true }));
+          assert.match(transcript(failing), /file .*gitops\.bin: does not exist/);
+          fs.renameSync(`${file}.away`, file);
+          await engine({ keyMaterialSource: { file } }).preview({ refresh: true, expectNoChanges: true });
+          leakCheck(scene, e, [scene.material], undefined, [warned, failing]);
+          assert.ok((await e.destroy()).ok);
+        });
+
         (module ? it : it.skip)('rotate between HSM keys: the key rotates to a second HSM key, previousKeyMaterials names the first as a pkcs11 source, and heals it; destroy', async () => {
           const source = (key: string) => ({ pkcs11: { module, token: { label: token!.label }, key: { label: key }, pinEnv: PIN_ENV } });
           const common = { onMaterialChange: 'rotate', wrappingAlgorithm: target.hsmAlgorithm };
