@@ -14,6 +14,10 @@ import { describeMaterialSource } from './material-sources/spec';
 /** keyMaterialSource could not be read here: why (the source named, nothing of the material). */
 export type Unchecked = { unchecked: string };
 
+function isUnchecked(material: Material | 'unknown' | Unchecked): material is Unchecked {
+  return typeof material === 'object' && 'unchecked' in material;
+}
+
 export { expiryMatches } from './expiry';
 
 /** The engine's placeholder for a value not known until apply (pulumi/sdk runtime/rpc `unknownValue`). */
@@ -133,10 +137,10 @@ export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Materia
 
   // A source this machine cannot read (preview on a runner without the file, variable or HSM): an update whose reason
   // says so, never "no change" (provider/source-material.ts; IMPORTED_KEY_SOURCE_UNAVAILABLE=fail refuses instead).
-  if (typeof material === 'object' && 'unchecked' in material) update(`keyMaterialSource: ${material.unchecked}; whether its material changed is not checked here`);
-  const materialChanged = material === 'unknown' ? 'maybe' : 'unchecked' in material ? false : !materialMatchesDigest(material, olds.materialDigest);
+  if (isUnchecked(material)) update(`keyMaterialSource: ${material.unchecked}; whether its material changed is not checked here`);
+  const materialChanged = material === 'unknown' ? 'maybe' : isUnchecked(material) ? false : !materialMatchesDigest(material, olds.materialDigest);
   const rotating = news.onMaterialChange === 'rotate' && replaces.length === 0;
-  if (rotating) judgeRotation(olds, 'unchecked' in Object(material) ? 'unknown' : material as Material | 'unknown', rotation, materialChanged);
+  if (rotating) judgeRotation(olds, isUnchecked(material) ? 'unknown' : material, rotation, materialChanged);
   if (materialChanged && rotating) {
     update(materialChanged === true
       ? 'keyMaterial: new material, onMaterialChange rotate: a rotation, not a replacement — the same key imports it (NEW_KEY_MATERIAL) and rotates to it; earlier ciphertexts stay readable'
@@ -158,7 +162,7 @@ export function offlineDiff(olds: KeyOutputs, news: KeyInputs, material: Materia
 
   const source = news.keyMaterialSource !== undefined && !isUnknown(news.keyMaterialSource) ? describeMaterialSource(news.keyMaterialSource) : undefined;
   if (source !== olds.materialSource) update(`keyMaterialSource: now ${source ?? 'none (keyMaterial)'} (recorded; the material itself is compared by its digest)`);
-  if (!rotating && replaces.length === 0 && !(typeof material === 'object' && 'unchecked' in material)) judgeKeptMaterials(olds, material, rotation);
+  if (!rotating && replaces.length === 0 && !isUnchecked(material)) judgeKeptMaterials(olds, material, rotation);
 
   const changedExpiry = EXPIRY_FIELDS.filter((field) => isUnknown(news[field]) || (field === 'expiresAt' ? !sameInstant(news[field], olds[field]) : !sameValue(news[field], olds[field])));
   if (changedExpiry.length > 0) update(`${changedExpiry.join(', ')}: changed (reimport)`);

@@ -14,16 +14,21 @@ import type { Unchecked } from './lifecycle';
 import { describeMaterialSource, materialSource, type Material, type MaterialSourceSpec } from './material-sources';
 import { checkHsmCanWrap } from './material-sources/pkcs11';
 import { HsmSourceError, type HsmFailure } from './material-sources/pkcs11/errors';
+import { recordedDigests } from './materials';
 import type { KeyInputs, KeyOutputs } from './types';
 
 export const SOURCE_UNAVAILABLE_ENV = 'IMPORTED_KEY_SOURCE_UNAVAILABLE';
 const POLICIES = ['warn', 'fail'] as const;
 
+/** Every digest the state records for the key: what an opened source is compared with (inside an HSM for PKCS#11). */
+function recordedDigestsOf(olds: Partial<KeyOutputs>): (string | undefined)[] {
+  return [olds.materialDigest, ...Object.values(recordedDigests(olds))];
+}
+
 /** The step's material; a source is opened against the digests recorded for the key (compared inside an HSM). */
 export async function stepMaterial(inputs: KeyInputs, olds: Partial<KeyOutputs> = {}): Promise<Material> {
   if (inputs.keyMaterialSource === undefined) return decodeKeyMaterial(inputs.keyMaterial);
-  const recorded = [olds.materialDigest, ...Object.values(olds.materialDigests ?? {})];
-  return materialSource(inputs.keyMaterialSource).open(inputs.wrappingAlgorithm, recorded);
+  return materialSource(inputs.keyMaterialSource).open(inputs.wrappingAlgorithm, recordedDigestsOf(olds));
 }
 
 /**
@@ -31,7 +36,7 @@ export async function stepMaterial(inputs: KeyInputs, olds: Partial<KeyOutputs> 
  * as keyMaterialSource). Newest last, as given. A source that cannot be read fails the step, before any call.
  */
 export async function previousStepMaterials(inputs: KeyInputs, olds: Partial<KeyOutputs> = {}): Promise<Material[]> {
-  const recorded = [olds.materialDigest, ...Object.values(olds.materialDigests ?? {})];
+  const recorded = recordedDigestsOf(olds);
   const opened: Material[] = [];
   // One at a time: an HSM is opened (logged in to) by one source at once.
   for (const [index, entry] of (inputs.previousKeyMaterials ?? []).entries()) {
