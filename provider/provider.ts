@@ -20,6 +20,7 @@ import { select } from './properties';
 import { dropLook, leaveLook, lookKey, takeLook } from './recent-look';
 import type { KeyInputs, KeyOutputs } from './types';
 import { describeRecordedKey } from './waiter';
+import { recordedMaterialCount } from './materials';
 
 type Props = Record<string, any>;
 
@@ -75,7 +76,7 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   const inputs = news as KeyInputs;
   const material = isUnknown(inputs.keyMaterial) || isUnknown(inputs.keyMaterialSource) ? 'unknown' : await diffMaterial(inputs, outputs);
   const offline = offlineDiff(outputs, inputs, material, {
-    previous: isUnknown(inputs.previousKeyMaterials) || (inputs.previousKeyMaterials ?? []).some((entry) => isUnknown(entry)) ? 'unknown' : await diffPreviousMaterials(inputs, outputs),
+    previous: await previousForDiff(inputs, outputs),
     keySpecs: recordedCloud?.materialRotation?.keySpecs,
   });
   const place = { ...inputs, region: inputs.region ?? outputs.region };
@@ -97,6 +98,16 @@ export async function diff(id: string, olds: Props, news: Props): Promise<pulumi
   // A changed material behind a source: the engine names the argument the program gave.
   const replaces = inputs.keyMaterialSource !== undefined ? plan.replaces.map((name) => (name === 'keyMaterial' ? 'keyMaterialSource' : name)) : plan.replaces;
   return { changes: plan.changes, replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * previousKeyMaterials as the diff judges them: read (a source opened) only where the lifecycle looks at them — a key
+ * that rotates, or holds several materials already — so a plain preview runs no command and opens no HSM for them.
+ */
+async function previousForDiff(inputs: KeyInputs, outputs: KeyOutputs): Promise<readonly Material[] | 'unknown'> {
+  if (inputs.onMaterialChange !== 'rotate' && recordedMaterialCount(outputs) < 2) return [];
+  if (isUnknown(inputs.previousKeyMaterials) || (inputs.previousKeyMaterials ?? []).some((entry) => isUnknown(entry))) return 'unknown';
+  return diffPreviousMaterials(inputs, outputs);
 }
 
 /**
