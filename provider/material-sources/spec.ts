@@ -70,13 +70,7 @@ export function checkMaterialSource(raw: unknown, argument = 'keyMaterialSource'
       return spec;
     }
     default:
-      try {
-        return { pkcs11: checkPkcs11Source(raw.pkcs11) };
-      } catch (error) {
-        // pkcs11/source.ts names keyMaterialSource.pkcs11.<field>; an entry of previousKeyMaterials is named as such.
-        if (argument === 'keyMaterialSource' || !(error instanceof ImportedKeyError)) throw error;
-        throw new ImportedKeyError(error.code, error.message.replace(/^keyMaterialSource/, argument));
-      }
+      return { pkcs11: checkPkcs11Source(raw.pkcs11, argument) };
   }
 }
 

@@ -18,15 +18,20 @@ export interface Pkcs11Source {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function fail(field: string, what: string): never {
-  throw new ImportedKeyError('InvalidArgument', `keyMaterialSource.pkcs11${field ? `.${field}` : ''} ${what}`);
+type Fail = (field: string, what: string) => never;
+
+/** Throws InvalidArgument naming `<argument>.pkcs11.<field>` (keyMaterialSource, or previousKeyMaterials[i]). */
+function failer(argument: string): Fail {
+  return (field, what) => {
+    throw new ImportedKeyError('InvalidArgument', `${argument}.pkcs11${field ? `.${field}` : ''} ${what}`);
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function oneOf(value: unknown, field: string, names: readonly string[]): string {
+function oneOf(fail: Fail, value: unknown, field: string, names: readonly string[]): string {
   if (!isRecord(value)) fail(field, `must be an object with one of ${names.join(' or ')}`);
   const given = names.filter((name) => value[name] !== undefined);
   const unknown = Object.keys(value).filter((name) => !names.includes(name));
@@ -35,8 +40,9 @@ function oneOf(value: unknown, field: string, names: readonly string[]): string 
   return given[0];
 }
 
-/** Checks a source as a program gave it (every rule knowable without the HSM); each failure names its field. */
-export function checkPkcs11Source(raw: unknown): Pkcs11Source {
+/** Checks a source as a program gave it (every rule knowable without the HSM); each failure names its argument and field. */
+export function checkPkcs11Source(raw: unknown, argument = 'keyMaterialSource'): Pkcs11Source {
+  const fail: Fail = failer(argument);
   if (!isRecord(raw)) fail('', 'must be an object { module, token, key, pinEnv }'.trimStart());
   const unknown = Object.keys(raw).filter((name) => !['module', 'token', 'key', 'pinEnv'].includes(name));
   if (unknown.length > 0) fail('', `has unknown field(s) ${unknown.map((n) => JSON.stringify(n.slice(0, 40))).join(', ')}; allowed: module, token, key, pinEnv`);
@@ -44,7 +50,7 @@ export function checkPkcs11Source(raw: unknown): Pkcs11Source {
   if (typeof module !== 'string' || module.length === 0) fail('module', 'must be the path of a PKCS#11 library');
   if (typeof pinEnv !== 'string' || !ENV_NAME.test(pinEnv)) fail('pinEnv', 'must be the NAME of an environment variable holding the PIN (letters, digits, _), not the PIN');
   let tokenRef: TokenRef;
-  if (oneOf(token, 'token', ['label', 'slot']) === 'label') {
+  if (oneOf(fail, token, 'token', ['label', 'slot']) === 'label') {
     const label = (token as { label: unknown }).label;
     if (typeof label !== 'string' || label.length === 0 || Buffer.byteLength(label) > 32) fail('token.label', 'must be a token label of 1 to 32 bytes');
     tokenRef = { label };
@@ -54,7 +60,7 @@ export function checkPkcs11Source(raw: unknown): Pkcs11Source {
     tokenRef = { slot };
   }
   let keyRef: KeyRef;
-  if (oneOf(key, 'key', ['label', 'id']) === 'label') {
+  if (oneOf(fail, key, 'key', ['label', 'id']) === 'label') {
     const label = (key as { label: unknown }).label;
     if (typeof label !== 'string' || label.length === 0) fail('key.label', 'must be a non-empty key label');
     keyRef = { label };
