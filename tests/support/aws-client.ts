@@ -8,6 +8,10 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { EMULATOR_CREDENTIALS, useEmulator, type EmulatorHandle } from './emulator';
+import { useAwsEnvironment } from './aws-environment';
+import { AwsKmsAdapter } from '../../provider/clouds/aws/adapter';
+import type { ImportMaterialRequest } from '../../provider/clouds/adapter';
+import { wrapKeyMaterial } from '../../core/wrapping';
 
 export const REGION = 'us-east-1';
 
@@ -42,6 +46,38 @@ export function useKmsOnEmulator(): { readonly emu: EmulatorHandle; readonly kms
     get kms() {
       if (!kms) throw new Error('the KMS client exists inside tests only: call useKmsOnEmulator() inside describe()');
       return kms;
+    },
+  };
+}
+
+/** The material fields of an import besides the key, token and wrapped bytes (AWS: ImportType, KeyMaterialId, …). */
+type ImportFields = Omit<ImportMaterialRequest, 'keyId' | 'importToken' | 'encryptedKeyMaterial'>;
+
+/**
+ * For one describe(): the emulator, the AWS environment, and the provider's AWS adapter (its unmodified SDK client) on
+ * it; `importInto` wraps material under fresh import parameters (RSAES_OAEP_SHA_256) and imports it with `fields`.
+ */
+export function useAwsAdapterOnEmulator(): { readonly emu: EmulatorHandle; readonly adapter: AwsKmsAdapter; importInto(keyId: string, material: Buffer, fields?: ImportFields): ReturnType<AwsKmsAdapter['importMaterial']> } {
+  const emu = useEmulator();
+  useAwsEnvironment();
+  let adapter: AwsKmsAdapter | undefined;
+  before(() => {
+    adapter = new AwsKmsAdapter({ region: REGION, endpoint: emu.url });
+  });
+  after(() => adapter?.destroy());
+  const current = (): AwsKmsAdapter => {
+    if (!adapter) throw new Error('the adapter exists inside tests only: call useAwsAdapterOnEmulator() inside describe()');
+    return adapter;
+  };
+  return {
+    emu,
+    get adapter() {
+      return current();
+    },
+    async importInto(keyId, material, fields = {}) {
+      const p = await current().getImportParameters(keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+      const encryptedKeyMaterial = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: p.publicKey, material });
+      return current().importMaterial({ keyId, importToken: p.importToken, encryptedKeyMaterial, ...fields });
     },
   };
 }

@@ -4,30 +4,17 @@
 // DeleteImportedKeyMaterial by id; then a key rotated twice, an old material expired and healed, through the operations.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { AwsKmsAdapter } from '../../../../provider/clouds/aws/adapter';
 import { awsProfile } from '../../../../provider/clouds/aws/profile';
 import { ImportedKeyError } from '../../../../core/errors';
 import { createImportedKey, readImportedKey, updateImportedKey } from '../../../../provider/operations';
 import type { KeyInputs } from '../../../../provider/types';
-import { wrapKeyMaterial } from '../../../../core/wrapping';
-import { control, useEmulator } from '../../../support/emulator';
-import { useAwsEnvironment } from '../../../support/aws-environment';
+import { control } from '../../../support/emulator';
+import { useAwsAdapterOnEmulator } from '../../../support/aws-client';
 
 describe('AWS adapter: several materials per key, against the emulator (real SDK client)', function () {
   this.timeout(60_000);
-  const emu = useEmulator();
-  useAwsEnvironment();
-  let adapter: AwsKmsAdapter;
-  before(() => {
-    adapter = new AwsKmsAdapter({ region: 'us-east-1', endpoint: emu.url });
-  });
-  after(() => adapter.destroy());
-
-  async function importInto(keyId: string, material: Buffer, fields: { importType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL'; keyMaterialId?: string; description?: string } = {}, expiresAt?: string) {
-    const p = await adapter.getImportParameters(keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
-    const encryptedKeyMaterial = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: p.publicKey, material });
-    return adapter.importMaterial({ keyId, importToken: p.importToken, encryptedKeyMaterial, expiresAt, ...fields });
-  }
+  const aws = useAwsAdapterOnEmulator();
+  const { emu, importInto } = aws;
 
   /** The AWS requests the emulator counted while `work` ran, by operation (aws:<Operation> → count, zeros left out). */
   async function callsOf(work: () => Promise<unknown>): Promise<Record<string, number>> {
@@ -38,26 +25,26 @@ describe('AWS adapter: several materials per key, against the emulator (real SDK
   }
 
   it('lists, imports NEW with a description, rotates (ConflictException while it runs), deletes a pending material by id', async () => {
-    const key = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    const key = await aws.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
     const first = randomBytes(32);
     const { keyMaterialId: firstId } = await importInto(key.keyId, first);
     const second = randomBytes(32);
     const { keyMaterialId: secondId } = await importInto(key.keyId, second, { importType: 'NEW_KEY_MATERIAL', description: 'generation 2' });
-    let listed = await adapter.listMaterials(key.keyId);
+    let listed = await aws.adapter.listMaterials(key.keyId);
     assert.deepEqual(listed.map((m) => [m.keyMaterialId, m.state, m.importState]), [[firstId, 'CURRENT', 'IMPORTED'], [secondId, 'PENDING_ROTATION', 'IMPORTED']]);
     assert.equal(listed[1].description, 'generation 2');
-    await adapter.rotateMaterial(key.keyId);
-    await assert.rejects(adapter.rotateMaterial(key.keyId), (e: unknown) => e instanceof ImportedKeyError && e.code === 'RotationInProgress' && e.cloudCode === 'ConflictException');
+    await aws.adapter.rotateMaterial(key.keyId);
+    await assert.rejects(aws.adapter.rotateMaterial(key.keyId), (e: unknown) => e instanceof ImportedKeyError && e.code === 'RotationInProgress' && e.cloudCode === 'ConflictException');
     await emu.advanceClock(10);
-    listed = await adapter.listMaterials(key.keyId);
+    listed = await aws.adapter.listMaterials(key.keyId);
     assert.deepEqual(listed.map((m) => m.state), ['NON_CURRENT', 'CURRENT']);
-    assert.equal((await adapter.describeKey(key.keyId))!.keyMaterialId, secondId);
+    assert.equal((await aws.adapter.describeKey(key.keyId))!.keyMaterialId, secondId);
     // A third, pending, deleted by id: gone from the listing, the key untouched.
     const { keyMaterialId: thirdId } = await importInto(key.keyId, randomBytes(32), { importType: 'NEW_KEY_MATERIAL' });
-    await adapter.deleteMaterial(key.keyId, thirdId);
-    listed = await adapter.listMaterials(key.keyId);
+    await aws.adapter.deleteMaterial(key.keyId, thirdId);
+    listed = await aws.adapter.listMaterials(key.keyId);
     assert.ok(!listed.some((m) => m.keyMaterialId === thirdId));
-    assert.equal((await adapter.describeKey(key.keyId))!.keyState, 'Enabled');
+    assert.equal((await aws.adapter.describeKey(key.keyId))!.keyState, 'Enabled');
     // EXISTING by id: the right material is accepted, another refused (IncorrectKeyMaterialException).
     await importInto(key.keyId, first, { importType: 'EXISTING_KEY_MATERIAL', keyMaterialId: firstId });
     await assert.rejects(
@@ -67,7 +54,7 @@ describe('AWS adapter: several materials per key, against the emulator (real SDK
   });
 
   it('operations: a key rotated twice keeps its id; the oldest material expired, a plain update heals exactly it', async () => {
-    const cloud = { adapter, profile: awsProfile };
+    const cloud = { adapter: aws.adapter, profile: awsProfile };
     const [m1, m2, m3] = [randomBytes(32), randomBytes(32), randomBytes(32)];
     const args = (material: Buffer, previous: Buffer[]): KeyInputs => ({
       cloud: 'aws', region: 'us-east-1', endpoint: emu.url, keySpec: 'SYMMETRIC_DEFAULT', keyMaterial: material.toString('base64'),
@@ -113,7 +100,7 @@ describe('AWS adapter: several materials per key, against the emulator (real SDK
     assert.deepEqual(heal, { DescribeKey: 2, ListKeyRotations: 2, GetParametersForImport: 1, ImportKeyMaterial: 1 });
     assert.equal(healed.keyState, 'Enabled');
     assert.equal(healed.currentKeyMaterialId, third.currentKeyMaterialId);
-    const listedAfter = await adapter.listMaterials(created.id);
+    const listedAfter = await aws.adapter.listMaterials(created.id);
     assert.ok(listedAfter.every((m) => m.importState === 'IMPORTED'));
   });
 });

@@ -5,100 +5,89 @@ import { AwsKmsAdapter } from '../../../../provider/clouds/aws/adapter';
 import { resolveAwsRegion } from '../../../../provider/clouds/aws/settings';
 import { ImportedKeyError } from '../../../../core/errors';
 import { wrapKeyMaterial } from '../../../../core/wrapping';
-import { EMULATOR_CREDENTIALS, useEmulator } from '../../../support/emulator';
-import { useAwsEnvironment } from '../../../support/aws-environment';
+import { EMULATOR_CREDENTIALS } from '../../../support/emulator';
+import { useAwsAdapterOnEmulator } from '../../../support/aws-client';
 
 describe('AWS adapter against the emulator (real SDK client)', function () {
-  const emu = useEmulator();
-  useAwsEnvironment();
-  let adapter: AwsKmsAdapter;
-  before(() => {
-    adapter = new AwsKmsAdapter({ region: 'us-east-1', endpoint: emu.url });
-  });
-  after(() => adapter.destroy());
-
-  async function importInto(keyId: string, material: Buffer, expiresAt?: string) {
-    const p = await adapter.getImportParameters(keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
-    const encryptedKeyMaterial = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: p.publicKey, material });
-    return adapter.importMaterial({ keyId, importToken: p.importToken, encryptedKeyMaterial, expiresAt });
-  }
+  const aws = useAwsAdapterOnEmulator();
+  const { emu, importInto } = aws;
 
   it('creates an EXTERNAL key pending import, with tags; finishKey sets the alias, and again is no error', async () => {
-    const key = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT', description: 'd', alias: 'adapter-test', tags: { team: 'kms' } });
-    assert.equal(await adapter.describeKey('alias/adapter-test'), undefined, 'CreateKey itself sets no alias');
-    await adapter.finishKey(key.keyId, { alias: 'adapter-test' });
-    await adapter.finishKey(key.keyId, { alias: 'adapter-test' });
+    const key = await aws.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT', description: 'd', alias: 'adapter-test', tags: { team: 'kms' } });
+    assert.equal(await aws.adapter.describeKey('alias/adapter-test'), undefined, 'CreateKey itself sets no alias');
+    await aws.adapter.finishKey(key.keyId, { alias: 'adapter-test' });
+    await aws.adapter.finishKey(key.keyId, { alias: 'adapter-test' });
     assert.equal(key.keyState, 'PendingImport');
     assert.equal(key.origin, 'EXTERNAL');
     assert.match(key.arn, /^arn:aws:kms:us-east-1:\d{12}:key\//);
-    const byAlias = await adapter.describeKey('alias/adapter-test');
+    const byAlias = await aws.adapter.describeKey('alias/adapter-test');
     assert.equal(byAlias?.keyId, key.keyId);
   });
 
   it('moves an existing alias to the new key (a replacement keeps its alias)', async () => {
-    const first = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
-    await adapter.finishKey(first.keyId, { alias: 'alias/moved' });
-    const second = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
-    await adapter.finishKey(second.keyId, { alias: 'moved' });
+    const first = await aws.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    await aws.adapter.finishKey(first.keyId, { alias: 'alias/moved' });
+    const second = await aws.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    await aws.adapter.finishKey(second.keyId, { alias: 'moved' });
     assert.notEqual(first.keyId, second.keyId);
-    assert.equal((await adapter.describeKey('alias/moved'))?.keyId, second.keyId);
+    assert.equal((await aws.adapter.describeKey('alias/moved'))?.keyId, second.keyId);
   });
 
   it('defaults the key usage of an HMAC key to GENERATE_VERIFY_MAC', async () => {
-    const key = await adapter.createKey({ keySpec: 'HMAC_256' });
+    const key = await aws.adapter.createKey({ keySpec: 'HMAC_256' });
     assert.equal(key.keyUsage, 'GENERATE_VERIFY_MAC');
   });
 
   it('imports, reports expiry, reimports in place with a new expiry, deletes material', async () => {
-    const key = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    const key = await aws.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
     const material = randomBytes(32);
     const expiresAt = new Date(Date.now() + 10 * 86_400_000).toISOString();
-    await importInto(key.keyId, material, expiresAt);
-    let live = (await adapter.describeKey(key.keyId))!;
+    await importInto(key.keyId, material, { expiresAt });
+    let live = (await aws.adapter.describeKey(key.keyId))!;
     assert.equal(live.keyState, 'Enabled');
     assert.equal(live.expirationModel, 'KEY_MATERIAL_EXPIRES');
     assert.ok(Math.abs(Date.parse(live.validTo!) - Date.parse(expiresAt)) < 1000);
     await importInto(key.keyId, material);
-    live = (await adapter.describeKey(key.keyId))!;
+    live = (await aws.adapter.describeKey(key.keyId))!;
     assert.equal(live.expirationModel, 'KEY_MATERIAL_DOES_NOT_EXPIRE');
     assert.equal(live.validTo, undefined);
-    await adapter.deleteMaterial(key.keyId);
-    assert.equal((await adapter.describeKey(key.keyId))!.keyState, 'PendingImport');
+    await aws.adapter.deleteMaterial(key.keyId);
+    assert.equal((await aws.adapter.describeKey(key.keyId))!.keyState, 'PendingImport');
   });
 
   it('maps AWS errors to stable codes, keeping the AWS name', async () => {
-    const key = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    const key = await aws.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
     await importInto(key.keyId, randomBytes(32));
     await assert.rejects(importInto(key.keyId, randomBytes(32)), (e: unknown) => e instanceof ImportedKeyError && e.code === 'InvalidKeyMaterial' && e.cloudCode === 'IncorrectKeyMaterialException');
-    const other = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
-    const p = await adapter.getImportParameters(other.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    const other = await aws.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    const p = await aws.adapter.getImportParameters(other.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
     const wrapped = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: p.publicKey, material: randomBytes(32) });
     await assert.rejects(
-      adapter.importMaterial({ keyId: key.keyId, importToken: p.importToken, encryptedKeyMaterial: wrapped }),
+      aws.adapter.importMaterial({ keyId: key.keyId, importToken: p.importToken, encryptedKeyMaterial: wrapped }),
       (e: unknown) => e instanceof ImportedKeyError && e.code === 'ImportTokenRejected' && e.cloudCode === 'InvalidImportTokenException',
     );
   });
 
   it('maps an expired token to ImportTokenRejected', async () => {
-    const key = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
-    const p = await adapter.getImportParameters(key.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
+    const key = await aws.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    const p = await aws.adapter.getImportParameters(key.keyId, 'RSAES_OAEP_SHA_256', 'RSA_2048');
     await emu.advanceClock(25 * 3600);
     const wrapped = wrapKeyMaterial({ algorithm: 'RSAES_OAEP_SHA_256', publicKey: p.publicKey, material: randomBytes(32) });
     await assert.rejects(
-      adapter.importMaterial({ keyId: key.keyId, importToken: p.importToken, encryptedKeyMaterial: wrapped }),
+      aws.adapter.importMaterial({ keyId: key.keyId, importToken: p.importToken, encryptedKeyMaterial: wrapped }),
       (e: unknown) => e instanceof ImportedKeyError && e.code === 'ImportTokenRejected' && e.cloudCode === 'ExpiredImportTokenException',
     );
   });
 
   it('describes a missing key as undefined; scheduling deletion is idempotent', async () => {
-    assert.equal(await adapter.describeKey('ffffffff-1111-2222-3333-444444444444'), undefined);
-    const key = await adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
-    await adapter.scheduleDeletion(key.keyId, 7);
-    const live = (await adapter.describeKey(key.keyId))!;
+    assert.equal(await aws.adapter.describeKey('ffffffff-1111-2222-3333-444444444444'), undefined);
+    const key = await aws.adapter.createKey({ keySpec: 'SYMMETRIC_DEFAULT' });
+    await aws.adapter.scheduleDeletion(key.keyId, 7);
+    const live = (await aws.adapter.describeKey(key.keyId))!;
     assert.equal(live.keyState, 'PendingDeletion');
     assert.ok(live.deletionDate);
-    await adapter.scheduleDeletion(key.keyId, 7);
-    await adapter.scheduleDeletion('ffffffff-1111-2222-3333-444444444444', 7);
+    await aws.adapter.scheduleDeletion(key.keyId, 7);
+    await aws.adapter.scheduleDeletion('ffffffff-1111-2222-3333-444444444444', 7);
   });
 
   it('refuses wrong credentials with the AWS error name', async () => {
